@@ -1,0 +1,1 @@
+namespace ModelGen.Generator { internal static class Placeholder {} }

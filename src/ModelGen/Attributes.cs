@@ -1,0 +1,225 @@
+using System;
+
+namespace ModelGen
+{
+    /// <summary>
+    /// Marks a <c>partial class</c> as a ModelGen model. The layer attributes on the class, read in source
+    /// order, declare the network; the source generator emits inference, training and weight I/O code for it.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Model, Input(4), Dense(8), ReLU, Dense(3), Softmax]
+    /// [Loss(LossKind.CategoricalCrossEntropy), Adam]
+    /// public partial class IrisNet { }
+    /// </code>
+    /// </example>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class ModelAttribute : Attribute
+    {
+    }
+
+    /// <summary>Declares the shape of one input sample, e.g. <c>[Input(64)]</c> or <c>[Input(1, 28, 28)]</c> (CHW).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class InputAttribute : Attribute
+    {
+        /// <summary>Creates the input declaration.</summary>
+        /// <param name="shape">The dimensions of one sample; every dimension must be positive.</param>
+        public InputAttribute(params int[] shape) => Shape = shape;
+
+        /// <summary>The dimensions of one sample.</summary>
+        public int[] Shape { get; }
+    }
+
+    /// <summary>Base class of every layer attribute.</summary>
+    public abstract class LayerAttribute : Attribute
+    {
+        /// <summary>
+        /// The layer's name, used as the prefix of its tensors in saved weights (PyTorch <c>state_dict</c> style,
+        /// e.g. <c>fc1</c> gives <c>fc1.weight</c>). When omitted, layers with parameters are named from their kind
+        /// and position (<c>dense0</c>, <c>bn1</c>, ...).
+        /// </summary>
+        public string? Name { get; set; }
+    }
+
+    /// <summary>A fully connected layer: <c>y = W x + b</c>, with <c>W</c> stored as <c>[units, inputs]</c> like <c>torch.nn.Linear</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class DenseAttribute : LayerAttribute
+    {
+        /// <summary>Creates a fully connected layer.</summary>
+        /// <param name="units">The number of outputs; must be positive.</param>
+        public DenseAttribute(int units) => Units = units;
+
+        /// <summary>The number of outputs.</summary>
+        public int Units { get; }
+
+        /// <summary>Whether the layer has a bias vector (default <see langword="true"/>).</summary>
+        public bool UseBias { get; set; } = true;
+    }
+
+    /// <summary>
+    /// Batch normalization over the features of the previous layer. Training normalizes with the statistics of the
+    /// training batch and updates running statistics; inference normalizes with the running statistics only, so a
+    /// sample's prediction never depends on the other samples of a batch.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class BatchNormAttribute : LayerAttribute
+    {
+        /// <summary>
+        /// The running-statistics momentum. Its meaning depends on <see cref="Convention"/>: under
+        /// <see cref="BatchNormConvention.PyTorch"/> it is the weight of the new batch (default 0.1); under
+        /// <see cref="BatchNormConvention.Keras"/> it is the weight of the old value (default 0.99).
+        /// When not set, the convention's default is used.
+        /// </summary>
+        public double Momentum { get; set; } = double.NaN;
+
+        /// <summary>The value added to the variance before the square root; when not set, 1e-5 (PyTorch) or 1e-3 (Keras).</summary>
+        public double Epsilon { get; set; } = double.NaN;
+
+        /// <summary>Which framework's running-statistics convention to follow (default <see cref="BatchNormConvention.PyTorch"/>).</summary>
+        public BatchNormConvention Convention { get; set; } = BatchNormConvention.PyTorch;
+    }
+
+    /// <summary>Rectified linear unit, <c>max(0, x)</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class ReLUAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>Leaky rectified linear unit, <c>x</c> for positive <c>x</c> and <c>alpha * x</c> otherwise.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LeakyReLUAttribute : LayerAttribute
+    {
+        /// <summary>Creates the activation.</summary>
+        /// <param name="alpha">The slope for negative inputs (default 0.01, as <c>torch.nn.LeakyReLU</c>); must be in (0, 1).</param>
+        public LeakyReLUAttribute(double alpha = 0.01) => Alpha = alpha;
+
+        /// <summary>The slope for negative inputs.</summary>
+        public double Alpha { get; }
+    }
+
+    /// <summary>Logistic sigmoid, <c>1 / (1 + exp(-x))</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class SigmoidAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>Hyperbolic tangent.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class TanhAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>Softmax over the features of one sample; supported as the last layer.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class SoftmaxAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>
+    /// Inverted dropout: during training each feature is zeroed with probability <see cref="Rate"/> and the kept ones
+    /// are scaled by <c>1 / (1 - rate)</c>; at inference the layer is the identity.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class DropoutAttribute : LayerAttribute
+    {
+        /// <summary>Creates the layer.</summary>
+        /// <param name="rate">The probability of zeroing a feature during training; must be in [0, 1).</param>
+        public DropoutAttribute(double rate = 0.5) => Rate = rate;
+
+        /// <summary>The probability of zeroing a feature during training.</summary>
+        public double Rate { get; }
+    }
+
+    /// <summary>Declares the training loss.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LossAttribute : Attribute
+    {
+        /// <summary>Creates the loss declaration.</summary>
+        /// <param name="kind">The loss function.</param>
+        public LossAttribute(LossKind kind) => Kind = kind;
+
+        /// <summary>The loss function.</summary>
+        public LossKind Kind { get; }
+    }
+
+    /// <summary>
+    /// Stochastic gradient descent with Keras semantics: <c>lr_t = lr / (1 + decay * iterations)</c>,
+    /// <c>v = momentum * v - lr_t * g</c>, then <c>p += v</c> (or <c>p += momentum * v - lr_t * g</c> with Nesterov).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class SgdAttribute : Attribute
+    {
+        /// <summary>The learning rate (default 0.01, as Keras).</summary>
+        public double LearningRate { get; set; } = 0.01;
+
+        /// <summary>The momentum in [0, 1) (default 0).</summary>
+        public double Momentum { get; set; }
+
+        /// <summary>Whether to use Nesterov momentum (default <see langword="false"/>).</summary>
+        public bool Nesterov { get; set; }
+
+        /// <summary>The learning-rate decay per update, Keras style (default 0).</summary>
+        public double Decay { get; set; }
+
+        /// <summary>L2 weight decay added to every gradient as <c>g + WeightDecay * p</c> (PyTorch style; default 0).</summary>
+        public double WeightDecay { get; set; }
+    }
+
+    /// <summary>
+    /// Adam (Kingma and Ba) with PyTorch defaults: learning rate 1e-3, betas 0.9 and 0.999, epsilon 1e-8 added to
+    /// the bias-corrected <c>sqrt(v)</c>. (Keras uses epsilon 1e-7: set <see cref="Epsilon"/> to match it.)
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AdamAttribute : Attribute
+    {
+        /// <summary>The learning rate (default 1e-3).</summary>
+        public double LearningRate { get; set; } = 1e-3;
+
+        /// <summary>The decay of the first-moment estimate (default 0.9).</summary>
+        public double Beta1 { get; set; } = 0.9;
+
+        /// <summary>The decay of the second-moment estimate (default 0.999).</summary>
+        public double Beta2 { get; set; } = 0.999;
+
+        /// <summary>The term added to the denominator (default 1e-8).</summary>
+        public double Epsilon { get; set; } = 1e-8;
+
+        /// <summary>L2 weight decay added to every gradient as <c>g + WeightDecay * p</c> (PyTorch <c>Adam</c> style; default 0).</summary>
+        public double WeightDecay { get; set; }
+    }
+
+    /// <summary>The training losses ModelGen supports.</summary>
+    public enum LossKind
+    {
+        /// <summary>
+        /// <c>-sum(t * log(p))</c> per sample, averaged over the batch. Requires a <see cref="SoftmaxAttribute"/> last layer;
+        /// targets may be one-hot or soft (any non-negative weights).
+        /// </summary>
+        CategoricalCrossEntropy,
+
+        /// <summary>
+        /// <c>-(t log p + (1 - t) log(1 - p))</c> averaged over every output of every sample. Requires a
+        /// <see cref="SigmoidAttribute"/> last layer.
+        /// </summary>
+        BinaryCrossEntropy,
+
+        /// <summary><c>(y - t)^2</c> averaged over every output of every sample.</summary>
+        MeanSquaredError,
+    }
+
+    /// <summary>The running-statistics convention of a BatchNorm layer (see the table in the ModelGen design).</summary>
+    public enum BatchNormConvention
+    {
+        /// <summary>
+        /// <c>running = (1 - momentum) * running + momentum * batch</c>, default momentum 0.1 and epsilon 1e-5; the running
+        /// variance stores the unbiased batch variance, normalization uses the biased one.
+        /// </summary>
+        PyTorch,
+
+        /// <summary>
+        /// <c>running = momentum * running + (1 - momentum) * batch</c>, default momentum 0.99 and epsilon 1e-3; the running
+        /// variance stores the biased batch variance.
+        /// </summary>
+        Keras,
+    }
+}

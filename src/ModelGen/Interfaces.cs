@@ -1,0 +1,68 @@
+using System;
+using System.IO;
+
+namespace ModelGen
+{
+    /// <summary>
+    /// Implemented by every generated model: inference and weight I/O. Inference reads only the model's parameters and
+    /// running statistics, so a sample's prediction never depends on the other samples of a batch.
+    /// </summary>
+    public interface IModel
+    {
+        /// <summary>The number of floats in one input sample.</summary>
+        int InputLength { get; }
+
+        /// <summary>The number of floats in one output sample.</summary>
+        int OutputLength { get; }
+
+        /// <summary>The number of trainable parameters.</summary>
+        int ParameterLength { get; }
+
+        /// <summary>Predicts one sample. Thread-safe; allocates nothing.</summary>
+        /// <param name="input">Exactly <see cref="InputLength"/> floats.</param>
+        /// <param name="output">Exactly <see cref="OutputLength"/> floats, overwritten.</param>
+        [InferenceEntryPoint]
+        void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+        /// <summary>Predicts any number of rows; row <c>i</c> is bitwise identical to <see cref="Predict"/> of row <c>i</c>.</summary>
+        /// <param name="inputs">A whole number of rows of <see cref="InputLength"/> floats.</param>
+        /// <param name="outputs">The same number of rows of <see cref="OutputLength"/> floats, overwritten.</param>
+        [InferenceEntryPoint]
+        void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+        /// <summary>Writes the weights and running statistics in the safetensors format.</summary>
+        void SaveWeights(Stream stream);
+
+        /// <summary>Reads weights written by <see cref="SaveWeights(Stream)"/> or by PyTorch (safetensors, <c>state_dict</c> names).</summary>
+        void LoadWeights(Stream stream);
+    }
+
+    /// <summary>Implemented by every generated model's nested <c>Trainer</c>.</summary>
+    [TrainingOnly]
+    [UsesBatchStatistics]
+    public interface ITrainer
+    {
+        /// <summary>The largest batch <see cref="TrainStep"/> accepts (activation caches are sized for it).</summary>
+        int MaxBatchSize { get; }
+
+        /// <summary>The smallest batch <see cref="TrainStep"/> accepts: 2 when the model has BatchNorm (the variance of one sample is 0), else 1.</summary>
+        int MinBatchSize { get; }
+
+        /// <summary>The number of optimizer updates made so far.</summary>
+        long Iterations { get; }
+
+        /// <summary>The training loss the model was declared with.</summary>
+        LossKind Loss { get; }
+
+        /// <summary>The training-mode outputs of the last <see cref="TrainStep"/> (rows times the output length).</summary>
+        ReadOnlySpan<float> LastOutputs { get; }
+
+        /// <summary>
+        /// One training step on a batch: training-mode forward pass with batch statistics, running-statistics update,
+        /// backward pass and optimizer update. Returns the batch loss before the update.
+        /// </summary>
+        /// <param name="inputs">Rows of input floats; the row count is <c>inputs.Length / InputLength</c>.</param>
+        /// <param name="targets">The same number of rows of target floats.</param>
+        float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+    }
+}

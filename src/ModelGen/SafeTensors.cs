@@ -1,0 +1,505 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace ModelGen
+{
+    /// <summary>Which buffer of a generated model a tensor lives in.</summary>
+    public enum TensorStorage
+    {
+        /// <summary>Trainable parameters (float32): weights, biases, BatchNorm weight and bias.</summary>
+        Parameters,
+
+        /// <summary>Non-trainable float32 state: BatchNorm running mean and running variance.</summary>
+        State,
+
+        /// <summary>Non-trainable int64 counters: BatchNorm <c>num_batches_tracked</c>.</summary>
+        Counters,
+    }
+
+    /// <summary>Describes one named tensor of a generated model: its PyTorch <c>state_dict</c> name, shape and location.</summary>
+    public sealed class TensorDescriptor
+    {
+        /// <summary>Creates a descriptor.</summary>
+        /// <param name="name">The tensor name, e.g. <c>fc1.weight</c>.</param>
+        /// <param name="shape">The shape as PyTorch stores it (Linear weight <c>[out, in]</c>; <c>[]</c> for a scalar).</param>
+        /// <param name="storage">The buffer that holds the values.</param>
+        /// <param name="offset">The index of the first element in that buffer.</param>
+        public TensorDescriptor(string name, int[] shape, TensorStorage storage, int offset)
+        {
+            Name = name ?? throw new ArgumentNullException(nameof(name));
+            Shape = shape ?? throw new ArgumentNullException(nameof(shape));
+            Storage = storage;
+            Offset = offset;
+            long count = 1;
+            foreach (int d in shape)
+            {
+                count *= d;
+            }
+
+            Length = checked((int)count);
+        }
+
+        /// <summary>The tensor name.</summary>
+        public string Name { get; }
+
+        /// <summary>The tensor shape.</summary>
+        public int[] Shape { get; }
+
+        /// <summary>The buffer that holds the values.</summary>
+        public TensorStorage Storage { get; }
+
+        /// <summary>The index of the first element in its buffer.</summary>
+        public int Offset { get; }
+
+        /// <summary>The number of elements (the product of the shape).</summary>
+        public int Length { get; }
+
+        /// <summary>The safetensors dtype of the tensor: <c>F32</c>, or <c>I64</c> for counters.</summary>
+        public string DType => Storage == TensorStorage.Counters ? "I64" : "F32";
+
+        /// <summary>The shape written like <c>[5, 200]</c>.</summary>
+        public string ShapeText => FormatShape(Shape);
+
+        internal static string FormatShape(IReadOnlyList<long> shape)
+        {
+            var sb = new StringBuilder("[");
+            for (int i = 0; i < shape.Count; i++)
+            {
+                sb.Append(i == 0 ? string.Empty : ", ").Append(shape[i].ToString(CultureInfo.InvariantCulture));
+            }
+
+            return sb.Append(']').ToString();
+        }
+
+        internal static string FormatShape(int[] shape)
+        {
+            var longs = new long[shape.Length];
+            for (int i = 0; i < shape.Length; i++)
+            {
+                longs[i] = shape[i];
+            }
+
+            return FormatShape(longs);
+        }
+    }
+
+    /// <summary>
+    /// Reads and writes model weights in the safetensors format (an 8-byte little-endian header length, a JSON header
+    /// naming each tensor's dtype, shape and byte range, then the raw little-endian data), the format of the Python
+    /// <c>safetensors</c> package, so <c>safetensors.torch.save_file(model.state_dict(), path)</c> loads directly.
+    /// </summary>
+    public static class SafeTensors
+    {
+        /// <summary>The largest header accepted, as in the reference implementation (100 MB).</summary>
+        public const int MaxHeaderLength = 100_000_000;
+
+        /// <summary>Writes the described tensors to <paramref name="stream"/>.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        /// <param name="tensors">The tensors to write, in this order.</param>
+        /// <param name="parameters">The model's parameter buffer.</param>
+        /// <param name="state">The model's float state buffer.</param>
+        /// <param name="counters">The model's counter buffer.</param>
+        /// <param name="metadata">Optional string metadata stored under <c>__metadata__</c>.</param>
+        public static void Write(
+            Stream stream,
+            IReadOnlyList<TensorDescriptor> tensors,
+            ReadOnlySpan<float> parameters,
+            ReadOnlySpan<float> state,
+            ReadOnlySpan<long> counters,
+            IReadOnlyDictionary<string, string>? metadata = null)
+        {
+            if (stream is null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            if (tensors is null)
+            {
+                throw new ArgumentNullException(nameof(tensors));
+            }
+
+            var headerBuffer = new MemoryStream();
+            long dataLength = 0;
+            using (var json = new Utf8JsonWriter(headerBuffer))
+            {
+                json.WriteStartObject();
+                if (metadata is { Count: > 0 })
+                {
+                    json.WriteStartObject("__metadata__");
+                    foreach (var pair in metadata)
+                    {
+                        json.WriteString(pair.Key, pair.Value);
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                foreach (var t in tensors)
+                {
+                    long bytes = (long)t.Length * (t.Storage == TensorStorage.Counters ? 8 : 4);
+                    json.WriteStartObject(t.Name);
+                    json.WriteString("dtype", t.DType);
+                    json.WriteStartArray("shape");
+                    foreach (int d in t.Shape)
+                    {
+                        json.WriteNumberValue(d);
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteStartArray("data_offsets");
+                    json.WriteNumberValue(dataLength);
+                    json.WriteNumberValue(dataLength + bytes);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                    dataLength += bytes;
+                }
+
+                json.WriteEndObject();
+            }
+
+            // Pad the header with spaces to a multiple of 8 bytes so the data that follows is aligned.
+            while (headerBuffer.Length % 8 != 0)
+            {
+                headerBuffer.WriteByte((byte)' ');
+            }
+
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)headerBuffer.Length);
+            stream.Write(prefix);
+            headerBuffer.Position = 0;
+            headerBuffer.CopyTo(stream);
+
+            var chunk = new byte[8 * 1024];
+            foreach (var t in tensors)
+            {
+                int filled = 0;
+                for (int i = 0; i < t.Length; i++)
+                {
+                    if (filled + 8 > chunk.Length)
+                    {
+                        stream.Write(chunk, 0, filled);
+                        filled = 0;
+                    }
+
+                    switch (t.Storage)
+                    {
+                        case TensorStorage.Parameters:
+                            BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(filled), parameters[t.Offset + i]);
+                            filled += 4;
+                            break;
+                        case TensorStorage.State:
+                            BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(filled), state[t.Offset + i]);
+                            filled += 4;
+                            break;
+                        default:
+                            BinaryPrimitives.WriteInt64LittleEndian(chunk.AsSpan(filled), counters[t.Offset + i]);
+                            filled += 8;
+                            break;
+                    }
+                }
+
+                stream.Write(chunk, 0, filled);
+            }
+        }
+
+        /// <summary>
+        /// Reads a safetensors stream into the given buffers. Every described tensor must be present with the described
+        /// dtype and shape and no other tensor may be present; any problem throws <see cref="InvalidDataException"/>
+        /// naming the tensor and what was expected. The buffers may be partly written when it throws, so pass scratch
+        /// buffers and copy them into the model only after it returns (the generated <c>LoadWeights</c> does).
+        /// </summary>
+        /// <param name="stream">A readable stream positioned at the start of the file; it is not closed.</param>
+        /// <param name="tensors">The tensors the model expects.</param>
+        /// <param name="parameters">Receives the parameters.</param>
+        /// <param name="state">Receives the float state.</param>
+        /// <param name="counters">Receives the counters.</param>
+        /// <returns>The <c>__metadata__</c> entries of the file (empty when it has none).</returns>
+        public static IReadOnlyDictionary<string, string> Read(
+            Stream stream,
+            IReadOnlyList<TensorDescriptor> tensors,
+            Span<float> parameters,
+            Span<float> state,
+            Span<long> counters)
+        {
+            if (stream is null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            if (tensors is null)
+            {
+                throw new ArgumentNullException(nameof(tensors));
+            }
+
+            Span<byte> prefix = stackalloc byte[8];
+            if (ReadFully(stream, prefix) != 8)
+            {
+                throw new InvalidDataException("Not a safetensors file: it is shorter than the 8-byte header length.");
+            }
+
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+            if (headerLength < 2 || headerLength > MaxHeaderLength)
+            {
+                throw new InvalidDataException(
+                    $"Not a safetensors file: the header length is {headerLength} bytes (expected 2 to {MaxHeaderLength}).");
+            }
+
+            var header = new byte[(int)headerLength];
+            int got = ReadFully(stream, header);
+            if (got != header.Length)
+            {
+                throw new InvalidDataException($"The safetensors file is truncated: the header should be {header.Length} bytes but only {got} are present.");
+            }
+
+            var entries = ParseHeader(header, out var metadata);
+
+            // Check names, dtypes and shapes before touching the data.
+            var expected = new Dictionary<string, TensorDescriptor>(StringComparer.Ordinal);
+            foreach (var t in tensors)
+            {
+                expected[t.Name] = t;
+            }
+
+            var missing = new List<string>();
+            foreach (var t in tensors)
+            {
+                if (!entries.ContainsKey(t.Name))
+                {
+                    missing.Add(t.Name);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                throw new InvalidDataException(
+                    $"The weights file is missing tensor(s) {string.Join(", ", missing)}; the model expects {Describe(tensors)}.");
+            }
+
+            var unexpected = new List<string>();
+            foreach (var name in entries.Keys)
+            {
+                if (!expected.ContainsKey(name))
+                {
+                    unexpected.Add(name);
+                }
+            }
+
+            if (unexpected.Count > 0)
+            {
+                unexpected.Sort(StringComparer.Ordinal);
+                throw new InvalidDataException(
+                    $"The weights file has tensor(s) this model does not have: {string.Join(", ", unexpected)}; the model expects {Describe(tensors)}. Check that the file was saved from the same declaration (layer names and order).");
+            }
+
+            long dataLength = 0;
+            foreach (var t in tensors)
+            {
+                var e = entries[t.Name];
+                if (e.DType != t.DType)
+                {
+                    throw new InvalidDataException($"Tensor '{t.Name}' has dtype {e.DType} in the file; the model expects {t.DType}.");
+                }
+
+                if (!SameShape(e.Shape, t.Shape))
+                {
+                    throw new InvalidDataException(
+                        $"Tensor '{t.Name}' has shape {TensorDescriptor.FormatShape(e.Shape)} in the file; the model expects {t.ShapeText}.");
+                }
+
+                long bytes = (long)t.Length * (t.Storage == TensorStorage.Counters ? 8 : 4);
+                if (e.End - e.Begin != bytes || e.Begin < 0 || e.End < e.Begin)
+                {
+                    throw new InvalidDataException(
+                        $"Tensor '{t.Name}' has data offsets [{e.Begin}, {e.End}] in the file, which do not hold {bytes} bytes for shape {t.ShapeText} {t.DType}.");
+                }
+
+                dataLength = Math.Max(dataLength, e.End);
+            }
+
+            if (dataLength > int.MaxValue)
+            {
+                throw new InvalidDataException($"The tensor data ({dataLength} bytes) is too large.");
+            }
+
+            var data = new byte[dataLength];
+            got = ReadFully(stream, data);
+            if (got != data.Length)
+            {
+                throw new InvalidDataException(
+                    $"The safetensors file is truncated: the header describes {data.Length} bytes of tensor data but only {got} are present.");
+            }
+
+            foreach (var t in tensors)
+            {
+                var e = entries[t.Name];
+                var src = data.AsSpan((int)e.Begin, (int)(e.End - e.Begin));
+                for (int i = 0; i < t.Length; i++)
+                {
+                    switch (t.Storage)
+                    {
+                        case TensorStorage.Parameters:
+                            parameters[t.Offset + i] = BinaryPrimitives.ReadSingleLittleEndian(src.Slice(i * 4));
+                            break;
+                        case TensorStorage.State:
+                            state[t.Offset + i] = BinaryPrimitives.ReadSingleLittleEndian(src.Slice(i * 4));
+                            break;
+                        default:
+                            counters[t.Offset + i] = BinaryPrimitives.ReadInt64LittleEndian(src.Slice(i * 8));
+                            break;
+                    }
+                }
+            }
+
+            return metadata;
+        }
+
+        private static string Describe(IReadOnlyList<TensorDescriptor> tensors)
+        {
+            var sb = new StringBuilder();
+            foreach (var t in tensors)
+            {
+                sb.Append(sb.Length == 0 ? string.Empty : ", ").Append(t.Name).Append(' ').Append(t.ShapeText);
+            }
+
+            return sb.ToString();
+        }
+
+        private static bool SameShape(long[] a, int[] b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static int ReadFully(Stream stream, Span<byte> buffer)
+        {
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                int n = stream.Read(buffer.Slice(total));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+
+            return total;
+        }
+
+        private sealed class Entry
+        {
+            public string DType = string.Empty;
+            public long[] Shape = Array.Empty<long>();
+            public long Begin = -1;
+            public long End = -1;
+        }
+
+        private static Dictionary<string, Entry> ParseHeader(byte[] header, out IReadOnlyDictionary<string, string> metadata)
+        {
+            var result = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+            metadata = meta;
+            try
+            {
+                var reader = new Utf8JsonReader(header.AsSpan().TrimEnd((byte)' '), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+                Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, "the header is not a JSON object");
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    Expect(reader.TokenType == JsonTokenType.PropertyName, "expected a tensor name");
+                    string name = reader.GetString()!;
+                    Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, $"the entry '{name}' is not an object");
+                    if (name == "__metadata__")
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                        {
+                            string key = reader.GetString()!;
+                            Expect(reader.Read() && reader.TokenType == JsonTokenType.String, $"metadata '{key}' is not a string");
+                            meta[key] = reader.GetString()!;
+                        }
+
+                        continue;
+                    }
+
+                    Expect(!result.ContainsKey(name), $"tensor '{name}' appears twice");
+                    var entry = new Entry();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                    {
+                        string field = reader.GetString()!;
+                        reader.Read();
+                        switch (field)
+                        {
+                            case "dtype":
+                                Expect(reader.TokenType == JsonTokenType.String, $"the dtype of '{name}' is not a string");
+                                entry.DType = reader.GetString()!;
+                                break;
+                            case "shape":
+                                entry.Shape = ReadLongs(ref reader, name, field).ToArray();
+                                break;
+                            case "data_offsets":
+                                var offsets = ReadLongs(ref reader, name, field);
+                                Expect(offsets.Count == 2, $"the data_offsets of '{name}' do not have two entries");
+                                entry.Begin = offsets[0];
+                                entry.End = offsets[1];
+                                break;
+                            default:
+                                reader.Skip();
+                                break;
+                        }
+                    }
+
+                    Expect(entry.DType.Length > 0 && entry.Begin >= 0, $"the entry '{name}' lacks a dtype or data_offsets");
+                    result[name] = entry;
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"The safetensors header is not valid JSON: {ex.Message}", ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidDataException($"The safetensors header is malformed: {ex.Message}", ex);
+            }
+
+            return result;
+        }
+
+        private static List<long> ReadLongs(ref Utf8JsonReader reader, string name, string field)
+        {
+            Expect(reader.TokenType == JsonTokenType.StartArray, $"the {field} of '{name}' is not an array");
+            var list = new List<long>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                Expect(reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long v) && v >= 0, $"the {field} of '{name}' holds a value that is not a non-negative integer");
+                list.Add(reader.GetInt64());
+            }
+
+            return list;
+        }
+
+        private static void Expect(bool condition, string problem)
+        {
+            if (!condition)
+            {
+                throw new InvalidDataException($"The safetensors header is malformed: {problem}.");
+            }
+        }
+    }
+}
