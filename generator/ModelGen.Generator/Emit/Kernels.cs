@@ -1,0 +1,150 @@
+using ModelGen.Generator.Model;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit
+{
+    /// <summary>
+    /// Emits the inner loops shared by every layer: dot products and scaled additions over a constant length, blocked
+    /// for 8-float vectors with the remainder written out explicitly. The reduction order depends only on the length,
+    /// which is a constant, so it is the same for every sample, batch size and batch position.
+    /// </summary>
+    internal static class Kernels
+    {
+        /// <summary>The vector width in floats (Vector256&lt;float&gt;).</summary>
+        public const int Lanes = 8;
+
+        /// <summary>
+        /// Declares <c>float {result}</c> = sum over i &lt; n of w[i] * x[i], where <paramref name="wRef"/> and
+        /// <paramref name="xRef"/> name <c>ref float</c> locals. Up to four vector accumulators take 8-float chunks in
+        /// turn; they are combined pairwise, summed horizontally in a fixed order, and the tail is added in index order.
+        /// Multiply and add are separate operations (no FMA), so every platform computes the same bits.
+        /// </summary>
+        public static void Dot(SourceWriter w, string result, string wRef, string xRef, int n)
+        {
+            int chunks = n / Lanes;
+            int tail = n % Lanes;
+            if (chunks == 0)
+            {
+                string sum = Term(wRef, xRef, 0);
+                for (int i = 1; i < n; i++)
+                {
+                    sum += " + " + Term(wRef, xRef, i);
+                }
+
+                w.Line($"float {result} = {sum};");
+                return;
+            }
+
+            int accumulators = chunks < 4 ? chunks : 4;
+            int loops = chunks / accumulators;
+            int rest = chunks % accumulators;
+            for (int a = 0; a < accumulators; a++)
+            {
+                w.Line($"var acc{a} = Zero8();");
+            }
+
+            int step = accumulators * Lanes;
+            if (loops == 1)
+            {
+                for (int a = 0; a < accumulators; a++)
+                {
+                    w.Line($"acc{a} += Load8(ref {wRef}, {I(a * Lanes)}) * Load8(ref {xRef}, {I(a * Lanes)});");
+                }
+            }
+            else
+            {
+                w.Open($"for (int i = 0; i < {I(loops * step)}; i += {I(step)})");
+                for (int a = 0; a < accumulators; a++)
+                {
+                    string at = a == 0 ? "i" : $"i + {I(a * Lanes)}";
+                    w.Line($"acc{a} += Load8(ref {wRef}, {at}) * Load8(ref {xRef}, {at});");
+                }
+
+                w.Close();
+            }
+
+            for (int r = 0; r < rest; r++)
+            {
+                int at = (loops * step) + (r * Lanes);
+                w.Line($"acc{r} += Load8(ref {wRef}, {I(at)}) * Load8(ref {xRef}, {I(at)});");
+            }
+
+            string combined = accumulators switch
+            {
+                1 => "acc0",
+                2 => "acc0 + acc1",
+                3 => "(acc0 + acc1) + acc2",
+                _ => "(acc0 + acc1) + (acc2 + acc3)",
+            };
+            w.Line($"float {result} = Sum8({combined});");
+            for (int t = 0; t < tail; t++)
+            {
+                w.Line($"{result} += {Term(wRef, xRef, (chunks * Lanes) + t)};");
+            }
+        }
+
+        /// <summary>Emits y[i] += a * x[i] for i &lt; n (vector main part, then the explicit tail).</summary>
+        public static void AddScaled(SourceWriter w, string a, string xRef, string yRef, int n, bool declareSplat = true)
+        {
+            int chunks = n / Lanes;
+            int tail = n % Lanes;
+            if (chunks > 0)
+            {
+                if (declareSplat)
+                {
+                    w.Line($"var {a}8 = Splat8({a});");
+                }
+
+                if (chunks == 1)
+                {
+                    w.Line($"Store8(Load8(ref {yRef}, 0) + ({a}8 * Load8(ref {xRef}, 0)), ref {yRef}, 0);");
+                }
+                else
+                {
+                    w.Open($"for (int i = 0; i < {I(chunks * Lanes)}; i += {I(Lanes)})");
+                    w.Line($"Store8(Load8(ref {yRef}, i) + ({a}8 * Load8(ref {xRef}, i)), ref {yRef}, i);");
+                    w.Close();
+                }
+            }
+
+            for (int t = 0; t < tail; t++)
+            {
+                int i = (chunks * Lanes) + t;
+                w.Line($"At(ref {yRef}, {I(i)}) += {a} * At(ref {xRef}, {I(i)});");
+            }
+        }
+
+        /// <summary>The C# statements that apply an element-wise activation to the float local <paramref name="v"/>.</summary>
+        public static string Activation(LayerSpec layer, string v) => layer.Kind switch
+        {
+            LayerKind.ReLU => $"{v} = global::System.MathF.Max({v}, 0f);",
+            LayerKind.LeakyReLU => $"{v} = {v} > 0f ? {v} : {F(layer.Alpha)} * {v};",
+            LayerKind.Sigmoid => $"{v} = 1f / (1f + global::System.MathF.Exp(-{v}));",
+            LayerKind.Tanh => $"{v} = global::System.MathF.Tanh({v});",
+            _ => string.Empty,
+        };
+
+        /// <summary>The derivative of an activation written from its output <paramref name="y"/>.</summary>
+        public static string ActivationDerivative(LayerSpec layer, string y) => layer.Kind switch
+        {
+            LayerKind.ReLU => $"({y} > 0f ? 1f : 0f)",
+            LayerKind.LeakyReLU => $"({y} > 0f ? 1f : {F(layer.Alpha)})",
+            LayerKind.Sigmoid => $"({y} * (1f - {y}))",
+            LayerKind.Tanh => $"(1f - ({y} * {y}))",
+            _ => "1f",
+        };
+
+        /// <summary>An index expression <c>offset + j</c>, folded when <paramref name="j"/> is a number.</summary>
+        public static string Index(int offset, string j)
+        {
+            if (int.TryParse(j, out int k))
+            {
+                return I(offset + k);
+            }
+
+            return offset == 0 ? j : $"{I(offset)} + {j}";
+        }
+
+        private static string Term(string wRef, string xRef, int i) => $"(At(ref {wRef}, {I(i)}) * At(ref {xRef}, {I(i)}))";
+    }
+}

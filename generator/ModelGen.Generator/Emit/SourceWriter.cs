@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+
+namespace ModelGen.Generator.Emit
+{
+    /// <summary>The one indented writer every emitter uses; numbers are always written with the invariant culture.</summary>
+    internal sealed class SourceWriter
+    {
+        private readonly StringBuilder _sb = new();
+        private int _indent;
+
+        /// <summary>Writes one line at the current indentation (an empty line for an empty string).</summary>
+        public SourceWriter Line(string text = "")
+        {
+            if (text.Length > 0)
+            {
+                _sb.Append(' ', _indent * 4);
+            }
+
+            _sb.Append(text).Append('\n');
+            return this;
+        }
+
+        /// <summary>Writes <c>{</c> and indents.</summary>
+        public SourceWriter Open(string? header = null)
+        {
+            if (header is not null)
+            {
+                Line(header);
+            }
+
+            Line("{");
+            _indent++;
+            return this;
+        }
+
+        /// <summary>Unindents and writes <c>}</c> (with an optional suffix such as <c>;</c>).</summary>
+        public SourceWriter Close(string suffix = "")
+        {
+            _indent--;
+            Line("}" + suffix);
+            return this;
+        }
+
+        public override string ToString() => _sb.ToString();
+
+        /// <summary>A float literal that round-trips: <c>0.01f</c>, <c>1E-05f</c>.</summary>
+        public static string F(double value)
+        {
+            float f = (float)value;
+            string s = f.ToString("G9", CultureInfo.InvariantCulture);
+            if (float.Parse(s, CultureInfo.InvariantCulture) != f)
+            {
+                s = f.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            // Prefer the shortest text that parses back to the same float.
+            for (int digits = 1; digits < 9; digits++)
+            {
+                string shorter = f.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                if (float.Parse(shorter, CultureInfo.InvariantCulture) == f)
+                {
+                    s = shorter;
+                    break;
+                }
+            }
+
+            return s + "f";
+        }
+
+        /// <summary>A double literal that round-trips.</summary>
+        public static string D(double value)
+        {
+            string s = value.ToString("R", CultureInfo.InvariantCulture);
+            if (s.IndexOf('.') < 0 && s.IndexOf('E') < 0)
+            {
+                s += ".0";
+            }
+
+            return s;
+        }
+
+        /// <summary>An int literal.</summary>
+        public static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

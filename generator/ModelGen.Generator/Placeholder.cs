@@ -1,1 +1,0 @@
-namespace ModelGen.Generator { internal static class Placeholder {} }
