@@ -59,3 +59,84 @@ namespace ModelGen.Tests.Models
     {
     }
 }
+
+namespace ModelGen.Tests.Models
+{
+    /// <summary>Every layer kind in one network, with softmax before an MSE loss so the softmax Jacobian is exercised.</summary>
+    [Model]
+    [Input(7)]
+    [BatchNorm(Convention = BatchNormConvention.Keras, Name = "bn_in")]
+    [Dense(9)]
+    [Sigmoid]
+    [Dropout(0.2)]
+    [Dense(6)]
+    [ReLU]
+    [BatchNorm]
+    [Dense(5)]
+    [Softmax]
+    [Loss(LossKind.MeanSquaredError)]
+    [Sgd(LearningRate = 0.05)]
+    public partial class Everything
+    {
+    }
+
+    /// <summary>One feature, PyTorch-convention BatchNorm, for the DESIGN.md numbers.</summary>
+    [Model, Input(1), BatchNorm, Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.01)]
+    public partial class BnTorch
+    {
+    }
+
+    /// <summary>One feature, Keras-convention BatchNorm (momentum 0.99, eps 1e-3).</summary>
+    [Model, Input(1), BatchNorm(Convention = BatchNormConvention.Keras), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.01)]
+    public partial class BnKeras
+    {
+    }
+
+    /// <summary>One feature, Keras convention with eps 1e-5.</summary>
+    [Model, Input(1), BatchNorm(Convention = BatchNormConvention.Keras, Epsilon = 1e-5), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.01)]
+    public partial class BnKerasSmallEps
+    {
+    }
+
+    /// <summary>y = w . x, plain SGD.</summary>
+    [Model, Input(2), Dense(1, UseBias = false), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.1)]
+    public partial class LinearSgd
+    {
+    }
+
+    /// <summary>y = w . x, SGD with momentum and Keras decay.</summary>
+    [Model, Input(2), Dense(1, UseBias = false), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.1, Momentum = 0.9, Decay = 0.5)]
+    public partial class LinearMomentum
+    {
+    }
+
+    /// <summary>y = w . x, SGD with Nesterov momentum and weight decay.</summary>
+    [Model, Input(2), Dense(1, UseBias = false), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.1, Momentum = 0.9, Nesterov = true, WeightDecay = 0.01)]
+    public partial class LinearNesterov
+    {
+    }
+
+    /// <summary>y = w . x, Adam with non-default hyper-parameters and weight decay.</summary>
+    [Model, Input(2), Dense(1, UseBias = false), Loss(LossKind.MeanSquaredError), Adam(LearningRate = 0.01, Beta1 = 0.8, Beta2 = 0.99, Epsilon = 1e-6, WeightDecay = 0.1)]
+    public partial class LinearAdam
+    {
+    }
+
+    /// <summary>The benchmark MLP shape, 784-256(BN, ReLU)-128(BN, ReLU)-10, for save/load and invariance at realistic widths.</summary>
+    [Model]
+    [Input(784)]
+    [Dense(256, Name = "fc1"), BatchNorm(Name = "bn1"), ReLU]
+    [Dense(128, Name = "fc2"), BatchNorm(Name = "bn2"), ReLU]
+    [Dense(10, Name = "fc3"), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Sgd(LearningRate = 0.01, Momentum = 0.9)]
+    public partial class Mlp784
+    {
+    }
+
+    /// <summary>An inference-only model (no loss, no optimizer): no Trainer is generated.</summary>
+    [Model, Input(3), Dense(2), Tanh]
+    public partial class InferenceOnly
+    {
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using ModelGen.Tests.Models;
+using Xunit;
+
+namespace ModelGen.Tests
+{
+    /// <summary>
+    /// The founding promise: row i of PredictBatch is bitwise identical to Predict of row i, for every batch size and
+    /// position, whatever the neighbouring rows hold (huge values, NaN).
+    /// </summary>
+    public class BatchInvarianceTests
+    {
+        public static IEnumerable<object[]> Models() => new[]
+        {
+            new object[] { "SeedNet" },
+            new object[] { "BnMlp" },
+            new object[] { "TinyXor" },
+            new object[] { "Regressor" },
+            new object[] { "Everything" },
+            new object[] { "Mlp784" },
+        };
+
+        internal static IModel Trained(string name)
+        {
+            // Train a few steps first so BatchNorm running statistics and weights are not at their initial values.
+            switch (name)
+            {
+                case "SeedNet": { var m = new SeedNet(1); Train(m, m.CreateTrainer(8)); return m; }
+                case "BnMlp": { var m = new BnMlp(2); Train(m, m.CreateTrainer(8)); return m; }
+                case "TinyXor": { var m = new TinyXor(3); Train(m, m.CreateTrainer(8)); return m; }
+                case "Regressor": { var m = new Regressor(4); Train(m, m.CreateTrainer(8)); return m; }
+                case "Everything": { var m = new Everything(5); Train(m, m.CreateTrainer(8)); return m; }
+                case "Mlp784": { var m = new Mlp784(6); Train(m, m.CreateTrainer(8)); return m; }
+                default: throw new ArgumentException(name);
+            }
+        }
+
+        private static void Train(IModel model, ITrainer trainer)
+        {
+            for (int step = 0; step < 3; step++)
+            {
+                var x = TestData.Uniform(8 * model.InputLength, 100 + step, -2f, 2f);
+                var t = TestData.Targets(8, model.OutputLength, 200 + step, oneHot: trainer.Loss == LossKind.CategoricalCrossEntropy);
+                trainer.TrainStep(x, t);
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(Models))]
+        public void EveryRowOfEveryBatchEqualsPredictBitwise(string name)
+        {
+            var model = Trained(name);
+            int inLen = model.InputLength, outLen = model.OutputLength;
+            float[] poison = { 1e30f, -1e30f, float.NaN };
+            var rng = new DeterministicRandom(42);
+            var single = new float[outLen];
+            int compared = 0;
+            for (int batch = 1; batch <= 67; batch++)
+            {
+                int position = rng.NextInt(batch);
+                var inputs = new float[batch * inLen];
+                for (int r = 0; r < batch; r++)
+                {
+                    for (int i = 0; i < inLen; i++)
+                    {
+                        inputs[(r * inLen) + i] = r == position ? rng.NextUniform(-3f, 3f) : poison[(r + i) % poison.Length];
+                    }
+                }
+
+                var outputs = new float[batch * outLen];
+                model.PredictBatch(inputs, outputs);
+                model.Predict(inputs.AsSpan(position * inLen, inLen), single);
+                Assert.True(
+                    TestData.SameBits(single, outputs.AsSpan(position * outLen, outLen)),
+                    $"{name}: batch {batch}, row {position}: Predict {string.Join(", ", single)} vs PredictBatch {string.Join(", ", outputs.AsSpan(position * outLen, outLen).ToArray())}");
+                Assert.All(single, v => Assert.False(float.IsNaN(v), $"{name}: a finite row produced NaN"));
+                compared++;
+            }
+
+            Assert.Equal(67, compared);
+        }
+
+        [Theory]
+        [MemberData(nameof(Models))]
+        public void EveryRowOfAFullBatchEqualsPredictBitwise(string name)
+        {
+            var model = Trained(name);
+            int rows = 67;
+            var inputs = TestData.Uniform(rows * model.InputLength, 7, -3f, 3f);
+            var outputs = new float[rows * model.OutputLength];
+            model.PredictBatch(inputs, outputs);
+            var single = new float[model.OutputLength];
+            for (int r = 0; r < rows; r++)
+            {
+                model.Predict(inputs.AsSpan(r * model.InputLength, model.InputLength), single);
+                Assert.True(TestData.SameBits(single, outputs.AsSpan(r * model.OutputLength, model.OutputLength)), $"{name}: row {r}");
+            }
+        }
+
+        [Fact]
+        public void PredictIsDeterministicAcrossThreads()
+        {
+            var model = Trained("Mlp784");
+            var x = TestData.Uniform(784, 9);
+            var expected = new float[10];
+            model.Predict(x, expected);
+            var results = new float[8][];
+            System.Threading.Tasks.Parallel.For(0, 8, i =>
+            {
+                var y = new float[10];
+                for (int k = 0; k < 50; k++)
+                {
+                    model.Predict(x, y);
+                }
+
+                results[i] = y;
+            });
+            Assert.All(results, y => Assert.True(TestData.SameBits(expected, y)));
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace ModelGen.Tests { public class Smoke { [Xunit.Fact] public void Builds() { var m = new Models.SeedNet(); var y = new float[5]; m.Predict(new float[200], y); Xunit.Assert.Equal(1f, y[0]+y[1]+y[2]+y[3]+y[4], 4); } } }
