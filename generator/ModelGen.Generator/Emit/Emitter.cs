@@ -167,6 +167,7 @@ namespace ModelGen.Generator.Emit
                     w.Open($"for (int i = 0; i < {I(l.InputSize * l.OutputSize)}; i++)");
                     w.Line($"_parameters[{Kernels.Index(l.ParamOffset, "i")}] = random.NextUniform({F(-limit)}, {F(limit)});");
                     w.Close();
+                    w.Line();
                 }
                 else if (l.Kind == LayerKind.BatchNorm)
                 {
@@ -379,6 +380,7 @@ namespace ModelGen.Generator.Emit
                 for (int j = 0; j < dense.OutputSize; j++)
                 {
                     string jj = I(j);
+                    w.Line($"// Output {jj}, fully unrolled.");
                     w.Open();
                     w.Line($"ref float w = ref At(ref p, {I(dense.ParamOffset + (j * n))});");
                     Kernels.Dot(w, "z", "w", src, n);

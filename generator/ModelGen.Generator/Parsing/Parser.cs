@@ -396,19 +396,19 @@ namespace ModelGen.Generator.Parsing
 
         private static int[] ReadInts(TypedConstant constant)
         {
-            if (constant.Kind == TypedConstantKind.Array && !constant.IsNull)
+            if (constant.Kind == TypedConstantKind.Array)
             {
-                return constant.Values.Select(v => v.Value is int i ? i : 0).ToArray();
+                return constant.IsNull ? Array.Empty<int>() : constant.Values.Select(v => v.Value is int i ? i : 0).ToArray();
             }
 
-            return constant.Value is int single ? new[] { single } : Array.Empty<int>();
+            return constant.Kind != TypedConstantKind.Error && constant.Value is int single ? new[] { single } : Array.Empty<int>();
         }
 
         private static T Arg<T>(AttributeData data, int index)
         {
-            if (index < data.ConstructorArguments.Length && data.ConstructorArguments[index].Value is { } value)
+            if (index < data.ConstructorArguments.Length && data.ConstructorArguments[index] is { Kind: not TypedConstantKind.Array and not TypedConstantKind.Error, Value: { } value })
             {
-                return (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
+                return Convert<T>(value) ?? default!;
             }
 
             return default!;
@@ -418,14 +418,27 @@ namespace ModelGen.Generator.Parsing
         {
             foreach (var pair in data.NamedArguments)
             {
-                if (pair.Key == name && pair.Value.Value is { } value)
+                if (pair.Key == name && pair.Value is { Kind: not TypedConstantKind.Array and not TypedConstantKind.Error, Value: { } value })
                 {
-                    var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-                    return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+                    return Convert<T>(value);
                 }
             }
 
             return default;
+        }
+
+        private static T? Convert<T>(object value)
+        {
+            var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+            try
+            {
+                return (T)System.Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
+            {
+                // The compiler reports a mistyped argument; treat it as absent.
+                return default;
+            }
         }
 
         private static string Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);

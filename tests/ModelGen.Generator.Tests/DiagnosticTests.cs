@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+
+namespace ModelGen.Generator.Tests
+{
+    /// <summary>
+    /// Every declaration diagnostic fires on a wrong declaration and stays silent on the nearest correct one; an invalid
+    /// model produces diagnostics and no code, and the generator never throws (no CS8785).
+    /// </summary>
+    public class DiagnosticTests
+    {
+        private const string Usings = "using ModelGen;\nnamespace D;\n";
+
+        /// <summary>(id, wrong declaration, nearest correct declaration).</summary>
+        public static IEnumerable<object[]> Cases() => new[]
+        {
+            new object[] { "MG0001", "[Model, Input(2), Dense(1)] public class M { }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0002", "[Model, Dense(1)] public partial class M { }", "[Model, Input(3), Dense(1)] public partial class M { }" },
+            new object[] { "MG0003", "[Model, Input(2), Input(3), Dense(1)] public partial class M { }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0004", "[Model, Input(2), Dense(0)] public partial class M { }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0004", "[Model, Input(2, -1), Dense(1)] public partial class M { }", "[Model, Input(2, 1), Dense(1)] public partial class M { }" },
+            new object[] { "MG0005", "[Model, Input(2)] public partial class M { }", "[Model, Input(2), ReLU] public partial class M { }" },
+            new object[] { "MG0006", "[Model, Input(2), Dense(3), Loss(LossKind.CategoricalCrossEntropy), Sgd] public partial class M { }", "[Model, Input(2), Dense(3), Softmax, Loss(LossKind.CategoricalCrossEntropy), Sgd] public partial class M { }" },
+            new object[] { "MG0006", "[Model, Input(2), Dense(1), Loss(LossKind.BinaryCrossEntropy), Sgd] public partial class M { }", "[Model, Input(2), Dense(1), Sigmoid, Loss(LossKind.BinaryCrossEntropy), Sgd] public partial class M { }" },
+            new object[] { "MG0007", "public partial class Outer { [Model, Input(2), Dense(1)] public partial class M { } }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0007", "[Model, Input(2), Dense(1)] public partial class M<T> { }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0007", "[Model, Input(2), Dense(1)] public static partial class M { }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0008", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd, Adam] public partial class M { }", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Adam] public partial class M { }" },
+            new object[] { "MG0009", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Loss(LossKind.MeanSquaredError), Sgd] public partial class M { }", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), Dropout(1.0), Dense(1)] public partial class M { }", "[Model, Input(2), Dropout(0.5), Dense(1)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), Dense(2), BatchNorm(Epsilon = 0)] public partial class M { }", "[Model, Input(2), Dense(2), BatchNorm(Epsilon = 1e-5)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), Dense(2), BatchNorm(Momentum = 1.5)] public partial class M { }", "[Model, Input(2), Dense(2), BatchNorm(Momentum = 0.5)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = -1)] public partial class M { }", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 1)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd(Nesterov = true)] public partial class M { }", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd(Nesterov = true, Momentum = 0.9)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Adam(Beta2 = 1)] public partial class M { }", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Adam(Beta2 = 0.999)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(2), LeakyReLU(-0.5), Dense(1)] public partial class M { }", "[Model, Input(2), LeakyReLU(0.5), Dense(1)] public partial class M { }" },
+            new object[] { "MG0011", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError)] public partial class M { }", "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd] public partial class M { }" },
+            new object[] { "MG0011", "[Model, Input(2), Dense(1), Adam] public partial class M { }", "[Model, Input(2), Dense(1)] public partial class M { }" },
+            new object[] { "MG0012", "[Model, Input(2), Dense(3)] public partial class M { } [Dense(1)] public partial class M { }", "[Model, Input(2), Dense(3), Dense(1)] public partial class M { } public partial class M { }" },
+            new object[] { "MG0013", "[Model, Input(2), Dense(3, Name = \"fc\"), Dense(1, Name = \"fc\")] public partial class M { }", "[Model, Input(2), Dense(3, Name = \"fc1\"), Dense(1, Name = \"fc2\")] public partial class M { }" },
+            new object[] { "MG0013", "[Model, Input(2), Dense(3, Name = \"\")] public partial class M { }", "[Model, Input(2), Dense(3, Name = \"a.b\")] public partial class M { }" },
+            new object[] { "MG0014", "[Model, Input(2), Dense(20000)] public partial class M { }", "[Model, Input(2), Dense(16384)] public partial class M { }" },
+            new object[] { "MG0014", "[Model, Input(100, 200), Dense(1)] public partial class M { }", "[Model, Input(100, 100), Dense(1)] public partial class M { }" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void FiresOnTheWrongDeclarationAndGeneratesNothing(string id, string wrong, string right)
+        {
+            _ = right;
+            var result = GeneratorHarness.Run(Usings + wrong);
+            var diagnostic = Assert.Single(result.GeneratorDiagnostics, d => d.Id == id);
+            Assert.Equal($"https://github.com/modelgen/modelgen/blob/main/docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+            Assert.NotEqual(Microsoft.CodeAnalysis.Location.None, diagnostic.Location);
+            Assert.Empty(result.Sources);
+            Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id == "CS8785");
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot(), "docs", "diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
+        }
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void StaysSilentOnTheNearestCorrectDeclaration(string id, string wrong, string right)
+        {
+            _ = wrong;
+            var result = GeneratorHarness.Run(Usings + right);
+            Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id.StartsWith("MG", System.StringComparison.Ordinal));
+            Assert.Single(result.Sources);
+            Assert.StartsWith("MG0", id);
+            Assert.Empty(result.CompileErrors.Select(d => d.ToString()));
+        }
+
+        [Fact]
+        public void EveryDescriptorHasAReleaseEntryAndADocsPage()
+        {
+            var ids = typeof(ModelGen.Generator.Diagnostics.Descriptors)
+                .GetFields()
+                .Where(f => f.FieldType == typeof(Microsoft.CodeAnalysis.DiagnosticDescriptor))
+                .Select(f => ((Microsoft.CodeAnalysis.DiagnosticDescriptor)f.GetValue(null)!).Id)
+                .ToList();
+            Assert.Equal(14, ids.Count);
+            string releases = System.IO.File.ReadAllText(System.IO.Path.Combine(RepoRoot(), "generator", "ModelGen.Generator", "AnalyzerReleases.Unshipped.md"));
+            foreach (var id in ids)
+            {
+                Assert.Contains(id + " |", releases);
+                Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot(), "docs", "diagnostics", id + ".md")), id);
+            }
+
+            Assert.Equal(ids.Count, Cases().Select(c => (string)c[0]).Distinct().Count());
+        }
+
+        [Fact]
+        public void GarbageInputNeverCrashesTheGenerator()
+        {
+            string[] sources =
+            {
+                "[Model] public partial class M { }",
+                "[Model, Input] public partial class M { }",
+                "[Model, Input(2), Dense] public partial class M { }",
+                "[Model, Input(2), Dense(\"x\")] public partial class M { }",
+                "[Model, Input(2), Dense(1), Loss((LossKind)42), Sgd] public partial class M { }",
+                "[Model, Input(2), Dense(2), BatchNorm(Convention = (BatchNormConvention)9)] public partial class M { }",
+                "[Model, Input(null), Dense(1)] public partial class M { }",
+                "[Model, Input(int.MaxValue, int.MaxValue), Dense(1)] public partial class M { }",
+                "[Model, Input(2), Dense(1), Loss(LossKind.MeanSquaredError), Sgd(LearningRate = double.NaN)] public partial class M { }",
+                "[Model, Input(2), Dense(1)] public partial record M { }",
+                "[Model, Input(2), Dense(1)] public partial struct M { }",
+                "[Model, Input(2), Dense(1)] partial class",
+            };
+            foreach (var source in sources)
+            {
+                var result = GeneratorHarness.Run(Usings + source);
+                Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id == "CS8785");
+            }
+        }
+
+        internal static string RepoRoot()
+        {
+            var dir = new System.IO.DirectoryInfo(System.AppContext.BaseDirectory);
+            while (dir is not null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "ModelGen.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new System.InvalidOperationException("ModelGen.sln not found above " + System.AppContext.BaseDirectory);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using ApprovalTests;
+using ApprovalTests.Core;
+using ApprovalTests.Reporters;
+using ApprovalTests.Writers;
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+using Xunit;
+
+namespace ModelGen.Generator.Tests
+{
+    /// <summary>
+    /// Pins the generated source of each sample model in Snapshots/{hint name without .cs}.approved.cs. On a change the
+    /// test fails with a line diff and writes the .received.cs file next to it; read the diff, then copy it over the
+    /// approved file to accept it. The generator version is scrubbed so a version bump alone changes nothing.
+    /// </summary>
+    public class SnapshotTests
+    {
+        public const string SeedNet = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model]
+            [Input(200)]
+            [Dense(5)]
+            [BatchNorm(Momentum = 0.99, Epsilon = 1e-3, Convention = BatchNormConvention.Keras)]
+            [Softmax]
+            [Loss(LossKind.CategoricalCrossEntropy)]
+            [Sgd(LearningRate = 0.01, Momentum = 0.9, Nesterov = false, Decay = 3e-6)]
+            public partial class SeedNet { }
+            """;
+
+        public const string BnMlp = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model]
+            [Input(64)]
+            [Dense(32, Name = "fc1"), BatchNorm(Name = "bn1"), ReLU, Dropout(0.2)]
+            [Dense(16, Name = "fc2"), BatchNorm(Name = "bn2"), ReLU]
+            [Dense(10, Name = "out"), Softmax]
+            [Loss(LossKind.CategoricalCrossEntropy)]
+            [Adam(LearningRate = 1e-3)]
+            public partial class BnMlp { }
+            """;
+
+        public const string TinyXor = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(2), Dense(3), Tanh, Dense(1), Sigmoid]
+            [Loss(LossKind.BinaryCrossEntropy)]
+            [Sgd(LearningRate = 0.5, Momentum = 0.9, Nesterov = true)]
+            public partial class TinyXor { }
+            """;
+
+        public const string Regression = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(13), Dense(16), LeakyReLU(0.1), Dense(8, UseBias = false), Tanh, Dense(1)]
+            [Loss(LossKind.MeanSquaredError)]
+            [Sgd(LearningRate = 0.01, Momentum = 0.5, WeightDecay = 1e-4)]
+            public partial class Regression { }
+            """;
+
+        [Theory]
+        [InlineData(SeedNet)]
+        [InlineData(BnMlp)]
+        [InlineData(TinyXor)]
+        [InlineData(Regression)]
+        public void GeneratedSourceMatchesTheApprovedSnapshot(string source)
+        {
+            var result = GeneratorHarness.Run(source);
+            Assert.Empty(result.GeneratorDiagnostics);
+            var generated = Assert.Single(result.Sources);
+            VerifySnapshot(generated.HintName, generated.SourceText.ToString());
+        }
+
+        internal static void VerifySnapshot(string hintName, string text, [CallerFilePath] string callerPath = "")
+        {
+            string scrubbed = text.Replace(ModelGen.Generator.Emit.Emitter.Version, "{version}");
+            string folder = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+            var namer = new HintNamer(folder, Path.GetFileNameWithoutExtension(hintName));
+            string approvedPath = Path.Combine(folder, namer.Name + ".approved.cs");
+            string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath) : string.Empty;
+            try
+            {
+                Approvals.Verify(new ApprovalTextWriter(scrubbed, "cs"), namer, QuietReporter.INSTANCE);
+            }
+            catch (Exception ex)
+            {
+                var diff = InlineDiffBuilder.Diff(approved, scrubbed);
+                var lines = diff.Lines
+                    .Select((l, i) => (l, i))
+                    .Where(p => p.l.Type != ChangeType.Unchanged)
+                    .Take(40)
+                    .Select(p => $"{(p.l.Type == ChangeType.Inserted ? "+" : "-")} {p.i + 1,5}: {p.l.Text}");
+                throw new Xunit.Sdk.XunitException(
+                    $"The generated source of {hintName} differs from {approvedPath} ({ex.GetType().Name}).\n"
+                    + "Read the diff; if it is intended, copy the .received.cs file over the .approved.cs file.\n"
+                    + string.Join("\n", lines));
+            }
+        }
+
+        private sealed class HintNamer : IApprovalNamer
+        {
+            public HintNamer(string sourcePath, string name)
+            {
+                SourcePath = sourcePath;
+                Name = name;
+            }
+
+            public string SourcePath { get; }
+
+            public string Name { get; }
+        }
+    }
+}
