@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelGen.Generator.Model;
+using Xunit;
+
+namespace ModelGen.Generator.Tests
+{
+    /// <summary>Incremental caching of the pipeline, and the generated code compiled at warning level 9999 and executed.</summary>
+    public class IncrementalAndRunTests
+    {
+        [Fact]
+        public void SecondRunOnAClonedCompilationIsCached()
+        {
+            var compilation = GeneratorHarness.Compilation(SnapshotTests.SeedNet);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            driver = driver.RunGenerators(compilation.Clone());
+            var steps = driver.GetRunResult().Results.Single().TrackedSteps;
+            // The parse transform re-runs on a new compilation but produces an equal spec (Unchanged); everything after it is Cached.
+            Assert.All(steps[ModelGenerator.Steps.Parse].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+            foreach (var name in new[] { ModelGenerator.Steps.Spec, ModelGenerator.Steps.Diagnostics })
+            {
+                Assert.True(steps.ContainsKey(name), name);
+                Assert.All(steps[name].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+            }
+        }
+
+        [Fact]
+        public void AnUnrelatedEditLeavesTheSpecUnchanged()
+        {
+            var compilation = GeneratorHarness.Compilation(SnapshotTests.SeedNet, "namespace Other { public class A { } }");
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            var edited = compilation.ReplaceSyntaxTree(
+                compilation.SyntaxTrees.ElementAt(1),
+                CSharpSyntaxTree.ParseText("namespace Other { public class A { public int B; } }", GeneratorHarness.ParseOptions, path: "Source1.cs"));
+            driver = driver.RunGenerators(edited);
+            var steps = driver.GetRunResult().Results.Single().TrackedSteps;
+            Assert.All(steps[ModelGenerator.Steps.Spec].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        }
+
+        [Fact]
+        public void EditingTheModelRegeneratesAndUnrelatedSpecsStayCached()
+        {
+            var compilation = GeneratorHarness.Compilation(SnapshotTests.SeedNet, SnapshotTests.TinyXor);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            var edited = compilation.ReplaceSyntaxTree(
+                compilation.SyntaxTrees.ElementAt(0),
+                CSharpSyntaxTree.ParseText(SnapshotTests.SeedNet.Replace("Dense(5)", "Dense(6)"), GeneratorHarness.ParseOptions, path: "Source0.cs"));
+            driver = driver.RunGenerators(edited);
+            var reasons = driver.GetRunResult().Results.Single().TrackedSteps[ModelGenerator.Steps.Spec].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+            Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+            Assert.Contains(reasons, r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        }
+
+        [Fact]
+        public void PipelineModelHoldsNoSymbolsOrSyntax()
+        {
+            var forbidden = new[] { typeof(ISymbol), typeof(SyntaxNode), typeof(Compilation), typeof(SemanticModel), typeof(SyntaxTree), typeof(Location) };
+            var seen = new HashSet<Type>();
+            void Walk(Type type, string path)
+            {
+                if (!seen.Add(type) || type.IsPrimitive || type == typeof(string) || type.IsEnum)
+                {
+                    return;
+                }
+
+                Assert.False(forbidden.Any(f => f.IsAssignableFrom(type)), $"{path} is a {type.Name}");
+                if (type.IsGenericType)
+                {
+                    foreach (var arg in type.GetGenericArguments())
+                    {
+                        Walk(arg, path + "<" + arg.Name + ">");
+                    }
+                }
+
+                if (type.IsArray)
+                {
+                    Walk(type.GetElementType()!, path + "[]");
+                }
+
+                if (type.Namespace?.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) == true && type != typeof(DiagnosticDescriptor) && !type.IsValueType)
+                {
+                    return;
+                }
+
+                foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                {
+                    Walk(field.FieldType, path + "." + field.Name);
+                }
+            }
+
+            Walk(typeof(ParseResult), nameof(ParseResult));
+            Assert.Contains(typeof(LayerSpec), seen);
+            Assert.Contains(typeof(OptimizerSpec), seen);
+        }
+
+        [Theory]
+        [InlineData(SnapshotTests.SeedNet, "Snapshots.SeedNet", 200, 5)]
+        [InlineData(SnapshotTests.BnMlp, "Snapshots.BnMlp", 64, 10)]
+        [InlineData(SnapshotTests.TinyXor, "Snapshots.TinyXor", 2, 1)]
+        [InlineData(SnapshotTests.Regression, "Snapshots.Regression", 13, 1)]
+        public void GeneratedCodeCompilesWithoutWarningsAndRuns(string source, string typeName, int inputs, int outputs)
+        {
+            var result = GeneratorHarness.Run(source);
+            Assert.Empty(result.CompileErrors.Select(d => d.ToString()));
+            using var stream = new MemoryStream();
+            var emit = result.Output.Emit(stream);
+            Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+            var context = new AssemblyLoadContext("generated", isCollectible: true);
+            try
+            {
+                stream.Position = 0;
+                var assembly = context.LoadFromStream(stream);
+                var model = (IModel)Activator.CreateInstance(assembly.GetType(typeName)!, 0)!;
+                Assert.Equal(inputs, model.InputLength);
+                Assert.Equal(outputs, model.OutputLength);
+                var x = Enumerable.Range(0, inputs * 3).Select(i => (float)Math.Sin(i)).ToArray();
+                var y = new float[outputs * 3];
+                model.PredictBatch(x, y);
+                Assert.All(y, v => Assert.True(float.IsFinite(v)));
+                var trainer = (ITrainer)model.GetType().GetMethod("CreateTrainer")!.Invoke(model, new object[] { 4, 0 })!;
+                var t = new float[outputs * 3];
+                for (int r = 0; r < 3; r++)
+                {
+                    t[(r * outputs) + (r % outputs)] = 1f;
+                }
+
+                float first = trainer.TrainStep(x, t);
+                float later = first;
+                for (int i = 0; i < 20; i++)
+                {
+                    later = trainer.TrainStep(x, t);
+                }
+
+                Assert.True(later < first, $"loss did not fall: {first} -> {later}");
+            }
+            finally
+            {
+                context.Unload();
+            }
+        }
+    }
+}
