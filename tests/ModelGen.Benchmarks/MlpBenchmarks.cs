@@ -1,0 +1,116 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using Microsoft.ML.OnnxRuntime;
+using ModelGen;
+
+namespace ModelGen.Benchmarks
+{
+    /// <summary>The benchmark network: 784-256(BN, ReLU)-128(BN, ReLU)-10, softmax, SGD with momentum.</summary>
+    [Model]
+    [Input(784)]
+    [Dense(256, Name = "fc1"), BatchNorm(Name = "bn1"), ReLU]
+    [Dense(128, Name = "fc2"), BatchNorm(Name = "bn2"), ReLU]
+    [Dense(10, Name = "fc3"), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Sgd(LearningRate = 0.01, Momentum = 0.9)]
+    public partial class BenchMlp
+    {
+    }
+
+    /// <summary>Predict (one sample), PredictBatch (256 rows) and TrainStep (64 rows) on the benchmark MLP.</summary>
+    [MemoryDiagnoser]
+    public class MlpBenchmarks
+    {
+        private BenchMlp _model = null!;
+        private BenchMlp.Trainer _trainer = null!;
+        private float[] _x = null!;
+        private float[] _y = null!;
+        private float[] _targets = null!;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            _model = new BenchMlp(1);
+            _trainer = _model.CreateTrainer(64);
+            var rng = new DeterministicRandom(7);
+            _x = new float[256 * 784];
+            for (int i = 0; i < _x.Length; i++)
+            {
+                _x[i] = rng.NextSingle();
+            }
+
+            _y = new float[256 * 10];
+            _targets = new float[64 * 10];
+            for (int r = 0; r < 64; r++)
+            {
+                _targets[(r * 10) + (r % 10)] = 1f;
+            }
+
+            // A few steps so the running statistics are realistic.
+            for (int i = 0; i < 3; i++)
+            {
+                _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
+            }
+
+            // Peer: ONNX Runtime, one intra-op thread, OrtValue API, on the same network and weights.
+            var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+            _session = new InferenceSession(OnnxExport.Mlp(_model), options);
+            _ortIn1 = OrtValue.CreateTensorValueFromMemory(_x.AsSpan(0, 784).ToArray(), new long[] { 1, 784 });
+            _ortOut1 = OrtValue.CreateTensorValueFromMemory(new float[10], new long[] { 1, 10 });
+            _ortIn256 = OrtValue.CreateTensorValueFromMemory(_x, new long[] { 256, 784 });
+            _ortOut256 = OrtValue.CreateTensorValueFromMemory(new float[2560], new long[] { 256, 10 });
+            _run = new RunOptions();
+            OnnxRuntimePredictBatch256();
+            _model.PredictBatch(_x, _y);
+            var ort = _ortOut256.GetTensorDataAsSpan<float>();
+            for (int i = 0; i < _y.Length; i++)
+            {
+                if (Math.Abs(ort[i] - _y[i]) > 1e-4f)
+                {
+                    throw new InvalidOperationException($"ONNX Runtime and ModelGen disagree at {i}: {ort[i]} vs {_y[i]}");
+                }
+            }
+        }
+
+        private InferenceSession _session = null!;
+        private OrtValue _ortIn1 = null!, _ortOut1 = null!, _ortIn256 = null!, _ortOut256 = null!;
+        private RunOptions _run = null!;
+
+        /// <summary>Peer: ONNX Runtime, one sample.</summary>
+        [Benchmark]
+        public void OnnxRuntimePredict() => _session.Run(_run, new[] { "input" }, new[] { _ortIn1 }, new[] { "output" }, new[] { _ortOut1 });
+
+        /// <summary>Peer: ONNX Runtime, 256 rows.</summary>
+        [Benchmark]
+        public void OnnxRuntimePredictBatch256() => _session.Run(_run, new[] { "input" }, new[] { _ortIn256 }, new[] { "output" }, new[] { _ortOut256 });
+
+        [GlobalCleanup]
+        public void Cleanup()
+        {
+            _session.Dispose();
+            _run.Dispose();
+            _ortIn1.Dispose();
+            _ortOut1.Dispose();
+            _ortIn256.Dispose();
+            _ortOut256.Dispose();
+        }
+
+        /// <summary>One sample.</summary>
+        [Benchmark]
+        public void Predict() => _model.Predict(_x.AsSpan(0, 784), _y.AsSpan(0, 10));
+
+        /// <summary>256 rows; samples/s = 256 / time.</summary>
+        [Benchmark(OperationsPerInvoke = 1)]
+        public void PredictBatch256() => _model.PredictBatch(_x, _y);
+
+        /// <summary>One SGD step on 64 rows; samples/s = 64 / time.</summary>
+        [Benchmark]
+        public float TrainStep64() => _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
+    }
+
+    public static class Program
+    {
+        public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+}
