@@ -20,8 +20,6 @@ namespace ModelGen.Tests
 
         public GradientCheckTests(ITestOutputHelper output) => _output = output;
 
-        private delegate float Evaluate();
-
         private sealed class Case
         {
             public required Func<ReadOnlySpan<float>> GetParameters;

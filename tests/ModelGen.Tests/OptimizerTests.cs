@@ -17,7 +17,7 @@ namespace ModelGen.Tests
 
         private static void Run(IModel model, ITrainer trainer, Func<double[], int, double[]> expectedStep, int steps = 3)
         {
-            var p = ((Func<float[]>)(() => ParamsOf(model)))();
+            var p = ParamsOf(model);
             double[] w = { p[0], p[1] };
             for (int k = 0; k < steps; k++)
             {

@@ -56,7 +56,6 @@ namespace ModelGen.Generator.Parsing
 
             int[]? inputShape = null;
             var layerAttributes = new List<(LayerKind Kind, AttributeData Data, LocationInfo? Location)>();
-            var layerTrees = new HashSet<SyntaxTree>();
             AttributeData? lossAttribute = null;
             var optimizerAttributes = new List<AttributeData>();
             bool hasErrors = false;
@@ -119,10 +118,6 @@ namespace ModelGen.Generator.Parsing
                         if (kind is not null)
                         {
                             layerAttributes.Add((kind.Value, attribute, location));
-                            if (attribute.ApplicationSyntaxReference is { } reference)
-                            {
-                                layerTrees.Add(reference.SyntaxTree);
-                            }
                         }
 
                         break;
@@ -144,7 +139,7 @@ namespace ModelGen.Generator.Parsing
                 Report(Descriptors.NoLayers, classLocation, className);
             }
 
-            if (layerTrees.Count > 1 || (layerAttributes.Count > 0 && CountDeclarationsWithLayers(type, layerAttributes) > 1))
+            if (CountDeclarationsWithLayers(layerAttributes) > 1)
             {
                 Report(Descriptors.LayersAcrossDeclarations, classLocation, className);
             }
@@ -362,7 +357,7 @@ namespace ModelGen.Generator.Parsing
             return new OptimizerSpec(OptimizerKind.Sgd, lr, momentum, nesterov, decay, 0, 0, 0, weightDecay);
         }
 
-        private static int CountDeclarationsWithLayers(INamedTypeSymbol type, List<(LayerKind Kind, AttributeData Data, LocationInfo? Location)> layers)
+        private static int CountDeclarationsWithLayers(List<(LayerKind Kind, AttributeData Data, LocationInfo? Location)> layers)
         {
             var spans = new HashSet<(SyntaxTree, int)>();
             foreach (var (_, data, _) in layers)
