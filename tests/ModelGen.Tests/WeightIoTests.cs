@@ -68,6 +68,31 @@ namespace ModelGen.Tests
             Assert.Equal(0, (8 + headerLength) % 8);
         }
 
+        [Fact]
+        public void LoadsAFileLaidOutAsPythonSafetensorsWritesIt()
+        {
+            // Python's safetensors writes __metadata__ first and orders tensors by dtype alignment, then by name
+            // (I64 before F32, alphabetical within each), which is not ModelGen's layer order.
+            var source = TrainedMlp();
+            var pythonOrder = Mlp784.Tensors.OrderBy(t => t.DType == "I64" ? 0 : 1).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+            Assert.NotEqual(Mlp784.Tensors.Select(t => t.Name), pythonOrder.Select(t => t.Name));
+            var stream = new MemoryStream();
+            var state = new float[768];
+            for (int i = 0; i < 768; i++)
+            {
+                state[i] = i < 256 || (i >= 512 && i < 640) ? 0.5f + i : 2f + i;
+            }
+
+            SafeTensors.Write(stream, pythonOrder, source.Parameters, state, new long[] { 7, 9 }, new Dictionary<string, string> { ["format"] = "pt" });
+            var target = new Mlp784(5);
+            stream.Position = 0;
+            target.LoadWeights(stream);
+            Assert.True(TestData.SameBits(source.Parameters, target.Parameters));
+            Assert.Equal(state.AsSpan(0, 256).ToArray(), target.GetTensor("bn1.running_mean"));
+            Assert.Equal(state.AsSpan(640, 128).ToArray(), target.GetTensor("bn2.running_var"));
+            Assert.Equal(9f, target.GetTensor("bn2.num_batches_tracked")[0]);
+        }
+
         private static byte[] Write(IReadOnlyList<TensorDescriptor> tensors, int parameterCount, int stateCount, int counters)
         {
             var stream = new MemoryStream();
