@@ -30,6 +30,21 @@ namespace ModelGen
         [InferenceEntryPoint]
         void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs);
 
+        /// <summary>The network as the generator compiled it: layers, sizes, hyper-parameters, tensor offsets.</summary>
+        ModelDescription Description { get; }
+
+        /// <summary>The trainable parameters, laid out as <see cref="ModelDescription"/> says.</summary>
+        ReadOnlySpan<float> Parameters { get; }
+
+        /// <summary>Replaces every trainable parameter.</summary>
+        void SetParameters(ReadOnlySpan<float> values);
+
+        /// <summary>A copy of one named tensor (counters converted to float).</summary>
+        float[] GetTensor(string name);
+
+        /// <summary>Overwrites one named tensor.</summary>
+        void SetTensor(string name, ReadOnlySpan<float> values);
+
         /// <summary>Writes the weights and running statistics in the safetensors format.</summary>
         void SaveWeights(Stream stream);
 
@@ -64,5 +79,11 @@ namespace ModelGen
         /// <param name="inputs">Rows of input floats; the row count is <c>inputs.Length / InputLength</c>.</param>
         /// <param name="targets">The same number of rows of target floats.</param>
         float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+
+        /// <summary>The training-mode forward and backward pass without any update; fills <see cref="Gradients"/> and returns the loss.</summary>
+        float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+
+        /// <summary>The gradients of the last step, laid out like the parameters.</summary>
+        ReadOnlySpan<float> Gradients { get; }
     }
 }

@@ -96,6 +96,7 @@ namespace ModelGen.Generator.Emit
             w.Line();
 
             EmitTensorTable(w, spec);
+            EmitDescription(w, spec, paramCount, stateCount, counterCount);
             EmitConstructor(w, spec);
             EmitInference(w, spec);
             EmitRefresh(w, spec);
@@ -143,6 +144,38 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Close(";");
+            w.Line();
+        }
+
+        private static void EmitDescription(SourceWriter w, ModelSpec spec, int paramCount, int stateCount, int counterCount)
+        {
+            w.Line("/// <summary>The network as compiled: layers, sizes, hyper-parameters and tensor offsets, for tools and reference implementations.</summary>");
+            w.Line($"public static {Rt}ModelDescription Description {{ get; }} = new {Rt}ModelDescription(");
+            w.Line($"    \"{spec.ClassName}\",");
+            w.Line($"    new[] {{ {string.Join(", ", spec.InputShape.Select(d => I(d)))} }},");
+            w.Line($"    new {Rt}LayerDescription[]");
+            w.Line("    {");
+            foreach (var l in spec.Layers)
+            {
+                w.Line($"        new({Rt}LayerType.{l.Kind}, \"{l.Name}\", {I(l.InputSize)}, {I(l.OutputSize)}, {(l.UseBias ? "true" : "false")}, {D(l.Alpha)}, {D(l.Rate)}, {D(l.Momentum)}, {D(l.Epsilon)}, {Rt}BatchNormConvention.{(l.KerasConvention ? "Keras" : "PyTorch")}, {I(l.ParamOffset)}, {I(l.StateOffset)}, {I(l.CounterIndex)}),");
+            }
+
+            w.Line("    },");
+            w.Line($"    {(spec.Loss is { } loss ? Rt + "LossKind." + loss : "null")},");
+            if (spec.Optimizer is { } o)
+            {
+                w.Line($"    new {Rt}OptimizerDescription({Rt}OptimizerType.{o.Kind}, {D(o.LearningRate)}, {D(o.Momentum)}, {(o.Nesterov ? "true" : "false")}, {D(o.Decay)}, {D(o.Beta1)}, {D(o.Beta2)}, {D(o.Epsilon)}, {D(o.WeightDecay)}),");
+            }
+            else
+            {
+                w.Line("    null,");
+            }
+
+            w.Line($"    {I(paramCount)},");
+            w.Line($"    {I(stateCount)},");
+            w.Line($"    {I(counterCount)});");
+            w.Line();
+            w.Line($"{Rt}ModelDescription {Rt}IModel.Description => Description;");
             w.Line();
         }
 

@@ -410,12 +410,12 @@ namespace ModelGen.Generator.Emit
                 case LayerKind.Dropout:
                     w.Line($"// Layer {I(l.Index)}, dropout \"{l.Name}\": zero each value with probability {D(l.Rate)} and scale the others by 1 / (1 - {D(l.Rate)});");
                     w.Line("// the mask depends only on (seed, iteration, layer, row, feature).");
-                    w.Line($"ref float mask = ref Data(_mask{I(l.Index)});");
+                    w.Line($"ref float mask{I(l.Index)} = ref Data(_mask{I(l.Index)});");
                     w.Open("for (int r = 0; r < rows; r++)");
                     w.Open($"for (int j = 0; j < {I(f)}; j++)");
                     w.Line($"int i = (r * {I(f)}) + j;");
                     w.Line($"float m = {Rt}DeterministicRandom.Hash(_seed, _iterations, r, {Kernels.Index(l.Index * 65536, "j")}) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
-                    w.Line("At(ref mask, i) = m;");
+                    w.Line($"At(ref mask{I(l.Index)}, i) = m;");
                     w.Line($"At(ref {y}, i) = At(ref {x}, i) * m;");
                     w.Close();
                     w.Close();
@@ -509,7 +509,6 @@ namespace ModelGen.Generator.Emit
                     return false;
                 case LayerKind.Dropout:
                     w.Line($"// Backward, layer {I(l.Index)} dropout: d *= mask.");
-                    w.Line($"ref float mask{I(l.Index)} = ref Data(_mask{I(l.Index)});");
                     w.Open($"for (int i = 0; i < rows * {I(f)}; i++)");
                     w.Line($"At(ref {d}, i) *= At(ref mask{I(l.Index)}, i);");
                     w.Close();

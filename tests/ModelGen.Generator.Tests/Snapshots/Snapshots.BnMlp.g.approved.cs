@@ -75,6 +75,30 @@ namespace Snapshots
             new("out.bias", new[] { 10 }, global::ModelGen.TensorStorage.Parameters, 2864),
         };
 
+        /// <summary>The network as compiled: layers, sizes, hyper-parameters and tensor offsets, for tools and reference implementations.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "BnMlp",
+            new[] { 64 },
+            new global::ModelGen.LayerDescription[]
+            {
+                new(global::ModelGen.LayerType.Dense, "fc1", 64, 32, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 0, 0, 0),
+                new(global::ModelGen.LayerType.BatchNorm, "bn1", 32, 32, true, 0.0, 0.0, 0.1, 1E-05, global::ModelGen.BatchNormConvention.PyTorch, 2080, 0, 0),
+                new(global::ModelGen.LayerType.ReLU, "2", 32, 32, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 2144, 0, 0),
+                new(global::ModelGen.LayerType.Dropout, "3", 32, 32, true, 0.0, 0.2, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 2144, 0, 0),
+                new(global::ModelGen.LayerType.Dense, "fc2", 32, 16, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 2144, 0, 0),
+                new(global::ModelGen.LayerType.BatchNorm, "bn2", 16, 16, true, 0.0, 0.0, 0.1, 1E-05, global::ModelGen.BatchNormConvention.PyTorch, 2672, 64, 1),
+                new(global::ModelGen.LayerType.ReLU, "6", 16, 16, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 2704, 0, 0),
+                new(global::ModelGen.LayerType.Dense, "out", 16, 10, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 2704, 0, 0),
+                new(global::ModelGen.LayerType.Softmax, "8", 10, 10, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 2874, 0, 0),
+            },
+            global::ModelGen.LossKind.CategoricalCrossEntropy,
+            new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.Adam, 0.001, 0.0, false, 0.0, 0.9, 0.999, 1E-08, 0.0),
+            2874,
+            96,
+            2);
+
+        global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,
@@ -698,14 +722,14 @@ namespace Snapshots
 
                 // Layer 3, dropout "3": zero each value with probability 0.2 and scale the others by 1 / (1 - 0.2);
                 // the mask depends only on (seed, iteration, layer, row, feature).
-                ref float mask = ref Data(_mask3);
+                ref float mask3 = ref Data(_mask3);
                 for (int r = 0; r < rows; r++)
                 {
                     for (int j = 0; j < 32; j++)
                     {
                         int i = (r * 32) + j;
                         float m = global::ModelGen.DeterministicRandom.Hash(_seed, _iterations, r, 196608 + j) < 0.2f ? 0f : 1.25f;
-                        At(ref mask, i) = m;
+                        At(ref mask3, i) = m;
                         At(ref y3, i) = At(ref y2, i) * m;
                     }
                 }
@@ -947,7 +971,6 @@ namespace Snapshots
                 }
 
                 // Backward, layer 3 dropout: d *= mask.
-                ref float mask3 = ref Data(_mask3);
                 for (int i = 0; i < rows * 32; i++)
                 {
                     At(ref dA, i) *= At(ref mask3, i);

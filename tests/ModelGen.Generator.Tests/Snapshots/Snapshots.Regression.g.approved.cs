@@ -60,6 +60,26 @@ namespace Snapshots
             new("4.bias", new[] { 1 }, global::ModelGen.TensorStorage.Parameters, 360),
         };
 
+        /// <summary>The network as compiled: layers, sizes, hyper-parameters and tensor offsets, for tools and reference implementations.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "Regression",
+            new[] { 13 },
+            new global::ModelGen.LayerDescription[]
+            {
+                new(global::ModelGen.LayerType.Dense, "0", 13, 16, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 0, 0, 0),
+                new(global::ModelGen.LayerType.LeakyReLU, "1", 16, 16, true, 0.1, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 224, 0, 0),
+                new(global::ModelGen.LayerType.Dense, "2", 16, 8, false, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 224, 0, 0),
+                new(global::ModelGen.LayerType.Tanh, "3", 8, 8, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 352, 0, 0),
+                new(global::ModelGen.LayerType.Dense, "4", 8, 1, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 352, 0, 0),
+            },
+            global::ModelGen.LossKind.MeanSquaredError,
+            new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.Sgd, 0.01, 0.5, false, 0.0, 0.0, 0.0, 0.0, 0.0001),
+            361,
+            0,
+            0);
+
+        global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,

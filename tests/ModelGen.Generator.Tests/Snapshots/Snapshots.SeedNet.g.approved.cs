@@ -60,6 +60,24 @@ namespace Snapshots
             new("1.num_batches_tracked", new int[0], global::ModelGen.TensorStorage.Counters, 0),
         };
 
+        /// <summary>The network as compiled: layers, sizes, hyper-parameters and tensor offsets, for tools and reference implementations.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "SeedNet",
+            new[] { 200 },
+            new global::ModelGen.LayerDescription[]
+            {
+                new(global::ModelGen.LayerType.Dense, "0", 200, 5, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 0, 0, 0),
+                new(global::ModelGen.LayerType.BatchNorm, "1", 5, 5, true, 0.0, 0.0, 0.99, 0.001, global::ModelGen.BatchNormConvention.Keras, 1005, 0, 0),
+                new(global::ModelGen.LayerType.Softmax, "2", 5, 5, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 1015, 0, 0),
+            },
+            global::ModelGen.LossKind.CategoricalCrossEntropy,
+            new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.Sgd, 0.01, 0.9, false, 3E-06, 0.0, 0.0, 0.0, 0.0),
+            1015,
+            10,
+            1);
+
+        global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,

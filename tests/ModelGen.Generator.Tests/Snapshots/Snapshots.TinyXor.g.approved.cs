@@ -58,6 +58,25 @@ namespace Snapshots
             new("2.bias", new[] { 1 }, global::ModelGen.TensorStorage.Parameters, 12),
         };
 
+        /// <summary>The network as compiled: layers, sizes, hyper-parameters and tensor offsets, for tools and reference implementations.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "TinyXor",
+            new[] { 2 },
+            new global::ModelGen.LayerDescription[]
+            {
+                new(global::ModelGen.LayerType.Dense, "0", 2, 3, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 0, 0, 0),
+                new(global::ModelGen.LayerType.Tanh, "1", 3, 3, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 9, 0, 0),
+                new(global::ModelGen.LayerType.Dense, "2", 3, 1, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 9, 0, 0),
+                new(global::ModelGen.LayerType.Sigmoid, "3", 1, 1, true, 0.0, 0.0, 0.0, 0.0, global::ModelGen.BatchNormConvention.PyTorch, 13, 0, 0),
+            },
+            global::ModelGen.LossKind.BinaryCrossEntropy,
+            new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.Sgd, 0.5, 0.9, true, 0.0, 0.0, 0.0, 0.0, 0.0),
+            13,
+            0,
+            0);
+
+        global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,

@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+using ModelGen.Reference;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ModelGen.Differential.Tests
+{
+    /// <summary>Compiles the random networks once for every test of the suite.</summary>
+    public sealed class CompiledNetworks
+    {
+        public const int Count = 520;
+        public const int PerCompilation = 65;
+
+        public CompiledNetworks()
+        {
+            Networks = Enumerable.Range(1, Count).Select(RandomNetworks.Create).ToList();
+            Factories = new Dictionary<int, Func<int, IModel>>();
+            for (int i = 0; i < Networks.Count; i += PerCompilation)
+            {
+                foreach (var pair in RandomNetworks.Compile(Networks.Skip(i).Take(PerCompilation).ToList()))
+                {
+                    Factories[pair.Key] = pair.Value;
+                }
+            }
+        }
+
+        public List<RandomNetwork> Networks { get; }
+
+        public Dictionary<int, Func<int, IModel>> Factories { get; }
+    }
+
+    /// <summary>
+    /// Generated float32 code against the double-precision reference on random networks. Errors are normalized:
+    /// e = max |generated - reference| / max |reference| over the quantity (outputs of a batch, the gradient vector, the
+    /// parameter change after 5 steps, ...), so one tolerance serves layers of any scale. docs/correctness.md derives the
+    /// tolerances; they are stated next to each comparison below.
+    /// </summary>
+    public class DifferentialTests : IClassFixture<CompiledNetworks>
+    {
+        /// <summary>
+        /// Inference, loss and training-mode outputs: a float32 dot product of length n has a relative error below
+        /// n * u (u = 2^-24 = 6e-8) of the sum of |terms|; up to 6 dense layers of width up to 300 give
+        /// 6 * 300 * 6e-8 = 1.1e-4 in the worst case (errors of typical sums grow like sqrt(n), far below it).
+        /// </summary>
+        public const double InferenceTolerance = 1.1e-4;
+
+        /// <summary>Gradients: the backward pass is a second chain of the same depth, so twice the forward bound: 2.2e-4 of the largest component.</summary>
+        public const double GradientTolerance = 2.2e-4;
+
+        /// <summary>
+        /// Parameter and running-statistics updates of each of 5 steps, against the largest update: the gradient error
+        /// (2.2e-4) plus float32 rounding of the optimizer arithmetic and of the optimizer state accumulated over the steps:
+        /// 1e-3. Adam components get an allowance on top (see the comparison): a component whose exact gradient is 0 (a
+        /// dense bias right before BatchNorm, whose mean BatchNorm removes) moves by about lr on float32 noise alone.
+        /// </summary>
+        public const double StepTolerance = 1e-3;
+
+        /// <summary>One unit in the last place of a float32, relative: 2^-23.</summary>
+        public const double Ulp = 1.0 / (1 << 23);
+
+        private readonly CompiledNetworks _compiled;
+        private readonly ITestOutputHelper _output;
+
+        public DifferentialTests(CompiledNetworks compiled, ITestOutputHelper output)
+        {
+            _compiled = compiled;
+            _output = output;
+        }
+
+        private sealed class Worst
+        {
+            private readonly Dictionary<string, (double Error, int Seed)> _worst = new();
+
+            public void Add(string quantity, double error, int seed)
+            {
+                if (!_worst.TryGetValue(quantity, out var w) || error > w.Error || double.IsNaN(error))
+                {
+                    _worst[quantity] = (error, seed);
+                }
+            }
+
+            public override string ToString() => string.Join("\n", _worst.Select(p => $"  {p.Key,-28} {p.Value.Error:E2} (network {p.Value.Seed})"));
+        }
+
+        private static double Normalized(ReadOnlySpan<float> actual, IReadOnlyList<double> expected, IReadOnlyList<double>? baseline = null)
+        {
+            double diff = 0, scale = 0;
+            for (int i = 0; i < actual.Length; i++)
+            {
+                double e = expected[i];
+                diff = Math.Max(diff, Math.Abs(actual[i] - e));
+                scale = Math.Max(scale, Math.Abs(baseline is null ? e : e - baseline[i]));
+            }
+
+            if (double.IsNaN(diff))
+            {
+                return double.NaN;
+            }
+
+            return scale < 1e-12 ? diff : diff / scale;
+        }
+
+        internal static float[] Inputs(int rows, int width, DeterministicRandom rng)
+        {
+            var x = new float[rows * width];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = rng.NextUniform(-2f, 2f);
+            }
+
+            return x;
+        }
+
+        internal static float[] Targets(LossKind loss, int rows, int width, DeterministicRandom rng)
+        {
+            var t = new float[rows * width];
+            for (int r = 0; r < rows; r++)
+            {
+                bool soft = rng.NextDouble() < 0.5;
+                int hot = rng.NextInt(width);
+                for (int j = 0; j < width; j++)
+                {
+                    t[(r * width) + j] = loss switch
+                    {
+                        LossKind.CategoricalCrossEntropy => soft ? rng.NextSingle() / width : (j == hot ? 1f : 0f),
+                        LossKind.BinaryCrossEntropy => rng.NextSingle(),
+                        _ => rng.NextUniform(-1f, 1f),
+                    };
+                }
+            }
+
+            return t;
+        }
+
+        private static Matrix<double> M(float[] values, int rows) =>
+            Matrix<double>.Build.Dense(rows, values.Length / rows, (r, c) => values[(r * (values.Length / rows)) + c]);
+
+        internal static (float[] State, long[] Counters) StateOf(IModel model)
+        {
+            var d = model.Description;
+            var state = new float[d.StateCount];
+            var counters = new long[d.CounterCount];
+            foreach (var l in d.Layers.Where(l => l.Type == LayerType.BatchNorm))
+            {
+                model.GetTensor(l.Name + ".running_mean").CopyTo(state, l.StateOffset);
+                model.GetTensor(l.Name + ".running_var").CopyTo(state, l.StateOffset + l.OutputSize);
+                counters[l.CounterIndex] = (long)model.GetTensor(l.Name + ".num_batches_tracked")[0];
+            }
+
+            return (state, counters);
+        }
+
+        [Fact]
+        public void GeneratedCodeMatchesTheDoublePrecisionReference()
+        {
+            var worst = new Worst();
+            var failures = new List<string>();
+            int cases = 0;
+            foreach (var net in _compiled.Networks)
+            {
+                string? problem = RunCase(net, worst);
+                cases++;
+                if (problem is not null)
+                {
+                    failures.Add($"network {net.Seed}: {problem}\nReproduce: RandomNetworks.Create({net.Seed}) =\n{net.Declaration}");
+                }
+            }
+
+            _output.WriteLine($"{cases} random networks; largest normalized error per quantity:\n{worst}");
+            Assert.True(cases >= 500, $"only {cases} cases");
+            Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases failed; first ones:\n" + string.Join("\n\n", failures.Take(3)));
+        }
+
+        private string? RunCase(RandomNetwork net, Worst worst)
+        {
+            var rng = new DeterministicRandom(net.Seed);
+            var model = _compiled.Factories[net.Seed](net.Seed);
+            var d = model.Description;
+            int rows = 4 + rng.NextInt(13);
+            int dropoutSeed = net.Seed + 1000;
+            var trainer = RandomNetworks.CreateTrainer(model, rows, dropoutSeed);
+            var (state0, counters0) = StateOf(model);
+            var reference = new ReferenceModel(d, model.Parameters, state0, counters0);
+
+            // Inference.
+            var x = Inputs(rows, d.InputSize, rng);
+            var y = new float[rows * d.OutputSize];
+            model.PredictBatch(x, y);
+            double e = Normalized(y, reference.Predict(M(x, rows)).ToRowMajorArray());
+            worst.Add("inference outputs", e, net.Seed);
+            if (!(e <= InferenceTolerance))
+            {
+                return $"inference outputs differ by {e:E2} (tolerance {InferenceTolerance:E0})";
+            }
+
+            // Loss and gradients, training mode (batch statistics, dropout).
+            var t = Targets(net.Loss, rows, d.OutputSize, rng);
+            float loss = trainer.ComputeGradients(x, t);
+            var pass = reference.Gradients(M(x, rows), M(t, rows), dropoutSeed, updateRunningStatistics: false);
+            e = Math.Abs(loss - pass.Loss) / Math.Max(Math.Abs(pass.Loss), 1e-6);
+            worst.Add("loss", e, net.Seed);
+            if (!(e <= InferenceTolerance))
+            {
+                return $"loss {loss} vs reference {pass.Loss}: {e:E2}";
+            }
+
+            e = Normalized(trainer.LastOutputs, pass.Outputs.ToRowMajorArray());
+            worst.Add("training-mode outputs", e, net.Seed);
+            if (!(e <= InferenceTolerance))
+            {
+                return $"training-mode outputs differ by {e:E2}";
+            }
+
+            e = Normalized(trainer.Gradients, pass.Gradients);
+            worst.Add("gradients", e, net.Seed);
+            if (!(e <= GradientTolerance))
+            {
+                return $"gradients differ by {e:E2} (tolerance {GradientTolerance:E0})";
+            }
+
+            // Five training steps on fresh batches. Before each step the reference takes the generated model's parameters
+            // and running statistics (its own optimizer state stays), so each step's arithmetic is compared from a common
+            // start: two float trajectories otherwise part for good at the first ReLU kink one of them crosses.
+            for (int step = 0; step < 5; step++)
+            {
+                var xs = Inputs(rows, d.InputSize, rng);
+                var ts = Targets(net.Loss, rows, d.OutputSize, rng);
+                var p0 = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+                var (stateBefore, _) = StateOf(model);
+                reference.Sync(model.Parameters, stateBefore);
+                trainer.TrainStep(xs, ts);
+                reference.TrainStep(M(xs, rows), M(ts, rows), dropoutSeed);
+
+                // SGD updates are linear in the gradient: compare them to the largest update. Adam divides each gradient by
+                // its own magnitude, so a gradient error delta moves the update by up to 2 lr delta / |g| (capped at 2 lr):
+                // each component gets that allowance on top, with delta the gradient tolerance times the largest gradient.
+                var o = d.Optimizer!;
+                double largest = reference.LastGradients.Max(Math.Abs);
+                double delta = GradientTolerance * largest;
+                var actual = model.Parameters.ToArray();
+                double largestUpdate = Enumerable.Range(0, actual.Length).Max(i => Math.Abs(reference.Parameters[i] - p0[i]));
+                double worstRatio = 0;
+                int worstAt = -1;
+                for (int i = 0; i < actual.Length; i++)
+                {
+                    // The result is stored as float32: one unit in the last place of the parameter comes on top.
+                    double allowed = (StepTolerance * largestUpdate) + (Math.Abs(reference.Parameters[i]) * Ulp);
+                    if (o.Type == OptimizerType.Adam)
+                    {
+                        double g = Math.Abs(reference.LastGradients[i] + (o.WeightDecay * p0[i]));
+                        allowed += 2 * o.LearningRate * Math.Min(1, delta / Math.Max(g, 1e-300));
+                    }
+
+                    double ratio = Math.Abs(actual[i] - reference.Parameters[i]) / Math.Max(allowed, 1e-300);
+                    if (!(ratio <= worstRatio))
+                    {
+                        worstRatio = ratio;
+                        worstAt = i;
+                    }
+                }
+
+                worst.Add("parameter updates (/allowed)", worstRatio, net.Seed);
+                if (!(worstRatio <= 1))
+                {
+                    int at = worstAt;
+                    return $"step {step + 1}: parameter {at} moved {actual[at] - p0[at]:E3} against the reference's {reference.Parameters[at] - p0[at]:E3}, {worstRatio:0.00} times the allowance; gradient {trainer.Gradients[at]:E3} vs {reference.LastGradients[at]:E3} (largest {largest:E3}, largest update {largestUpdate:E3})";
+                }
+
+                if (d.StateCount > 0)
+                {
+                    var (state, counters) = StateOf(model);
+                    e = Normalized(state, reference.State, stateBefore.Select(v => (double)v).ToArray());
+                    worst.Add("running-statistics updates", e, net.Seed);
+                    if (!(e <= StepTolerance) || !counters.SequenceEqual(reference.Counters))
+                    {
+                        return $"step {step + 1}: running statistics differ by {e:E2} of the update; counters {string.Join(",", counters)} vs {string.Join(",", reference.Counters)}";
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+}

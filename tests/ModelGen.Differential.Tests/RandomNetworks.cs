@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using ModelGen.Generator.Tests;
+
+namespace ModelGen.Differential.Tests
+{
+    /// <summary>A random network declaration, fully determined by its seed.</summary>
+    public sealed record RandomNetwork(int Seed, string ClassName, string Declaration, LossKind Loss);
+
+    /// <summary>Seeded random network declarations covering every layer kind, activation, loss and optimizer.</summary>
+    public static class RandomNetworks
+    {
+        public static RandomNetwork Create(int seed)
+        {
+            var rng = new DeterministicRandom(seed * 7919L + 17);
+            var attrs = new List<string>();
+            string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+            int Width() => rng.NextDouble() switch
+            {
+                < 0.4 => 1 + rng.NextInt(8),
+                < 0.85 => 9 + rng.NextInt(56),
+                _ => 65 + rng.NextInt(236),
+            };
+
+            string Bn()
+            {
+                var parts = new List<string>();
+                bool keras = rng.NextDouble() < 0.5;
+                if (keras)
+                {
+                    parts.Add("Convention = BatchNormConvention.Keras");
+                }
+
+                if (rng.NextDouble() < 0.5)
+                {
+                    parts.Add("Momentum = " + D(keras ? 0.8 + (0.19 * rng.NextDouble()) : 0.05 + (0.3 * rng.NextDouble())));
+                }
+
+                if (rng.NextDouble() < 0.5)
+                {
+                    parts.Add("Epsilon = " + D(Math.Pow(10, -5 + (3 * rng.NextDouble()))));
+                }
+
+                return parts.Count == 0 ? "BatchNorm" : $"BatchNorm({string.Join(", ", parts)})";
+            }
+
+            string Activation() => rng.NextInt(4) switch
+            {
+                0 => "ReLU",
+                1 => $"LeakyReLU({D(Math.Round(0.01 + (0.3 * rng.NextDouble()), 3))})",
+                2 => "Sigmoid",
+                _ => "Tanh",
+            };
+
+            attrs.Add($"Input({Width()})");
+            double lead = rng.NextDouble();
+            if (lead < 0.1)
+            {
+                attrs.Add(Bn());
+            }
+            else if (lead < 0.2)
+            {
+                attrs.Add(Activation());
+            }
+
+            int depth = 1 + rng.NextInt(6);
+            for (int i = 0; i < depth - 1; i++)
+            {
+                attrs.Add(rng.NextDouble() < 0.15 ? $"Dense({Width()}, UseBias = false)" : $"Dense({Width()})");
+                if (rng.NextDouble() < 0.4)
+                {
+                    attrs.Add(Bn());
+                }
+
+                if (rng.NextDouble() < 0.8)
+                {
+                    attrs.Add(Activation());
+                }
+
+                if (rng.NextDouble() < 0.25)
+                {
+                    attrs.Add($"Dropout({D(Math.Round(0.5 * rng.NextDouble(), 3))})");
+                }
+            }
+
+            var loss = (LossKind)rng.NextInt(3);
+            switch (loss)
+            {
+                case LossKind.CategoricalCrossEntropy:
+                    attrs.Add($"Dense({2 + rng.NextInt(9)})");
+                    attrs.Add("Softmax");
+                    break;
+                case LossKind.BinaryCrossEntropy:
+                    attrs.Add($"Dense({1 + rng.NextInt(5)})");
+                    attrs.Add("Sigmoid");
+                    break;
+                default:
+                    attrs.Add($"Dense({1 + rng.NextInt(8)})");
+                    double tail = rng.NextDouble();
+                    if (tail < 0.1)
+                    {
+                        attrs.Add("Softmax");
+                    }
+                    else if (tail < 0.25)
+                    {
+                        attrs.Add(Activation());
+                    }
+
+                    break;
+            }
+
+            attrs.Add($"Loss(LossKind.{loss})");
+            double wd = rng.NextDouble() < 0.3 ? Math.Pow(10, -4 + (2 * rng.NextDouble())) : 0;
+            if (rng.NextDouble() < 0.5)
+            {
+                double momentum = rng.NextDouble() < 0.3 ? 0 : 0.5 + (0.45 * rng.NextDouble());
+                bool nesterov = momentum > 0 && rng.NextDouble() < 0.5;
+                double decay = rng.NextDouble() < 0.5 ? 0 : Math.Pow(10, -3 + (2 * rng.NextDouble()));
+                attrs.Add($"Sgd(LearningRate = {D(Math.Pow(10, -3 + (1.5 * rng.NextDouble())))}, Momentum = {D(momentum)}, Nesterov = {(nesterov ? "true" : "false")}, Decay = {D(decay)}, WeightDecay = {D(wd)})");
+            }
+            else
+            {
+                attrs.Add($"Adam(LearningRate = {D(Math.Pow(10, -4 + (2 * rng.NextDouble())))}, Beta1 = {D(0.8 + (0.15 * rng.NextDouble()))}, Beta2 = {D(0.9 + (0.099 * rng.NextDouble()))}, Epsilon = {D(Math.Pow(10, -8 + (2 * rng.NextDouble())))}, WeightDecay = {D(wd)})");
+            }
+
+            string name = $"Net{seed}";
+            var sb = new StringBuilder();
+            sb.Append("[Model]\n");
+            foreach (var a in attrs)
+            {
+                sb.Append('[').Append(a).Append("]\n");
+            }
+
+            sb.Append($"public partial class {name} {{ }}\n");
+            return new RandomNetwork(seed, name, sb.ToString(), loss);
+        }
+
+        /// <summary>Compiles the declarations with the real generator and returns a fresh instance factory per network.</summary>
+        public static Dictionary<int, Func<int, IModel>> Compile(IReadOnlyList<RandomNetwork> networks)
+        {
+            string source = "using ModelGen;\nnamespace Random;\n" + string.Join("\n", networks.Select(n => n.Declaration));
+            var result = GeneratorHarness.Run(source);
+            var problems = result.GeneratorDiagnostics.Concat(result.CompileErrors).ToList();
+            if (problems.Count > 0)
+            {
+                throw new InvalidOperationException("Random networks did not compile:\n" + string.Join("\n", problems.Take(10)));
+            }
+
+            using var stream = new MemoryStream();
+            var emit = result.Output.Emit(stream);
+            if (!emit.Success)
+            {
+                throw new InvalidOperationException(string.Join("\n", emit.Diagnostics.Take(10)));
+            }
+
+            stream.Position = 0;
+            var assembly = new AssemblyLoadContext("random-networks-" + networks[0].Seed, isCollectible: true).LoadFromStream(stream);
+            var factories = new Dictionary<int, Func<int, IModel>>();
+            foreach (var n in networks)
+            {
+                var type = assembly.GetType("Random." + n.ClassName)!;
+                factories[n.Seed] = seed => (IModel)Activator.CreateInstance(type, seed)!;
+            }
+
+            return factories;
+        }
+
+        public static ITrainer CreateTrainer(IModel model, int maxBatch, int seed) =>
+            (ITrainer)model.GetType().GetMethod("CreateTrainer")!.Invoke(model, new object[] { maxBatch, seed })!;
+    }
+}

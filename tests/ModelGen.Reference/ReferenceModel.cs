@@ -1,0 +1,411 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace ModelGen.Reference
+{
+    /// <summary>
+    /// Executes a model from its <see cref="ModelDescription"/> in double precision with MathNet.Numerics matrices:
+    /// inference, training forward with batch statistics, backward by the textbook chain rule (the loss gradient with
+    /// respect to the outputs, then each layer's Jacobian, softmax and sigmoid included), and every optimizer update.
+    /// Rows are samples. Nothing here shares arithmetic with the generated code; only the dropout mask (a random number
+    /// stream, not arithmetic) is drawn from the same <see cref="DeterministicRandom.Hash"/>.
+    /// </summary>
+    public sealed class ReferenceModel
+    {
+        private static readonly MatrixBuilder<double> M = Matrix<double>.Build;
+
+        private readonly ModelDescription _d;
+        private readonly double[] _m1;
+        private readonly double[] _m2;
+
+        /// <summary>Creates the reference from a description and the generated model's current values.</summary>
+        public ReferenceModel(ModelDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state, ReadOnlySpan<long> counters)
+        {
+            _d = description ?? throw new ArgumentNullException(nameof(description));
+            Parameters = ToDouble(parameters);
+            State = ToDouble(state);
+            Counters = counters.ToArray();
+            _m1 = new double[Parameters.Length];
+            _m2 = new double[Parameters.Length];
+        }
+
+        /// <summary>The parameters (double).</summary>
+        public double[] Parameters { get; }
+
+        /// <summary>BatchNorm running means and variances.</summary>
+        public double[] State { get; }
+
+        /// <summary>BatchNorm num_batches_tracked.</summary>
+        public long[] Counters { get; }
+
+        /// <summary>The gradients the last <see cref="TrainStep"/> applied.</summary>
+        public double[] LastGradients { get; private set; } = Array.Empty<double>();
+
+        /// <summary>Optimizer updates so far.</summary>
+        public long Iterations { get; private set; }
+
+        /// <summary>
+        /// Overwrites the parameters and running statistics (keeping the optimizer state), so a comparison can measure
+        /// one step's arithmetic from a common starting point.
+        /// </summary>
+        public void Sync(ReadOnlySpan<float> parameters, ReadOnlySpan<float> state)
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                Parameters[i] = parameters[i];
+            }
+
+            for (int i = 0; i < state.Length; i++)
+            {
+                State[i] = state[i];
+            }
+        }
+
+        /// <summary>Inference: running statistics, dropout is the identity.</summary>
+        public Matrix<double> Predict(Matrix<double> x)
+        {
+            var h = x;
+            foreach (var l in _d.Layers)
+            {
+                h = l.Type switch
+                {
+                    LayerType.Dense => DenseForward(l, h),
+                    LayerType.BatchNorm => BatchNormInference(l, h),
+                    LayerType.Dropout => h,
+                    _ => Activation(l, h),
+                };
+            }
+
+            return h;
+        }
+
+        /// <summary>What one training-mode pass computed.</summary>
+        public sealed record Pass(double Loss, double[] Gradients, Matrix<double> Outputs);
+
+        /// <summary>Training-mode forward pass, loss and gradients; updates running statistics when asked.</summary>
+        public Pass Gradients(Matrix<double> x, Matrix<double> t, int seed, bool updateRunningStatistics)
+        {
+            var inputs = new List<Matrix<double>>();
+            var caches = new Dictionary<int, (Matrix<double> Xhat, Vector<double> InvStd, Matrix<double> Mask)>();
+            var h = x;
+            for (int k = 0; k < _d.Layers.Count; k++)
+            {
+                var l = _d.Layers[k];
+                inputs.Add(h);
+                switch (l.Type)
+                {
+                    case LayerType.Dense:
+                        h = DenseForward(l, h);
+                        break;
+                    case LayerType.BatchNorm:
+                    {
+                        int n = h.RowCount;
+                        var mean = h.ColumnSums() / n;
+                        var centered = h - M.Dense(n, h.ColumnCount, (r, c) => mean[c]);
+                        var variance = centered.PointwisePower(2).ColumnSums() / n;
+                        var invStd = variance.Map(v => 1.0 / Math.Sqrt(v + l.Epsilon));
+                        var xhat = M.Dense(n, h.ColumnCount, (r, c) => centered[r, c] * invStd[c]);
+                        caches[k] = (xhat, invStd, null!);
+                        var gamma = Slice(l.ParameterOffset, l.OutputSize);
+                        var beta = Slice(l.ParameterOffset + l.OutputSize, l.OutputSize);
+                        h = M.Dense(n, h.ColumnCount, (r, c) => (xhat[r, c] * gamma[c]) + beta[c]);
+                        if (updateRunningStatistics)
+                        {
+                            bool keras = l.Convention == BatchNormConvention.Keras;
+                            double keep = keras ? l.Momentum : 1 - l.Momentum;
+                            for (int j = 0; j < l.OutputSize; j++)
+                            {
+                                double stored = keras ? variance[j] : variance[j] * n / (n - 1);
+                                State[l.StateOffset + j] = (keep * State[l.StateOffset + j]) + ((1 - keep) * mean[j]);
+                                State[l.StateOffset + l.OutputSize + j] = (keep * State[l.StateOffset + l.OutputSize + j]) + ((1 - keep) * stored);
+                            }
+
+                            Counters[l.CounterIndex]++;
+                        }
+
+                        break;
+                    }
+
+                    case LayerType.Dropout:
+                    {
+                        float rate = (float)l.Rate;
+                        int layer = k;
+                        var mask = M.Dense(h.RowCount, h.ColumnCount, (r, c) =>
+                            DeterministicRandom.Hash(seed, Iterations, r, (layer * 65536) + c) < rate ? 0.0 : 1.0 / (1.0 - l.Rate));
+                        caches[k] = (null!, null!, mask);
+                        h = h.PointwiseMultiply(mask);
+                        break;
+                    }
+
+                    default:
+                        h = Activation(l, h);
+                        break;
+                }
+            }
+
+            var output = h;
+            var (loss, d) = LossAndGradient(output, t, inputs[inputs.Count - 1]);
+
+            var grads = new double[Parameters.Length];
+            for (int k = _d.Layers.Count - 1; k >= 0; k--)
+            {
+                var l = _d.Layers[k];
+                var input = inputs[k];
+                var layerOutput = k + 1 < inputs.Count ? inputs[k + 1] : output;
+                switch (l.Type)
+                {
+                    case LayerType.Dense:
+                    {
+                        var w = Weight(l);
+                        var dW = d.TransposeThisAndMultiply(input);
+                        for (int o = 0; o < l.OutputSize; o++)
+                        {
+                            for (int i = 0; i < l.InputSize; i++)
+                            {
+                                grads[l.ParameterOffset + (o * l.InputSize) + i] += dW[o, i];
+                            }
+
+                            if (l.UseBias)
+                            {
+                                grads[l.ParameterOffset + (l.InputSize * l.OutputSize) + o] += d.Column(o).Sum();
+                            }
+                        }
+
+                        d = d * w;
+                        break;
+                    }
+
+                    case LayerType.BatchNorm:
+                    {
+                        var (xhat, invStd, _) = caches[k];
+                        int n = d.RowCount;
+                        var gamma = Slice(l.ParameterOffset, l.OutputSize);
+                        var dx = M.Dense(n, l.OutputSize);
+                        for (int j = 0; j < l.OutputSize; j++)
+                        {
+                            var dy = d.Column(j);
+                            var xh = xhat.Column(j);
+                            grads[l.ParameterOffset + j] += dy.DotProduct(xh);
+                            grads[l.ParameterOffset + l.OutputSize + j] += dy.Sum();
+
+                            // Jacobian of y_r = gamma * (x_r - mean) * invStd with respect to x_s, applied to dy.
+                            var dxhat = dy * gamma[j];
+                            double meanDxhat = dxhat.Sum() / n;
+                            double meanDxhatXhat = dxhat.DotProduct(xh) / n;
+                            for (int r = 0; r < n; r++)
+                            {
+                                dx[r, j] = invStd[j] * (dxhat[r] - meanDxhat - (xh[r] * meanDxhatXhat));
+                            }
+                        }
+
+                        d = dx;
+                        break;
+                    }
+
+                    case LayerType.Dropout:
+                        d = d.PointwiseMultiply(caches[k].Mask);
+                        break;
+                    case LayerType.Softmax:
+                    {
+                        var y = layerOutput;
+                        var dz = M.Dense(d.RowCount, d.ColumnCount);
+                        for (int r = 0; r < d.RowCount; r++)
+                        {
+                            // dz_i = sum_j dy_j * y_j * (delta_ij - y_i)
+                            for (int i = 0; i < d.ColumnCount; i++)
+                            {
+                                double s = 0;
+                                for (int j = 0; j < d.ColumnCount; j++)
+                                {
+                                    s += d[r, j] * y[r, j] * ((i == j ? 1 : 0) - y[r, i]);
+                                }
+
+                                dz[r, i] = s;
+                            }
+                        }
+
+                        d = dz;
+                        break;
+                    }
+
+                    default:
+                        d = d.PointwiseMultiply(ActivationDerivative(l, input));
+                        break;
+                }
+            }
+
+            return new Pass(loss, grads, output);
+        }
+
+        /// <summary>One training step: training-mode pass with running-statistics update, then the optimizer update.</summary>
+        public double TrainStep(Matrix<double> x, Matrix<double> t, int seed)
+        {
+            var pass = Gradients(x, t, seed, updateRunningStatistics: true);
+            LastGradients = pass.Gradients;
+            var o = _d.Optimizer ?? throw new InvalidOperationException("The model has no optimizer.");
+            long step = Iterations + 1;
+            for (int i = 0; i < Parameters.Length; i++)
+            {
+                double g = pass.Gradients[i] + (o.WeightDecay * Parameters[i]);
+                if (o.Type == OptimizerType.Sgd)
+                {
+                    double lr = o.LearningRate / (1 + (o.Decay * Iterations));
+                    _m1[i] = (o.Momentum * _m1[i]) - (lr * g);
+                    Parameters[i] += o.Nesterov ? (o.Momentum * _m1[i]) - (lr * g) : _m1[i];
+                }
+                else
+                {
+                    _m1[i] = (o.Beta1 * _m1[i]) + ((1 - o.Beta1) * g);
+                    _m2[i] = (o.Beta2 * _m2[i]) + ((1 - o.Beta2) * g * g);
+                    double mHat = _m1[i] / (1 - Math.Pow(o.Beta1, step));
+                    double vHat = _m2[i] / (1 - Math.Pow(o.Beta2, step));
+                    Parameters[i] -= o.LearningRate * mHat / (Math.Sqrt(vHat) + o.Epsilon);
+                }
+            }
+
+            Iterations++;
+            return pass.Loss;
+        }
+
+        private (double Loss, Matrix<double> Gradient) LossAndGradient(Matrix<double> y, Matrix<double> t, Matrix<double> logits)
+        {
+            int n = y.RowCount, k = y.ColumnCount;
+            var d = M.Dense(n, k);
+            double loss = 0;
+            switch (_d.Loss)
+            {
+                case LossKind.CategoricalCrossEntropy:
+                {
+                    // Loss from the logits, the input of the last (softmax) layer, by log-sum-exp; gradient with respect to
+                    // the softmax output is -t / p / n, and the softmax layer's Jacobian takes it back to the logits.
+                    for (int r = 0; r < n; r++)
+                    {
+                        double max = logits.Row(r).Maximum();
+                        double lse = max + Math.Log(logits.Row(r).Map(z => Math.Exp(z - max)).Sum());
+                        for (int j = 0; j < k; j++)
+                        {
+                            loss += t[r, j] * (lse - logits[r, j]);
+                            d[r, j] = -t[r, j] / y[r, j] / n;
+                        }
+                    }
+
+                    return (loss / n, Finite(d));
+                }
+
+                case LossKind.BinaryCrossEntropy:
+                {
+                    for (int r = 0; r < n; r++)
+                    {
+                        for (int j = 0; j < k; j++)
+                        {
+                            double z = logits[r, j], p = 1 / (1 + Math.Exp(-z)), tt = t[r, j];
+                            loss -= (tt * LogSigmoid(z)) + ((1 - tt) * LogSigmoid(-z));
+                            d[r, j] = (p - tt) / (p * (1 - p)) / (n * k);
+                        }
+                    }
+
+                    return (loss / (n * k), Finite(d));
+                }
+
+                default:
+                    for (int r = 0; r < n; r++)
+                    {
+                        for (int j = 0; j < k; j++)
+                        {
+                            double e = y[r, j] - t[r, j];
+                            loss += e * e;
+                            d[r, j] = 2 * e / (n * k);
+                        }
+                    }
+
+                    return (loss / (n * k), d);
+            }
+        }
+
+        private static Matrix<double> Finite(Matrix<double> d)
+        {
+            // Where the output saturated to exactly 0 or 1 in double, -t / p is infinite; such a case is outside what
+            // the differential tests generate, so fail loudly rather than compare against an infinity.
+            if (d.Enumerate().Any(v => double.IsNaN(v) || double.IsInfinity(v)))
+            {
+                throw new ArithmeticException("The reference output saturated to 0 or 1; the loss gradient with respect to it is infinite.");
+            }
+
+            return d;
+        }
+
+        private static double LogSigmoid(double z) => z >= 0 ? -Math.Log(1 + Math.Exp(-z)) : z - Math.Log(1 + Math.Exp(z));
+
+        private Matrix<double> DenseForward(LayerDescription l, Matrix<double> x)
+        {
+            var y = x * Weight(l).Transpose();
+            if (l.UseBias)
+            {
+                var b = Slice(l.ParameterOffset + (l.InputSize * l.OutputSize), l.OutputSize);
+                y = M.Dense(y.RowCount, y.ColumnCount, (r, c) => y[r, c] + b[c]);
+            }
+
+            return y;
+        }
+
+        private Matrix<double> BatchNormInference(LayerDescription l, Matrix<double> x)
+        {
+            var gamma = Slice(l.ParameterOffset, l.OutputSize);
+            var beta = Slice(l.ParameterOffset + l.OutputSize, l.OutputSize);
+            return M.Dense(x.RowCount, x.ColumnCount, (r, c) =>
+                ((x[r, c] - State[l.StateOffset + c]) / Math.Sqrt(State[l.StateOffset + l.OutputSize + c] + l.Epsilon) * gamma[c]) + beta[c]);
+        }
+
+        private static Matrix<double> Activation(LayerDescription l, Matrix<double> x)
+        {
+            switch (l.Type)
+            {
+                case LayerType.ReLU: return x.Map(v => v > 0 ? v : 0);
+                case LayerType.LeakyReLU: return x.Map(v => v > 0 ? v : l.Alpha * v);
+                case LayerType.Sigmoid: return x.Map(v => 1 / (1 + Math.Exp(-v)));
+                case LayerType.Tanh: return x.Map(Math.Tanh);
+                case LayerType.Softmax:
+                {
+                    var y = M.Dense(x.RowCount, x.ColumnCount);
+                    for (int r = 0; r < x.RowCount; r++)
+                    {
+                        double max = x.Row(r).Maximum();
+                        var e = x.Row(r).Map(v => Math.Exp(v - max));
+                        y.SetRow(r, e / e.Sum());
+                    }
+
+                    return y;
+                }
+
+                default: throw new ArgumentOutOfRangeException(nameof(l), l.Type, "Not an activation.");
+            }
+        }
+
+        private static Matrix<double> ActivationDerivative(LayerDescription l, Matrix<double> x) => l.Type switch
+        {
+            LayerType.ReLU => x.Map(v => v > 0 ? 1.0 : 0.0),
+            LayerType.LeakyReLU => x.Map(v => v > 0 ? 1.0 : l.Alpha),
+            LayerType.Sigmoid => x.Map(v => { double s = 1 / (1 + Math.Exp(-v)); return s * (1 - s); }),
+            LayerType.Tanh => x.Map(v => 1 - (Math.Tanh(v) * Math.Tanh(v))),
+            _ => throw new ArgumentOutOfRangeException(nameof(l), l.Type, "Not an element-wise activation."),
+        };
+
+        private Matrix<double> Weight(LayerDescription l) =>
+            M.Dense(l.OutputSize, l.InputSize, (r, c) => Parameters[l.ParameterOffset + (r * l.InputSize) + c]);
+
+        private Vector<double> Slice(int offset, int length) => Vector<double>.Build.Dense(length, i => Parameters[offset + i]);
+
+        private static double[] ToDouble(ReadOnlySpan<float> values)
+        {
+            var result = new double[values.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                result[i] = values[i];
+            }
+
+            return result;
+        }
+    }
+}
