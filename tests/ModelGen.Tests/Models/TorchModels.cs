@@ -1,0 +1,35 @@
+using ModelGen;
+
+namespace ModelGen.Tests.Models
+{
+    // The networks of tests/reference/make_vectors.py, declared with default (torch.nn.Sequential) layer names so the
+    // PyTorch state_dict loads as it is.
+
+    /// <summary>nn.Sequential(Linear(12, 16), BatchNorm1d(16), ReLU, Linear(16, 8), Tanh, Linear(8, 5), Softmax); SGD momentum 0.9, weight decay 0.01.</summary>
+    [Model, Input(12), Dense(16), BatchNorm, ReLU, Dense(8), Tanh, Dense(5), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy), Sgd(LearningRate = 0.1, Momentum = 0.9, WeightDecay = 0.01)]
+    public partial class TorchSgd
+    {
+    }
+
+    /// <summary>nn.Sequential(Linear(10, 8), LeakyReLU(0.1), dropout 0.3, Linear(8, 6), Sigmoid, Linear(6, 3), Sigmoid); Nesterov SGD.</summary>
+    [Model, Input(10), Dense(8), LeakyReLU(0.1), Dropout(0.3), Dense(6), Sigmoid, Dense(3), Sigmoid]
+    [Loss(LossKind.BinaryCrossEntropy), Sgd(LearningRate = 0.05, Momentum = 0.8, Nesterov = true)]
+    public partial class TorchNesterov
+    {
+    }
+
+    /// <summary>nn.Sequential(BatchNorm1d(7), Linear(7, 9, bias=False), Tanh, Linear(9, 2)); Adam lr 0.01, weight decay 0.001.</summary>
+    [Model, Input(7), BatchNorm, Dense(9, UseBias = false), Tanh, Dense(2)]
+    [Loss(LossKind.MeanSquaredError), Adam(LearningRate = 0.01, WeightDecay = 0.001)]
+    public partial class TorchAdam
+    {
+    }
+
+    /// <summary>nn.Sequential(Linear(4, 6), Sigmoid, Linear(6, 3), Softmax) trained with mean squared error; plain SGD.</summary>
+    [Model, Input(4), Dense(6), Sigmoid, Dense(3), Softmax]
+    [Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.5)]
+    public partial class TorchSoftmaxMse
+    {
+    }
+}

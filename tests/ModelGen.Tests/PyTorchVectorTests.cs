@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using ModelGen.Tests.Models;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ModelGen.Tests
+{
+    /// <summary>
+    /// Compares ModelGen with PyTorch 1.13 on the vectors of tests/reference (see its README): the initial state_dict is
+    /// loaded with LoadWeights as PyTorch laid it out, then training-mode outputs, loss and gradients, the state_dict
+    /// (parameters, running statistics, num_batches_tracked) after each of 3 optimizer steps, and eval-mode outputs.
+    /// Both sides compute in float32 with different summation orders. Tolerances, normalized by the largest value of
+    /// the quantity (the largest gradient of the model for gradients; the largest change, for steps): outputs and loss
+    /// 1.1e-4 and gradients 2.2e-4 (the float32 bounds of docs/correctness.md); states after a step 1e-3 of the change
+    /// plus one float32 ulp of the value.
+    /// </summary>
+    public class PyTorchVectorTests
+    {
+        private readonly ITestOutputHelper _output;
+
+        public PyTorchVectorTests(ITestOutputHelper output) => _output = output;
+
+        public static IEnumerable<object[]> Networks() => new[] { "TorchSgd", "TorchNesterov", "TorchAdam", "TorchSoftmaxMse" }.Select(n => new object[] { n });
+
+        private static IModel Create(string name) => name switch
+        {
+            "TorchSgd" => new TorchSgd(),
+            "TorchNesterov" => new TorchNesterov(),
+            "TorchAdam" => new TorchAdam(),
+            _ => new TorchSoftmaxMse(),
+        };
+
+        private static ITrainer Trainer(IModel model, int rows) => model switch
+        {
+            TorchSgd m => m.CreateTrainer(rows, seed: 7),
+            TorchNesterov m => m.CreateTrainer(rows, seed: 7),
+            TorchAdam m => m.CreateTrainer(rows, seed: 7),
+            TorchSoftmaxMse m => m.CreateTrainer(rows, seed: 7),
+            _ => throw new ArgumentException(model.GetType().Name),
+        };
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void MatchesPyTorch(string name)
+        {
+            string folder = Path.Combine(AppContext.BaseDirectory, "vectors");
+            var model = Create(name);
+            model.LoadWeights(File.OpenRead(Path.Combine(folder, name + ".init.safetensors")));
+            var v = ReadAll(Path.Combine(folder, name + ".vectors.safetensors"));
+            var x = v["x"].Values;
+            var t = v["t"].Values;
+            int rows = (int)v["x"].Shape[0];
+            var trainer = Trainer(model, rows);
+            var report = new List<string>();
+
+            double Check(string quantity, ReadOnlySpan<float> actual, float[] expected, double tolerance, float[]? before = null, double? scaleOverride = null)
+            {
+                double diff = 0, scale = 0, ulps = 0;
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    diff = Math.Max(diff, Math.Abs(actual[i] - expected[i]));
+                    scale = Math.Max(scale, Math.Abs(expected[i] - (before?[i] ?? 0f)));
+                    ulps = Math.Max(ulps, Math.Abs(expected[i]) / (1 << 23));
+                }
+
+                scale = scaleOverride ?? scale;
+                double allowed = (tolerance * scale) + (before is null ? 0 : ulps);
+                report.Add($"{quantity}: {diff / Math.Max(scale, 1e-30):E2}");
+                Assert.True(diff <= allowed, $"{name} {quantity}: largest difference {diff:E3}, allowed {allowed:E3} (scale {scale:E3})");
+                return diff;
+            }
+
+            // Training mode at the initial weights.
+            float loss = trainer.ComputeGradients(x, t);
+            Check("training-mode outputs", trainer.LastOutputs, v["train.y"].Values, 1.1e-4);
+            Check("loss", new[] { loss }, v["train.loss"].Values, 1.1e-4);
+            var parameterTensors = model.Description.Layers.Count > 0 ? ParameterTensors(model) : new List<TensorDescriptor>();
+            Assert.NotEmpty(parameterTensors);
+            // Gradients are normalized by the largest gradient of the whole model, as in the differential tests: a dense
+            // bias right before BatchNorm has an exact gradient of 0, and both sides hold only rounding noise there.
+            double largestGradient = parameterTensors.Max(tensor => v["grad." + tensor.Name].Values.Max(Math.Abs));
+            foreach (var tensor in parameterTensors)
+            {
+                Check("gradient " + tensor.Name, trainer.Gradients.Slice(tensor.Offset, tensor.Length), v["grad." + tensor.Name].Values, 2.2e-4, scaleOverride: largestGradient);
+            }
+
+            // Three optimizer steps on the same batch; the whole state_dict after each.
+            for (int step = 1; step <= 3; step++)
+            {
+                var before = v.Keys.Where(k => k.StartsWith($"step{step}.", StringComparison.Ordinal)).ToDictionary(k => k.Substring(k.IndexOf('.') + 1), k => model.GetTensor(k.Substring(k.IndexOf('.') + 1)));
+                trainer.TrainStep(x, t);
+                foreach (var (tensorName, previous) in before)
+                {
+                    var expected = v[$"step{step}.{tensorName}"];
+                    if (expected.IsCounter)
+                    {
+                        Assert.Equal(expected.Values[0], model.GetTensor(tensorName)[0]);
+                        continue;
+                    }
+
+                    Check($"step {step} {tensorName}", model.GetTensor(tensorName), expected.Values, 1e-3, previous);
+                }
+            }
+
+            var y = new float[rows * model.OutputLength];
+            model.PredictBatch(x, y);
+            Check("eval-mode outputs after 3 steps", y, v["eval.y"].Values, 1.1e-4);
+            _output.WriteLine(name + ": " + string.Join("; ", report));
+        }
+
+        private static List<TensorDescriptor> ParameterTensors(IModel model)
+        {
+            var type = model.GetType();
+            var tensors = (IReadOnlyList<TensorDescriptor>)type.GetProperty("Tensors")!.GetValue(null)!;
+            return tensors.Where(t => t.Storage == TensorStorage.Parameters).ToList();
+        }
+
+        internal sealed record Tensor(long[] Shape, float[] Values, bool IsCounter);
+
+        /// <summary>Reads every tensor of a safetensors file (F32, and I64 converted to float).</summary>
+        internal static Dictionary<string, Tensor> ReadAll(string path)
+        {
+            var bytes = File.ReadAllBytes(path);
+            long headerLength = BitConverter.ToInt64(bytes, 0);
+            using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+            var result = new Dictionary<string, Tensor>();
+            foreach (var entry in header.RootElement.EnumerateObject())
+            {
+                if (entry.Name == "__metadata__")
+                {
+                    continue;
+                }
+
+                string dtype = entry.Value.GetProperty("dtype").GetString()!;
+                var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                int start = (int)(8 + headerLength + offsets[0]);
+                int count = (int)((offsets[1] - offsets[0]) / (dtype == "I64" ? 8 : 4));
+                var values = new float[count];
+                for (int i = 0; i < count; i++)
+                {
+                    values[i] = dtype == "I64" ? BitConverter.ToInt64(bytes, start + (8 * i)) : BitConverter.ToSingle(bytes, start + (4 * i));
+                }
+
+                result[entry.Name] = new Tensor(shape, values, dtype == "I64");
+            }
+
+            return result;
+        }
+    }
+}
