@@ -78,7 +78,7 @@ namespace ModelGen.Generator.Tests
                 .Where(f => f.FieldType == typeof(Microsoft.CodeAnalysis.DiagnosticDescriptor))
                 .Select(f => ((Microsoft.CodeAnalysis.DiagnosticDescriptor)f.GetValue(null)!).Id)
                 .ToList();
-            Assert.Equal(14, ids.Count);
+            Assert.Equal(22, ids.Count);
             string releases = System.IO.File.ReadAllText(System.IO.Path.Combine(RepoRoot(), "generator", "ModelGen.Generator", "AnalyzerReleases.Unshipped.md"));
             foreach (var id in ids)
             {
@@ -86,7 +86,7 @@ namespace ModelGen.Generator.Tests
                 Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot(), "docs", "diagnostics", id + ".md")), id);
             }
 
-            Assert.Equal(ids.Count, Cases().Select(c => (string)c[0]).Distinct().Count());
+            Assert.Equal(ids.Count(id => id.StartsWith("MG0", System.StringComparison.Ordinal)), Cases().Select(c => (string)c[0]).Distinct().Count());
         }
 
         [Fact]

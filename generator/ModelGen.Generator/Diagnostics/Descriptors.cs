@@ -80,7 +80,74 @@ namespace ModelGen.Generator.Diagnostics
             "Model too large",
             "{0} is {1}, above the supported maximum of {2}; ModelGen compiles small networks whose activations fit on the stack");
 
-        private static DiagnosticDescriptor Error(string id, string title, string message) =>
-            new(id, title, message, DeclarationCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+        public const string BatchStatisticsCategory = "ModelGen.BatchStatistics";
+
+        public static readonly DiagnosticDescriptor InferencePathReachesBatchStatistics = new(
+            "MG1001",
+            "Inference path reaches batch statistics",
+            "Inference entry point '{0}' reaches '{1}', which uses batch statistics or training mode: {2}; a prediction would depend on the rest of its batch. Call inference-only code, or opt in with [UsesBatchStatistics(Reason = \"...\")] on the entry point.",
+            BatchStatisticsCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Found by a whole-compilation search of the call graph (calls, properties, constructors, local functions, lambdas, method groups, and virtual or interface calls resolved to their implementations in the compilation). Reported at the call inside the entry point where the path starts.",
+            helpLinkUri: HelpLinkBase + "MG1001.md",
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor BatchNormUsesBatchStatisticsAtInference = Error(
+            "MG1002",
+            "BatchNorm uses batch statistics at inference",
+            "BatchNorm layer {0} of '{1}' is declared with UseBatchStatisticsAtInference = true without a Reason: every prediction would be normalized with the statistics of its batch, and a single-row prediction collapses to the bias. Remove the option to use running statistics, or state the intended use with Reason = \"...\".",
+            BatchStatisticsCategory);
+
+        public static readonly DiagnosticDescriptor DropoutActiveAtInference = Error(
+            "MG1003",
+            "Dropout active at inference",
+            "Dropout layer {0} of '{1}' is declared with ActiveAtInference = true without a Reason: predictions would be random. Remove the option, or state the intended use (e.g. Monte Carlo dropout) with Reason = \"...\".",
+            BatchStatisticsCategory);
+
+        public static readonly DiagnosticDescriptor TrainingBatchOfOne = new(
+            "MG1004",
+            "Training batch of one with BatchNorm",
+            "'{0}' has BatchNorm, and this trains it with batches of one row ({1}): the variance of one row is 0, so BatchNorm outputs its bias and learns nothing (PyTorch raises 'Expected more than 1 value per channel when training'). Use batches of at least 2 rows.",
+            BatchStatisticsCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + "MG1004.md");
+
+        public static readonly DiagnosticDescriptor MomentumConventionMismatch = new(
+            "MG1005",
+            "BatchNorm momentum written in the other convention",
+            "BatchNorm layer {0} of '{1}' has Momentum = {2} under the {3} convention, where momentum is {4}; {2} is almost certainly the {5} value. Use Momentum = {6}, or Convention = BatchNormConvention.{5}.",
+            BatchStatisticsCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + "MG1005.md");
+
+        public static readonly DiagnosticDescriptor RunningStatisticsLeftBehind = new(
+            "MG1006",
+            "Running statistics not saved or not loaded",
+            "'{0}' has BatchNorm; {1}. Its running statistics would stay at their initial values (mean 0, variance 1) or be lost, and inference would normalize with them. Use SaveWeights/LoadWeights, which carry the running statistics, or copy the running_mean and running_var tensors with GetTensor/SetTensor.",
+            BatchStatisticsCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + "MG1006.md");
+
+        public static readonly DiagnosticDescriptor InferenceCallsBatchStatistics = new(
+            "MG1007",
+            "Inference entry point calls batch statistics directly",
+            "Inference entry point '{0}' calls '{1}', which uses batch statistics or training mode; a prediction would depend on the rest of its batch. Call inference-only code, or opt in with [UsesBatchStatistics(Reason = \"...\")] on the entry point.",
+            BatchStatisticsCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + "MG1007.md");
+
+        public static readonly DiagnosticDescriptor OptInWithoutReason = Error(
+            "MG1008",
+            "Batch-statistics opt-in needs a reason",
+            "[UsesBatchStatistics] on inference entry point '{0}' has no Reason; the opt-in must say why batch statistics are intended (e.g. Reason = \"test-time adaptation\")",
+            BatchStatisticsCategory);
+
+        private static DiagnosticDescriptor Error(string id, string title, string message, string category = DeclarationCategory) =>
+            new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
     }
 }

@@ -1,0 +1,129 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ModelGen.Generator.Analyzers
+{
+    /// <summary>The marker attributes, resolved once per compilation (from source or metadata), and questions about symbols.</summary>
+    internal sealed class Markers
+    {
+        private Markers(INamedTypeSymbol entryPoint, INamedTypeSymbol trainingOnly, INamedTypeSymbol usesBatchStatistics)
+        {
+            EntryPoint = entryPoint;
+            TrainingOnly = trainingOnly;
+            UsesBatchStatistics = usesBatchStatistics;
+        }
+
+        public INamedTypeSymbol EntryPoint { get; }
+
+        public INamedTypeSymbol TrainingOnly { get; }
+
+        public INamedTypeSymbol UsesBatchStatistics { get; }
+
+        public static Markers? From(Compilation compilation)
+        {
+            var entry = compilation.GetTypeByMetadataName("ModelGen.InferenceEntryPointAttribute");
+            var training = compilation.GetTypeByMetadataName("ModelGen.TrainingOnlyAttribute");
+            var batch = compilation.GetTypeByMetadataName("ModelGen.UsesBatchStatisticsAttribute");
+            return entry is null || training is null || batch is null ? null : new Markers(entry, training, batch);
+        }
+
+        private static bool Has(ISymbol symbol, INamedTypeSymbol attribute) =>
+            symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
+
+        /// <summary>The [UsesBatchStatistics] attribute on the symbol, if any.</summary>
+        public AttributeData? BatchStatisticsAttribute(ISymbol symbol) =>
+            symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, UsesBatchStatistics));
+
+        /// <summary>Whether the member (or its property, or a containing type) is marked [TrainingOnly] or [UsesBatchStatistics].</summary>
+        public bool IsBatchStatistics(ISymbol symbol)
+        {
+            for (ISymbol? s = symbol; s is not null; s = s.ContainingType)
+            {
+                if (Has(s, TrainingOnly) || Has(s, UsesBatchStatistics))
+                {
+                    return true;
+                }
+
+                if (s is IMethodSymbol { AssociatedSymbol: { } property } && (Has(property, TrainingOnly) || Has(property, UsesBatchStatistics)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the method is an inference entry point (marked on itself or, for accessors, on its property).</summary>
+        public bool IsEntryPoint(IMethodSymbol method) =>
+            Has(method, EntryPoint) || (method.AssociatedSymbol is { } p && Has(p, EntryPoint));
+
+        /// <summary>Whether the entry point opted in with a non-empty reason.</summary>
+        public bool HasOptIn(IMethodSymbol method)
+        {
+            var attribute = BatchStatisticsAttribute(method) ?? (method.AssociatedSymbol is { } p ? BatchStatisticsAttribute(p) : null);
+            return attribute is not null && Reason(attribute) is { Length: > 0 };
+        }
+
+        public static string? Reason(AttributeData attribute) =>
+            attribute.NamedArguments.FirstOrDefault(a => a.Key == "Reason").Value.Value as string is { } r && r.Trim().Length > 0 ? r : null;
+
+        /// <summary>The symbol whose body holds the operation: the innermost lambda or local function, else the member.</summary>
+        public static ISymbol Owner(IOperation operation, ISymbol containing)
+        {
+            for (var op = operation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation lambda)
+                {
+                    return lambda.Symbol;
+                }
+
+                if (op is ILocalFunctionOperation local)
+                {
+                    return local.Symbol;
+                }
+            }
+
+            return containing;
+        }
+
+        /// <summary>Whether the operation sits in a branch that a constant condition makes unreachable.</summary>
+        public static bool IsUnreachable(IOperation operation)
+        {
+            IOperation child = operation;
+            for (var op = operation.Parent; op is not null; child = op, op = op.Parent)
+            {
+                if (op is IConditionalOperation conditional && conditional.Condition.ConstantValue is { HasValue: true, Value: bool value })
+                {
+                    if ((!value && child == conditional.WhenTrue) || (value && child == conditional.WhenFalse))
+                    {
+                        return true;
+                    }
+                }
+
+                if (op is IWhileLoopOperation loop && loop.Condition?.ConstantValue is { HasValue: true, Value: false } && child == loop.Body)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The method an operation calls or references, as the call-graph node (original definition).</summary>
+        public static IMethodSymbol? Target(IOperation operation)
+        {
+            IMethodSymbol? method = operation switch
+            {
+                IInvocationOperation i => i.TargetMethod,
+                IObjectCreationOperation c => c.Constructor,
+                IMethodReferenceOperation r => r.Method,
+                IPropertyReferenceOperation p => p.Property.GetMethod ?? p.Property.SetMethod,
+                _ => null,
+            };
+            return method is null ? null : Node(method);
+        }
+
+        public static IMethodSymbol Node(IMethodSymbol method) => (method.ReducedFrom ?? method).OriginalDefinition;
+    }
+}
