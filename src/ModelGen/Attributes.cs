@@ -77,6 +77,17 @@ namespace ModelGen
 
         /// <summary>Which framework's running-statistics convention to follow (default <see cref="BatchNormConvention.PyTorch"/>).</summary>
         public BatchNormConvention Convention { get; set; } = BatchNormConvention.PyTorch;
+
+        /// <summary>
+        /// Normalize with the statistics of the batch being predicted, also at inference (PyTorch
+        /// <c>track_running_stats=False</c>). A prediction then depends on the rest of its batch, and a single-row
+        /// prediction outputs the bias. Needs <see cref="Reason"/>; without one the ModelGen analyzer reports MG1002.
+        /// The generated <c>Predict</c> and <c>PredictBatch</c> then carry <see cref="UsesBatchStatisticsAttribute"/>.
+        /// </summary>
+        public bool UseBatchStatisticsAtInference { get; set; }
+
+        /// <summary>Why <see cref="UseBatchStatisticsAtInference"/> is intended (e.g. test-time adaptation).</summary>
+        public string? Reason { get; set; }
     }
 
     /// <summary>Rectified linear unit, <c>max(0, x)</c>.</summary>
@@ -128,6 +139,16 @@ namespace ModelGen
 
         /// <summary>The probability of zeroing a feature during training.</summary>
         public double Rate { get; }
+
+        /// <summary>
+        /// Keep dropping at inference (Monte Carlo dropout): predictions become random. Needs <see cref="Reason"/>; without
+        /// one the ModelGen analyzer reports MG1003. The masks at inference come from a per-model call counter, so the
+        /// generated <c>Predict</c> and <c>PredictBatch</c> are then no longer deterministic per call.
+        /// </summary>
+        public bool ActiveAtInference { get; set; }
+
+        /// <summary>Why <see cref="ActiveAtInference"/> is intended (e.g. Monte Carlo dropout for uncertainty).</summary>
+        public string? Reason { get; set; }
     }
 
     /// <summary>Declares the training loss.</summary>

@@ -111,6 +111,11 @@ namespace ModelGen.Generator.Analyzers
         private static void CheckOptIn(SymbolAnalysisContext context, Markers markers)
         {
             var method = (IMethodSymbol)context.Symbol;
+            if (context.IsGeneratedCode)
+            {
+                return; // a generated opt-in without a reason repeats the declaration's MG1002/MG1003
+            }
+
             if (markers.IsEntryPoint(method) && markers.BatchStatisticsAttribute(method) is { } attribute && Markers.Reason(attribute) is null)
             {
                 var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();

@@ -62,10 +62,21 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Line("/// </code>");
-            w.Line("/// <para>Inference (<see cref=\"Predict\"/>, <see cref=\"PredictBatch\"/>) is straight-line code with constant shapes:");
-            w.Line("/// each dense layer is fused with the BatchNorm and activation that follow it, BatchNorm uses its running statistics");
-            w.Line("/// (folded into a per-feature scale and shift), dropout is the identity, and every reduction runs in an order fixed at");
-            w.Line("/// generation time, so a row's prediction is bitwise the same alone and at any position of any batch.</para>");
+            if (spec.BatchModeInference)
+            {
+                w.Line("/// <para>This model opted in to batch-dependent inference (a BatchNorm with UseBatchStatisticsAtInference or a Dropout");
+                w.Line("/// with ActiveAtInference): <see cref=\"Predict\"/> and <see cref=\"PredictBatch\"/> run the layers over the whole batch, and a");
+                w.Line("/// row's prediction depends on the other rows. They carry [UsesBatchStatistics], so the ModelGen analyzer reports inference");
+                w.Line("/// paths that reach them.</para>");
+            }
+            else
+            {
+                w.Line("/// <para>Inference (<see cref=\"Predict\"/>, <see cref=\"PredictBatch\"/>) is straight-line code with constant shapes:");
+                w.Line("/// each dense layer is fused with the BatchNorm and activation that follow it, BatchNorm uses its running statistics");
+                w.Line("/// (folded into a per-feature scale and shift), dropout is the identity, and every reduction runs in an order fixed at");
+                w.Line("/// generation time, so a row's prediction is bitwise the same alone and at any position of any batch.</para>");
+            }
+
             w.Line("/// </remarks>");
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"ModelGen.Generator\", \"{Version}\")]");
             w.Open($"partial class {spec.ClassName} : {Rt}IModel");
@@ -297,6 +308,11 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <param name=\"output\">Exactly <see cref=\"OutputSize\"/> floats, overwritten. Must not overlap <paramref name=\"input\"/>.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             w.Line($"[{Rt}InferenceEntryPoint]");
+            if (spec.BatchModeInference)
+            {
+                w.Line(BatchMode.Marker(spec));
+            }
+
             w.Open($"public void Predict({RoSpan} input, {Span} output)");
             w.Open("if (input.Length != InputSize)");
             w.Line("ThrowLength(nameof(input), input.Length, InputSize, \"Predict expects one input sample of\");");
@@ -306,7 +322,9 @@ namespace ModelGen.Generator.Emit
             w.Line("ThrowLength(nameof(output), output.Length, OutputSize, \"Predict writes one output sample of\");");
             w.Close();
             w.Line();
-            w.Line($"PredictRow(ref {Mm}.GetReference(input), ref {Mm}.GetReference(output));");
+            w.Line(spec.BatchModeInference
+                ? "PredictBatchMode(input, output, 1);"
+                : $"PredictRow(ref {Mm}.GetReference(input), ref {Mm}.GetReference(output));");
             w.Close();
             w.Line();
 
@@ -319,6 +337,11 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <param name=\"outputs\">The same number of rows of <see cref=\"OutputSize\"/> floats, overwritten. Must not overlap <paramref name=\"inputs\"/>.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold whole, matching rows.</exception>");
             w.Line($"[{Rt}InferenceEntryPoint]");
+            if (spec.BatchModeInference)
+            {
+                w.Line(BatchMode.Marker(spec));
+            }
+
             w.Open($"public void PredictBatch({RoSpan} inputs, {Span} outputs)");
             w.Line("int rows = inputs.Length / InputSize;");
             w.Open("if (inputs.Length % InputSize != 0)");
@@ -329,6 +352,15 @@ namespace ModelGen.Generator.Emit
             w.Line("ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $\"PredictBatch writes {rows} output rows of {OutputSize} floats, in all\");");
             w.Close();
             w.Line();
+            if (spec.BatchModeInference)
+            {
+                w.Line("PredictBatchMode(inputs, outputs, rows);");
+                w.Close();
+                w.Line();
+                BatchMode.Emit(w, spec);
+                return;
+            }
+
             w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
             w.Line($"ref float y = ref {Mm}.GetReference(outputs);");
             w.Open("for (int r = 0; r < rows; r++)");

@@ -21,6 +21,9 @@ namespace ModelGen.Generator.Model
 
         public bool HasTraining => Loss is not null && Optimizer is not null;
 
+        /// <summary>Whether inference needs the whole batch (a BatchNorm with batch statistics or an active dropout).</summary>
+        public bool BatchModeInference => System.Linq.Enumerable.Any(Layers, l => l.AtInference);
+
         public string HintName => (Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName) + ".g.cs";
 
         internal static int Product(EquatableArray<int> shape)
@@ -72,6 +75,8 @@ namespace ModelGen.Generator.Model
     /// <param name="StateOffset">BatchNorm: offset of the running mean in the state buffer (running var follows).</param>
     /// <param name="CounterIndex">BatchNorm: index of num_batches_tracked in the counter buffer.</param>
     /// <param name="CacheOffset">BatchNorm: offset of the folded scale in the inference buffer (shift follows).</param>
+    /// <param name="AtInference">BatchNorm: batch statistics at inference; Dropout: active at inference.</param>
+    /// <param name="Reason">The declared reason for <paramref name="AtInference"/>.</param>
     internal sealed record LayerSpec(
         LayerKind Kind,
         int Index,
@@ -87,7 +92,9 @@ namespace ModelGen.Generator.Model
         int ParamOffset,
         int StateOffset,
         int CounterIndex,
-        int CacheOffset)
+        int CacheOffset,
+        bool AtInference = false,
+        string Reason = "")
     {
         public bool HasParameters => Kind is LayerKind.Dense or LayerKind.BatchNorm;
 

@@ -225,6 +225,14 @@ namespace ModelGen.Generator.Parsing
                         break;
                 }
 
+                bool atInference = kind switch
+                {
+                    LayerKind.BatchNorm => Named<bool?>(data, "UseBatchStatisticsAtInference") ?? false,
+                    LayerKind.Dropout => Named<bool?>(data, "ActiveAtInference") ?? false,
+                    _ => false,
+                };
+                string reason = Named<string>(data, "Reason") ?? string.Empty;
+
                 if (declaredName is not null && !IsValidName(declaredName))
                 {
                     Report(Descriptors.BadLayerName, location, declaredName, "is not a valid tensor-name prefix");
@@ -235,7 +243,9 @@ namespace ModelGen.Generator.Parsing
                     ParamOffset: paramOffset,
                     StateOffset: kind == LayerKind.BatchNorm ? stateOffset : 0,
                     CounterIndex: kind == LayerKind.BatchNorm ? counterIndex : 0,
-                    CacheOffset: kind == LayerKind.BatchNorm ? cacheOffset : 0);
+                    CacheOffset: kind == LayerKind.BatchNorm ? cacheOffset : 0,
+                    AtInference: atInference,
+                    Reason: reason);
                 if (layer.HasParameters && !names.Add(layerName))
                 {
                     Report(Descriptors.BadLayerName, location, layerName, "is used by two layers");

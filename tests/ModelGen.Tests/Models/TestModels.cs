@@ -140,3 +140,19 @@ namespace ModelGen.Tests.Models
     {
     }
 }
+
+namespace ModelGen.Tests.Models
+{
+    /// <summary>Opted in to batch statistics at inference (test-time adaptation): the declared exception to invariance.</summary>
+    [Model, Input(3), Dense(4), BatchNorm(UseBatchStatisticsAtInference = true, Reason = "test-time adaptation"), Dense(2), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy), Sgd(LearningRate = 0.1)]
+    public partial class AdaptiveNet
+    {
+    }
+
+    /// <summary>Monte Carlo dropout: dropout stays active at inference, on purpose.</summary>
+    [Model, Input(6), Dense(16), ReLU, Dropout(0.5, ActiveAtInference = true, Reason = "Monte Carlo dropout"), Dense(2)]
+    public partial class McDropoutNet
+    {
+    }
+}

@@ -1,0 +1,255 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ModelGen.Generator.Diagnostics;
+
+namespace ModelGen.Generator.Analyzers
+{
+    /// <summary>
+    /// Rules on model declarations and on how models are trained and loaded: BatchNorm with batch statistics at inference
+    /// (MG1002), dropout active at inference (MG1003) without a reason, training batches of one with BatchNorm (MG1004),
+    /// a BatchNorm momentum written in the other convention (MG1005), and running statistics left behind (MG1006).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class ModelRulesAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Property names the code fixes read from diagnostics.</summary>
+        public const string ConventionProperty = "Convention";
+
+        /// <inheritdoc/>
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            Descriptors.BatchNormUsesBatchStatisticsAtInference,
+            Descriptors.DropoutActiveAtInference,
+            Descriptors.TrainingBatchOfOne,
+            Descriptors.MomentumConventionMismatch,
+            Descriptors.RunningStatisticsLeftBehind);
+
+        /// <inheritdoc/>
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var model = start.Compilation.GetTypeByMetadataName("ModelGen.ModelAttribute");
+                var batchNorm = start.Compilation.GetTypeByMetadataName("ModelGen.BatchNormAttribute");
+                if (model is null || batchNorm is null)
+                {
+                    return;
+                }
+
+                bool IsModel(INamedTypeSymbol? type) => type is not null && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, model));
+                bool HasBatchNorm(INamedTypeSymbol? type) => IsModel(type) && type!.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, batchNorm));
+
+                start.RegisterSymbolAction(s => CheckDeclaration(s, model), SymbolKind.NamedType);
+                start.RegisterOperationAction(op => CheckBatchOfOne(op, HasBatchNorm), OperationKind.Invocation);
+                start.RegisterOperationBlockAction(block => CheckRunningStatistics(block, HasBatchNorm));
+            });
+        }
+
+        private static void CheckDeclaration(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute)
+        {
+            var type = (INamedTypeSymbol)context.Symbol;
+            var attributes = type.GetAttributes();
+            if (!attributes.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute)))
+            {
+                return;
+            }
+
+            int index = -1;
+            foreach (var attribute in attributes)
+            {
+                string? name = attribute.AttributeClass?.ToDisplayString();
+                if (name is null || !name.StartsWith("ModelGen.", System.StringComparison.Ordinal) || !IsLayer(name))
+                {
+                    continue;
+                }
+
+                index++;
+                var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations[0];
+                string layer = Named(attribute, "Name") as string is { } n ? $"'{n}'" : index.ToString(CultureInfo.InvariantCulture);
+                bool hasReason = Named(attribute, "Reason") is string reason && reason.Trim().Length > 0;
+                if (name == "ModelGen.BatchNormAttribute")
+                {
+                    if (Named(attribute, "UseBatchStatisticsAtInference") is true && !hasReason)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.BatchNormUsesBatchStatisticsAtInference, location, layer, type.Name));
+                    }
+
+                    bool keras = Named(attribute, "Convention") is int c && c == 1;
+                    if (Named(attribute, "Momentum") is double momentum)
+                    {
+                        if (!keras && momentum >= 0.9 && momentum <= 1)
+                        {
+                            Report(context, location, layer, type.Name, momentum, "PyTorch", "the weight of the new batch (default 0.1)", "Keras");
+                        }
+                        else if (keras && momentum > 0 && momentum <= 0.1)
+                        {
+                            Report(context, location, layer, type.Name, momentum, "Keras", "the weight of the old value (default 0.99)", "PyTorch");
+                        }
+                    }
+                }
+                else if (name == "ModelGen.DropoutAttribute" && Named(attribute, "ActiveAtInference") is true && !hasReason)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.DropoutActiveAtInference, location, layer, type.Name));
+                }
+            }
+        }
+
+        private static void Report(SymbolAnalysisContext context, Location location, string layer, string model, double momentum, string convention, string meaning, string other)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(ConventionProperty, other);
+            string m = momentum.ToString("R", CultureInfo.InvariantCulture);
+            string flipped = System.Math.Round(1 - momentum, 10).ToString("R", CultureInfo.InvariantCulture);
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.MomentumConventionMismatch, location, properties, layer, model, m, convention, meaning, other, flipped));
+        }
+
+        private static bool IsLayer(string name) => name is "ModelGen.DenseAttribute" or "ModelGen.BatchNormAttribute" or "ModelGen.ReLUAttribute"
+            or "ModelGen.LeakyReLUAttribute" or "ModelGen.SigmoidAttribute" or "ModelGen.TanhAttribute" or "ModelGen.SoftmaxAttribute" or "ModelGen.DropoutAttribute";
+
+        private static object? Named(AttributeData attribute, string name) =>
+            attribute.NamedArguments.FirstOrDefault(a => a.Key == name) is { Key: not null } pair && pair.Value.Kind != TypedConstantKind.Error ? pair.Value.Value : null;
+
+        /// <summary>MG1004: CreateTrainer(1), Fit with BatchSize = 1, or TrainStep on one sample, for a model with BatchNorm.</summary>
+        private static void CheckBatchOfOne(OperationAnalysisContext context, System.Func<INamedTypeSymbol?, bool> hasBatchNorm)
+        {
+            var call = (IInvocationOperation)context.Operation;
+            var method = call.TargetMethod;
+            var owner = method.ContainingType;
+            var model = hasBatchNorm(owner) ? owner : hasBatchNorm(owner?.ContainingType) ? owner!.ContainingType : null;
+            if (model is null || Markers.IsUnreachable(call))
+            {
+                return;
+            }
+
+            string? what = null;
+            if (method.Name == "CreateTrainer" && Argument(call, "maxBatchSize") is { ConstantValue: { HasValue: true, Value: 1 } })
+            {
+                what = "CreateTrainer(maxBatchSize: 1)";
+            }
+            else if (method.Name == "Fit" && Argument(call, "options") is { } options && BatchSizeOne(options))
+            {
+                what = "FitOptions.BatchSize = 1";
+            }
+            else if (method.Name == "TrainStep" && Argument(call, "inputs") is { } inputs && ArrayLength(inputs) is int length
+                && model.GetMembers("InputSize").OfType<IFieldSymbol>().FirstOrDefault() is { HasConstantValue: true, ConstantValue: int inputSize } && length == inputSize)
+            {
+                what = $"TrainStep on an input of one sample ({length} floats)";
+            }
+
+            if (what is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.TrainingBatchOfOne, call.Syntax.GetLocation(), model.Name, what));
+            }
+        }
+
+        private static IOperation? Argument(IInvocationOperation call, string name) =>
+            call.Arguments.FirstOrDefault(a => a.Parameter?.Name == name && a.ArgumentKind == ArgumentKind.Explicit)?.Value is { } v ? Unwrap(v) : null;
+
+        private static IOperation Unwrap(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        private static bool BatchSizeOne(IOperation options) =>
+            options is IObjectCreationOperation { Initializer: { } init }
+            && init.Initializers.OfType<ISimpleAssignmentOperation>().Any(a =>
+                a.Target is IPropertyReferenceOperation { Property.Name: "BatchSize" } && a.Value.ConstantValue is { HasValue: true, Value: 1 });
+
+        private static int? ArrayLength(IOperation operation) => operation switch
+        {
+            IArrayCreationOperation { DimensionSizes.Length: 1 } array when array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int n } => n,
+            _ => null,
+        };
+
+        /// <summary>
+        /// MG1006: SetParameters on a model created in the same method (so its running statistics are the initial ones)
+        /// when nothing in the method loads its running statistics; or a BatchNorm model's Parameters written to System.IO.
+        /// </summary>
+        private static void CheckRunningStatistics(OperationBlockAnalysisContext context, System.Func<INamedTypeSymbol?, bool> hasBatchNorm)
+        {
+            var setParameters = new List<(ISymbol? Receiver, IInvocationOperation Call, INamedTypeSymbol Model)>();
+            var loaded = new HashSet<ISymbol?>(SymbolEqualityComparer.Default);
+            var fresh = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            bool anyLoad = false;
+            foreach (var block in context.OperationBlocks)
+            {
+                foreach (var op in block.DescendantsAndSelf())
+                {
+                    // A local that holds a model created here has initial running statistics (mean 0, variance 1).
+                    if (op is IVariableDeclaratorOperation { Initializer.Value: { } init } declarator
+                        && Unwrap(init) is IObjectCreationOperation creation && hasBatchNorm(creation.Type as INamedTypeSymbol))
+                    {
+                        fresh.Add(declarator.Symbol);
+                    }
+
+                    if (op is IInvocationOperation call && hasBatchNorm(call.TargetMethod.ContainingType))
+                    {
+                        var receiver = ReceiverSymbol(call.Instance);
+                        switch (call.TargetMethod.Name)
+                        {
+                            case "SetParameters":
+                                setParameters.Add((receiver, call, call.TargetMethod.ContainingType));
+                                break;
+                            case "LoadWeights":
+                                loaded.Add(receiver);
+                                anyLoad |= receiver is null;
+                                break;
+                            case "SetTensor" when call.Arguments.Length > 0 && call.Arguments[0].Value.ConstantValue.Value is string tensor && tensor.Contains("running_"):
+                                loaded.Add(receiver);
+                                anyLoad |= receiver is null;
+                                break;
+                        }
+                    }
+
+                    if (op is IPropertyReferenceOperation { Property.Name: "Parameters" } parameters && hasBatchNorm(parameters.Property.ContainingType))
+                    {
+                        for (var parent = op.Parent; parent is not null; parent = parent.Parent)
+                        {
+                            if (parent is IInvocationOperation io && io.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.IO")
+                            {
+                                context.ReportDiagnostic(Diagnostic.Create(
+                                    Descriptors.RunningStatisticsLeftBehind,
+                                    op.Syntax.GetLocation(),
+                                    parameters.Property.ContainingType.Name,
+                                    "its Parameters are written out here without the running statistics"));
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+
+            foreach (var (receiver, call, model) in setParameters)
+            {
+                if (receiver is not null && fresh.Contains(receiver) && !anyLoad && !loaded.Contains(receiver))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.RunningStatisticsLeftBehind,
+                        call.Syntax.GetLocation(),
+                        model.Name,
+                        "this sets its parameters but nothing in this method loads its running statistics"));
+                }
+            }
+        }
+
+        private static ISymbol? ReceiverSymbol(IOperation? instance) => instance switch
+        {
+            ILocalReferenceOperation l => l.Local,
+            IFieldReferenceOperation f => f.Field,
+            IParameterReferenceOperation p => p.Parameter,
+            IPropertyReferenceOperation p => p.Property,
+            IInstanceReferenceOperation => null,
+            _ => null,
+        };
+    }
+}
