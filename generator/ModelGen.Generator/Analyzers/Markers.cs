@@ -58,12 +58,12 @@ namespace ModelGen.Generator.Analyzers
         public bool IsEntryPoint(IMethodSymbol method) =>
             Has(method, EntryPoint) || (method.AssociatedSymbol is { } p && Has(p, EntryPoint));
 
-        /// <summary>Whether the entry point opted in with a non-empty reason.</summary>
-        public bool HasOptIn(IMethodSymbol method)
-        {
-            var attribute = BatchStatisticsAttribute(method) ?? (method.AssociatedSymbol is { } p ? BatchStatisticsAttribute(p) : null);
-            return attribute is not null && Reason(attribute) is { Length: > 0 };
-        }
+        /// <summary>
+        /// Whether the entry point opted in with [UsesBatchStatistics]. An opt-in without a reason still counts here;
+        /// MG1008 reports the missing reason instead, so the same code is not reported twice.
+        /// </summary>
+        public bool HasOptIn(IMethodSymbol method) =>
+            (BatchStatisticsAttribute(method) ?? (method.AssociatedSymbol is { } p ? BatchStatisticsAttribute(p) : null)) is not null;
 
         public static string? Reason(AttributeData attribute) =>
             attribute.NamedArguments.FirstOrDefault(a => a.Key == "Reason").Value.Value as string is { } r && r.Trim().Length > 0 ? r : null;

@@ -36,6 +36,7 @@ namespace ModelGen.Generator.Tests.Analyzers
             var test = new CSharpCodeFixTest<TAnalyzer, TFix, DefaultVerifier> { TestCode = source, FixedCode = fixedSource, ReferenceAssemblies = Local };
             test.TestState.AdditionalReferences.AddRange(References);
             test.FixedState.AdditionalReferences.AddRange(References);
+            test.FixedState.MarkupHandling = MarkupMode.Allow;
             await test.RunAsync(CancellationToken.None);
         }
 
