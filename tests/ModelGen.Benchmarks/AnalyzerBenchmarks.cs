@@ -1,0 +1,69 @@
+extern alias ModelGenAnalyzers;
+
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ModelGen.Benchmarks
+{
+    /// <summary>
+    /// The analyzers' cost on a synthetic compilation of 200 classes with 10 methods each (2,000 methods): call chains
+    /// inside and across classes, an interface implemented by every class, an inference entry point in every tenth class,
+    /// and a batch-statistics member reached from some of them.
+    /// </summary>
+    [MemoryDiagnoser]
+    public class AnalyzerBenchmarks
+    {
+        private CSharpCompilation _compilation = null!;
+        private ImmutableArray<DiagnosticAnalyzer> _analyzers;
+
+        public const int Classes = 200;
+        public const int MethodsPerClass = 10;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            var sb = new StringBuilder("using ModelGen;\nnamespace Synthetic {\npublic interface IWork { void Work(float[] x); }\n");
+            sb.Append("public static class Stats { [UsesBatchStatistics] public static void NormalizeBatch(float[] x) { } public static void NormalizeRow(float[] x) { } }\n");
+            for (int c = 0; c < Classes; c++)
+            {
+                sb.Append($"public class C{c} : IWork {{\n");
+                sb.Append($"  public void Work(float[] x) => M5(x);\n");
+                for (int m = 0; m < MethodsPerClass - 1; m++)
+                {
+                    string attribute = m == 0 && c % 10 == 0 ? "[InferenceEntryPoint] " : string.Empty;
+                    string next = m + 1 < MethodsPerClass - 1 ? $"M{m + 1}(x);" : (c % 25 == 0 ? "Stats.NormalizeBatch(x);" : "Stats.NormalizeRow(x);");
+                    string across = m == 3 ? $" new C{(c + 1) % Classes}().M4(x);" : m == 6 ? " IWork w = this; w.Work(x);" : string.Empty;
+                    sb.Append($"  {attribute}public void M{m}(float[] x) {{ if (x.Length > {m}) {{ {next} }}{across} }}\n");
+                }
+
+                sb.Append("}\n");
+            }
+
+            sb.Append("}\n");
+            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll")
+                .Append(typeof(ModelAttribute).Assembly.Location)
+                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+            _compilation = CSharpCompilation.Create("Synthetic", new[] { CSharpSyntaxTree.ParseText(sb.ToString()) }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            _analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ModelGenAnalyzers::ModelGen.Generator.Analyzers.BatchStatisticsAnalyzer(), new ModelGenAnalyzers::ModelGen.Generator.Analyzers.ModelRulesAnalyzer());
+            int methods = _compilation.GetSymbolsWithName(_ => true, SymbolFilter.Member).OfType<IMethodSymbol>().Count(m => m.MethodKind == MethodKind.Ordinary);
+            int found = Analyze();
+            Console.WriteLine($"// Synthetic compilation: {Classes} classes, {methods} ordinary methods; the analyzers report {found} diagnostics.");
+        }
+
+        /// <summary>Both analyzers over the whole compilation, from a fresh compilation object each time.</summary>
+        [Benchmark]
+        public int Analyze() => _compilation.Clone().WithAnalyzers(_analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Length;
+
+        /// <summary>The compiler's own diagnostics on the same compilation, for scale.</summary>
+        [Benchmark(Baseline = true)]
+        public int CompilerDiagnostics() => _compilation.Clone().GetDiagnostics().Length;
+    }
+}
