@@ -63,7 +63,16 @@ namespace ModelGen.Generator.Tests
             public partial class Regression { }
             """;
 
+        public const string Adaptive = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(6), Dense(8), BatchNorm(UseBatchStatisticsAtInference = true, Reason = "test-time adaptation"), ReLU]
+            [Dropout(0.25, ActiveAtInference = true, Reason = "Monte Carlo dropout"), Dense(2), Softmax]
+            public partial class Adaptive { }
+            """;
+
         [Theory]
+        [InlineData(Adaptive)]
         [InlineData(SeedNet)]
         [InlineData(BnMlp)]
         [InlineData(TinyXor)]
