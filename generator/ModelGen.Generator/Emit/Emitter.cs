@@ -361,9 +361,20 @@ namespace ModelGen.Generator.Emit
                 return;
             }
 
+            bool blocked = UsesBlocks(spec);
             w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
             w.Line($"ref float y = ref {Mm}.GetReference(outputs);");
-            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line("int r = 0;");
+            if (blocked)
+            {
+                w.Line($"// Blocks of {I(Block)} rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.");
+                w.Open($"for (; r + {I(Block)} <= rows; r += {I(Block)})");
+                w.Line($"PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
+                w.Close();
+                w.Line();
+            }
+
+            w.Open("for (; r < rows; r++)");
             w.Line("PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
             w.Close();
             w.Close();
@@ -414,26 +425,107 @@ namespace ModelGen.Generator.Emit
             {
                 w.Line();
                 w.Line($"// Step {I(number++)}: " + string.Join(", then ", step.Layers.Select(DescribeInference)) + ".");
-                if (step.Softmax is { } softmax)
-                {
-                    EmitSoftmaxRow(w, softmax.OutputSize, src, dst);
-                }
-                else if (step.Dense is { } dense)
-                {
-                    EmitDenseRow(w, dense, step, src, dst);
-                }
-                else
-                {
-                    w.Open($"for (int j = 0; j < {I(step.Size)}; j++)");
-                    w.Line($"float z = At(ref {src}, j);");
-                    EmitPostOps(w, step, "j");
-                    w.Line($"At(ref {dst}, j) = z;");
-                    w.Close();
-                }
+                EmitStep(w, step, src, dst);
             }
 
             w.Close();
             w.Line();
+            if (UsesBlocks(spec) && steps.Count > 0)
+            {
+                EmitBlock(w, spec, plan, width);
+            }
+        }
+
+        /// <summary>Rows per block in PredictBatch.</summary>
+        private const int Block = 4;
+
+        /// <summary>Blocks pay off when some dense layer is vectorized (8 inputs or more).</summary>
+        private static bool UsesBlocks(ModelSpec spec) => !spec.BatchModeInference && spec.Layers.Any(l => l.Kind == LayerKind.Dense && l.InputSize >= Kernels.Lanes);
+
+        private static void EmitBlock(SourceWriter w, ModelSpec spec, List<(InferenceStep Step, string Src, string Dst)> plan, int width)
+        {
+            string Stride(string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(width) };
+            w.Line($"/// <summary>");
+            w.Line($"/// The inference path for {I(Block)} consecutive rows: each weight chunk is loaded once for all of them, and each row goes");
+            w.Line("/// through exactly the operations of <see cref=\"PredictRow\"/>, in the same order, so its result has the same bits.");
+            w.Line("/// </summary>");
+            w.Open("private void PredictBlock(ref float x, ref float y)");
+            w.Line($"ref float p = ref {Mm}.GetArrayDataReference(_parameters);");
+            if (spec.Layers.Any(l => l.Kind == LayerKind.BatchNorm))
+            {
+                w.Line($"ref float folded = ref {Mm}.GetArrayDataReference(_folded);");
+            }
+
+            foreach (string buffer in new[] { "a", "b" })
+            {
+                if (plan.Any(p => p.Dst == buffer))
+                {
+                    w.Line($"{Span} {buffer}Buffer = stackalloc float[{I(Block * width)}];");
+                    w.Line($"ref float {buffer} = ref {Mm}.GetReference({buffer}Buffer);");
+                }
+            }
+
+            int number = 1;
+            foreach (var (step, src, dst) in plan)
+            {
+                w.Line();
+                w.Line($"// Step {I(number++)} for each of the {I(Block)} rows: " + string.Join(", then ", step.Layers.Select(DescribeInference)) + ".");
+                if (step.Dense is { } dense && dense.InputSize >= Kernels.Lanes)
+                {
+                    int n = dense.InputSize;
+                    w.Open();
+                    for (int k = 0; k < Block; k++)
+                    {
+                        w.Line($"ref float s{I(k)} = ref At(ref {src}, {I(k)} * {Stride(src)});");
+                        w.Line($"ref float d{I(k)} = ref At(ref {dst}, {I(k)} * {Stride(dst)});");
+                    }
+
+                    w.Open($"for (int j = 0; j < {I(dense.OutputSize)}; j++)");
+                    w.Line($"ref float w = ref At(ref p, {Kernels.Index(dense.ParamOffset, $"(j * {I(n)})")});");
+                    var zs = Enumerable.Range(0, Block).Select(k => "z" + I(k)).ToArray();
+                    Kernels.DotBlock(w, zs, "w", Enumerable.Range(0, Block).Select(k => "s" + I(k)).ToArray(), n);
+                    for (int k = 0; k < Block; k++)
+                    {
+                        EmitPostOps(w, step, "j", zs[k]);
+                        w.Line($"At(ref d{I(k)}, j) = {zs[k]};");
+                    }
+
+                    w.Close();
+                    w.Close();
+                    continue;
+                }
+
+                // Not worth sharing loads: run the row code once per row.
+                w.Open($"for (int k = 0; k < {I(Block)}; k++)");
+                w.Line($"ref float s = ref At(ref {src}, k * {Stride(src)});");
+                w.Line($"ref float d = ref At(ref {dst}, k * {Stride(dst)});");
+                EmitStep(w, step, "s", "d");
+                w.Close();
+            }
+
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>One inference step on one row, reading <paramref name="src"/> and writing <paramref name="dst"/>.</summary>
+        private static void EmitStep(SourceWriter w, InferenceStep step, string src, string dst)
+        {
+            if (step.Softmax is { } softmax)
+            {
+                EmitSoftmaxRow(w, softmax.OutputSize, src, dst);
+            }
+            else if (step.Dense is { } dense)
+            {
+                EmitDenseRow(w, dense, step, src, dst);
+            }
+            else
+            {
+                w.Open($"for (int j = 0; j < {I(step.Size)}; j++)");
+                w.Line($"float z = At(ref {src}, j);");
+                EmitPostOps(w, step, "j");
+                w.Line($"At(ref {dst}, j) = z;");
+                w.Close();
+            }
         }
 
         private static void EmitDenseRow(SourceWriter w, LayerSpec dense, InferenceStep step, string src, string dst)
@@ -465,22 +557,22 @@ namespace ModelGen.Generator.Emit
             w.Close();
         }
 
-        /// <summary>Bias, folded BatchNorm and activation applied to the local <c>z</c> of feature <paramref name="j"/>.</summary>
-        private static void EmitPostOps(SourceWriter w, InferenceStep step, string j)
+        /// <summary>Bias, folded BatchNorm and activation applied to the local <paramref name="z"/> of feature <paramref name="j"/>.</summary>
+        private static void EmitPostOps(SourceWriter w, InferenceStep step, string j, string z = "z")
         {
             if (step.Dense is { UseBias: true } dense)
             {
-                w.Line($"z += At(ref p, {Kernels.Index(dense.BiasOffset, j)});");
+                w.Line($"{z} += At(ref p, {Kernels.Index(dense.BiasOffset, j)});");
             }
 
             if (step.BatchNorm is { } bn)
             {
-                w.Line($"z = (z * At(ref folded, {Kernels.Index(bn.CacheOffset, j)})) + At(ref folded, {Kernels.Index(bn.CacheOffset + bn.OutputSize, j)});");
+                w.Line($"{z} = ({z} * At(ref folded, {Kernels.Index(bn.CacheOffset, j)})) + At(ref folded, {Kernels.Index(bn.CacheOffset + bn.OutputSize, j)});");
             }
 
             if (step.Activation is { } act)
             {
-                w.Line(Kernels.Activation(act, "z"));
+                w.Line(Kernels.Activation(act, z));
             }
         }
 

@@ -19,28 +19,59 @@ namespace ModelGen.Generator.Emit
         /// turn; they are combined pairwise, summed horizontally in a fixed order, and the tail is added in index order.
         /// Multiply and add are separate operations (no FMA), so every platform computes the same bits.
         /// </summary>
-        public static void Dot(SourceWriter w, string result, string wRef, string xRef, int n)
+        public static void Dot(SourceWriter w, string result, string wRef, string xRef, int n) =>
+            DotBlock(w, new[] { result }, wRef, new[] { xRef }, n);
+
+        /// <summary>
+        /// The same dot product for several rows at once against one weight row: each weight chunk is loaded once and
+        /// multiplied into every row's accumulators. Each row's accumulators, combination and tail are exactly those of
+        /// <see cref="Dot"/>, so each row's result has the same bits as a one-row call.
+        /// </summary>
+        public static void DotBlock(SourceWriter w, string[] results, string wRef, string[] xRefs, int n)
         {
             int chunks = n / Lanes;
             int tail = n % Lanes;
+            string Acc(int row, int a) => results.Length == 1 ? $"acc{a}" : $"acc{row}{a}";
             if (chunks == 0)
             {
-                string sum = Term(wRef, xRef, 0);
-                for (int i = 1; i < n; i++)
+                for (int k = 0; k < results.Length; k++)
                 {
-                    sum += " + " + Term(wRef, xRef, i);
+                    string sum = Term(wRef, xRefs[k], 0);
+                    for (int i = 1; i < n; i++)
+                    {
+                        sum += " + " + Term(wRef, xRefs[k], i);
+                    }
+
+                    w.Line($"float {results[k]} = {sum};");
                 }
 
-                w.Line($"float {result} = {sum};");
                 return;
             }
 
             int accumulators = chunks < 4 ? chunks : 4;
             int loops = chunks / accumulators;
             int rest = chunks % accumulators;
-            for (int a = 0; a < accumulators; a++)
+            for (int k = 0; k < results.Length; k++)
             {
-                w.Line($"var acc{a} = Zero8();");
+                for (int a = 0; a < accumulators; a++)
+                {
+                    w.Line($"var {Acc(k, a)} = Zero8();");
+                }
+            }
+
+            void Step(string at, int a, string chunk)
+            {
+                if (results.Length == 1)
+                {
+                    w.Line($"{Acc(0, a)} += Load8(ref {wRef}, {at}) * Load8(ref {xRefs[0]}, {at});");
+                    return;
+                }
+
+                w.Line($"var {chunk} = Load8(ref {wRef}, {at});");
+                for (int k = 0; k < results.Length; k++)
+                {
+                    w.Line($"{Acc(k, a)} += {chunk} * Load8(ref {xRefs[k]}, {at});");
+                }
             }
 
             int step = accumulators * Lanes;
@@ -48,7 +79,7 @@ namespace ModelGen.Generator.Emit
             {
                 for (int a = 0; a < accumulators; a++)
                 {
-                    w.Line($"acc{a} += Load8(ref {wRef}, {I(a * Lanes)}) * Load8(ref {xRef}, {I(a * Lanes)});");
+                    Step(I(a * Lanes), a, $"w{a}");
                 }
             }
             else
@@ -56,8 +87,7 @@ namespace ModelGen.Generator.Emit
                 w.Open($"for (int i = 0; i < {I(loops * step)}; i += {I(step)})");
                 for (int a = 0; a < accumulators; a++)
                 {
-                    string at = a == 0 ? "i" : $"i + {I(a * Lanes)}";
-                    w.Line($"acc{a} += Load8(ref {wRef}, {at}) * Load8(ref {xRef}, {at});");
+                    Step(a == 0 ? "i" : $"i + {I(a * Lanes)}", a, $"w{a}");
                 }
 
                 w.Close();
@@ -65,21 +95,23 @@ namespace ModelGen.Generator.Emit
 
             for (int r = 0; r < rest; r++)
             {
-                int at = (loops * step) + (r * Lanes);
-                w.Line($"acc{r} += Load8(ref {wRef}, {I(at)}) * Load8(ref {xRef}, {I(at)});");
+                Step(I((loops * step) + (r * Lanes)), r, $"wRest{r}");
             }
 
-            string combined = accumulators switch
+            for (int k = 0; k < results.Length; k++)
             {
-                1 => "acc0",
-                2 => "acc0 + acc1",
-                3 => "(acc0 + acc1) + acc2",
-                _ => "(acc0 + acc1) + (acc2 + acc3)",
-            };
-            w.Line($"float {result} = Sum8({combined});");
-            for (int t = 0; t < tail; t++)
-            {
-                w.Line($"{result} += {Term(wRef, xRef, (chunks * Lanes) + t)};");
+                string combined = accumulators switch
+                {
+                    1 => Acc(k, 0),
+                    2 => $"{Acc(k, 0)} + {Acc(k, 1)}",
+                    3 => $"({Acc(k, 0)} + {Acc(k, 1)}) + {Acc(k, 2)}",
+                    _ => $"({Acc(k, 0)} + {Acc(k, 1)}) + ({Acc(k, 2)} + {Acc(k, 3)})",
+                };
+                w.Line($"float {results[k]} = Sum8({combined});");
+                for (int t = 0; t < tail; t++)
+                {
+                    w.Line($"{results[k]} += {Term(wRef, xRefs[k], (chunks * Lanes) + t)};");
+                }
             }
         }
 

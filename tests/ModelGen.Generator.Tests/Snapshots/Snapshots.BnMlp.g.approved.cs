@@ -185,7 +185,14 @@ namespace Snapshots
 
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            for (int r = 0; r < rows; r++)
+            int r = 0;
+            // Blocks of 4 rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.
+            for (; r + 4 <= rows; r += 4)
+            {
+                PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
+            }
+
+            for (; r < rows; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -274,6 +281,238 @@ namespace Snapshots
             for (int j = 0; j < 10; j++)
             {
                 At(ref y, j) /= sum;
+            }
+        }
+
+        /// <summary>
+        /// The inference path for 4 consecutive rows: each weight chunk is loaded once for all of them, and each row goes
+        /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
+        /// </summary>
+        private void PredictBlock(ref float x, ref float y)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            global::System.Span<float> aBuffer = stackalloc float[128];
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
+            global::System.Span<float> bBuffer = stackalloc float[128];
+            ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
+
+            // Step 1 for each of the 4 rows: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).
+            {
+                ref float s0 = ref At(ref x, 0 * InputSize);
+                ref float d0 = ref At(ref a, 0 * 32);
+                ref float s1 = ref At(ref x, 1 * InputSize);
+                ref float d1 = ref At(ref a, 1 * 32);
+                ref float s2 = ref At(ref x, 2 * InputSize);
+                ref float d2 = ref At(ref a, 2 * 32);
+                ref float s3 = ref At(ref x, 3 * InputSize);
+                ref float d3 = ref At(ref a, 3 * 32);
+                for (int j = 0; j < 32; j++)
+                {
+                    ref float w = ref At(ref p, (j * 64));
+                    var acc00 = Zero8();
+                    var acc01 = Zero8();
+                    var acc02 = Zero8();
+                    var acc03 = Zero8();
+                    var acc10 = Zero8();
+                    var acc11 = Zero8();
+                    var acc12 = Zero8();
+                    var acc13 = Zero8();
+                    var acc20 = Zero8();
+                    var acc21 = Zero8();
+                    var acc22 = Zero8();
+                    var acc23 = Zero8();
+                    var acc30 = Zero8();
+                    var acc31 = Zero8();
+                    var acc32 = Zero8();
+                    var acc33 = Zero8();
+                    for (int i = 0; i < 64; i += 32)
+                    {
+                        var w0 = Load8(ref w, i);
+                        acc00 += w0 * Load8(ref s0, i);
+                        acc10 += w0 * Load8(ref s1, i);
+                        acc20 += w0 * Load8(ref s2, i);
+                        acc30 += w0 * Load8(ref s3, i);
+                        var w1 = Load8(ref w, i + 8);
+                        acc01 += w1 * Load8(ref s0, i + 8);
+                        acc11 += w1 * Load8(ref s1, i + 8);
+                        acc21 += w1 * Load8(ref s2, i + 8);
+                        acc31 += w1 * Load8(ref s3, i + 8);
+                        var w2 = Load8(ref w, i + 16);
+                        acc02 += w2 * Load8(ref s0, i + 16);
+                        acc12 += w2 * Load8(ref s1, i + 16);
+                        acc22 += w2 * Load8(ref s2, i + 16);
+                        acc32 += w2 * Load8(ref s3, i + 16);
+                        var w3 = Load8(ref w, i + 24);
+                        acc03 += w3 * Load8(ref s0, i + 24);
+                        acc13 += w3 * Load8(ref s1, i + 24);
+                        acc23 += w3 * Load8(ref s2, i + 24);
+                        acc33 += w3 * Load8(ref s3, i + 24);
+                    }
+                    float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
+                    float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
+                    float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
+                    float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
+                    z0 += At(ref p, 2048 + j);
+                    z0 = (z0 * At(ref folded, j)) + At(ref folded, 32 + j);
+                    z0 = global::System.MathF.Max(z0, 0f);
+                    At(ref d0, j) = z0;
+                    z1 += At(ref p, 2048 + j);
+                    z1 = (z1 * At(ref folded, j)) + At(ref folded, 32 + j);
+                    z1 = global::System.MathF.Max(z1, 0f);
+                    At(ref d1, j) = z1;
+                    z2 += At(ref p, 2048 + j);
+                    z2 = (z2 * At(ref folded, j)) + At(ref folded, 32 + j);
+                    z2 = global::System.MathF.Max(z2, 0f);
+                    At(ref d2, j) = z2;
+                    z3 += At(ref p, 2048 + j);
+                    z3 = (z3 * At(ref folded, j)) + At(ref folded, 32 + j);
+                    z3 = global::System.MathF.Max(z3, 0f);
+                    At(ref d3, j) = z3;
+                }
+            }
+
+            // Step 2 for each of the 4 rows: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).
+            {
+                ref float s0 = ref At(ref a, 0 * 32);
+                ref float d0 = ref At(ref b, 0 * 32);
+                ref float s1 = ref At(ref a, 1 * 32);
+                ref float d1 = ref At(ref b, 1 * 32);
+                ref float s2 = ref At(ref a, 2 * 32);
+                ref float d2 = ref At(ref b, 2 * 32);
+                ref float s3 = ref At(ref a, 3 * 32);
+                ref float d3 = ref At(ref b, 3 * 32);
+                for (int j = 0; j < 16; j++)
+                {
+                    ref float w = ref At(ref p, 2144 + (j * 32));
+                    var acc00 = Zero8();
+                    var acc01 = Zero8();
+                    var acc02 = Zero8();
+                    var acc03 = Zero8();
+                    var acc10 = Zero8();
+                    var acc11 = Zero8();
+                    var acc12 = Zero8();
+                    var acc13 = Zero8();
+                    var acc20 = Zero8();
+                    var acc21 = Zero8();
+                    var acc22 = Zero8();
+                    var acc23 = Zero8();
+                    var acc30 = Zero8();
+                    var acc31 = Zero8();
+                    var acc32 = Zero8();
+                    var acc33 = Zero8();
+                    var w0 = Load8(ref w, 0);
+                    acc00 += w0 * Load8(ref s0, 0);
+                    acc10 += w0 * Load8(ref s1, 0);
+                    acc20 += w0 * Load8(ref s2, 0);
+                    acc30 += w0 * Load8(ref s3, 0);
+                    var w1 = Load8(ref w, 8);
+                    acc01 += w1 * Load8(ref s0, 8);
+                    acc11 += w1 * Load8(ref s1, 8);
+                    acc21 += w1 * Load8(ref s2, 8);
+                    acc31 += w1 * Load8(ref s3, 8);
+                    var w2 = Load8(ref w, 16);
+                    acc02 += w2 * Load8(ref s0, 16);
+                    acc12 += w2 * Load8(ref s1, 16);
+                    acc22 += w2 * Load8(ref s2, 16);
+                    acc32 += w2 * Load8(ref s3, 16);
+                    var w3 = Load8(ref w, 24);
+                    acc03 += w3 * Load8(ref s0, 24);
+                    acc13 += w3 * Load8(ref s1, 24);
+                    acc23 += w3 * Load8(ref s2, 24);
+                    acc33 += w3 * Load8(ref s3, 24);
+                    float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
+                    float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
+                    float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
+                    float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
+                    z0 += At(ref p, 2656 + j);
+                    z0 = (z0 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
+                    z0 = global::System.MathF.Max(z0, 0f);
+                    At(ref d0, j) = z0;
+                    z1 += At(ref p, 2656 + j);
+                    z1 = (z1 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
+                    z1 = global::System.MathF.Max(z1, 0f);
+                    At(ref d1, j) = z1;
+                    z2 += At(ref p, 2656 + j);
+                    z2 = (z2 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
+                    z2 = global::System.MathF.Max(z2, 0f);
+                    At(ref d2, j) = z2;
+                    z3 += At(ref p, 2656 + j);
+                    z3 = (z3 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
+                    z3 = global::System.MathF.Max(z3, 0f);
+                    At(ref d3, j) = z3;
+                }
+            }
+
+            // Step 3 for each of the 4 rows: layer 7, dense "out" 16 -> 10: z = W x + b.
+            {
+                ref float s0 = ref At(ref b, 0 * 32);
+                ref float d0 = ref At(ref a, 0 * 32);
+                ref float s1 = ref At(ref b, 1 * 32);
+                ref float d1 = ref At(ref a, 1 * 32);
+                ref float s2 = ref At(ref b, 2 * 32);
+                ref float d2 = ref At(ref a, 2 * 32);
+                ref float s3 = ref At(ref b, 3 * 32);
+                ref float d3 = ref At(ref a, 3 * 32);
+                for (int j = 0; j < 10; j++)
+                {
+                    ref float w = ref At(ref p, 2704 + (j * 16));
+                    var acc00 = Zero8();
+                    var acc01 = Zero8();
+                    var acc10 = Zero8();
+                    var acc11 = Zero8();
+                    var acc20 = Zero8();
+                    var acc21 = Zero8();
+                    var acc30 = Zero8();
+                    var acc31 = Zero8();
+                    var w0 = Load8(ref w, 0);
+                    acc00 += w0 * Load8(ref s0, 0);
+                    acc10 += w0 * Load8(ref s1, 0);
+                    acc20 += w0 * Load8(ref s2, 0);
+                    acc30 += w0 * Load8(ref s3, 0);
+                    var w1 = Load8(ref w, 8);
+                    acc01 += w1 * Load8(ref s0, 8);
+                    acc11 += w1 * Load8(ref s1, 8);
+                    acc21 += w1 * Load8(ref s2, 8);
+                    acc31 += w1 * Load8(ref s3, 8);
+                    float z0 = Sum8(acc00 + acc01);
+                    float z1 = Sum8(acc10 + acc11);
+                    float z2 = Sum8(acc20 + acc21);
+                    float z3 = Sum8(acc30 + acc31);
+                    z0 += At(ref p, 2864 + j);
+                    At(ref d0, j) = z0;
+                    z1 += At(ref p, 2864 + j);
+                    At(ref d1, j) = z1;
+                    z2 += At(ref p, 2864 + j);
+                    At(ref d2, j) = z2;
+                    z3 += At(ref p, 2864 + j);
+                    At(ref d3, j) = z3;
+                }
+            }
+
+            // Step 4 for each of the 4 rows: layer 8, softmax over 10 outputs: exp(z - max) / sum.
+            for (int k = 0; k < 4; k++)
+            {
+                ref float s = ref At(ref a, k * 32);
+                ref float d = ref At(ref y, k * OutputSize);
+                float max = At(ref s, 0);
+                for (int j = 1; j < 10; j++)
+                {
+                    max = global::System.MathF.Max(max, At(ref s, j));
+                }
+
+                float sum = 0f;
+                for (int j = 0; j < 10; j++)
+                {
+                    float e = global::System.MathF.Exp(At(ref s, j) - max);
+                    At(ref d, j) = e;
+                    sum += e;
+                }
+
+                for (int j = 0; j < 10; j++)
+                {
+                    At(ref d, j) /= sum;
+                }
             }
         }
 

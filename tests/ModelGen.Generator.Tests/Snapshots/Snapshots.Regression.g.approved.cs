@@ -154,7 +154,14 @@ namespace Snapshots
 
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            for (int r = 0; r < rows; r++)
+            int r = 0;
+            // Blocks of 4 rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.
+            for (; r + 4 <= rows; r += 4)
+            {
+                PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
+            }
+
+            for (; r < rows; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -208,6 +215,163 @@ namespace Snapshots
                 float z = Sum8(acc0);
                 z += At(ref p, 360 + j);
                 At(ref y, j) = z;
+            }
+        }
+
+        /// <summary>
+        /// The inference path for 4 consecutive rows: each weight chunk is loaded once for all of them, and each row goes
+        /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
+        /// </summary>
+        private void PredictBlock(ref float x, ref float y)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            global::System.Span<float> aBuffer = stackalloc float[64];
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
+            global::System.Span<float> bBuffer = stackalloc float[64];
+            ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
+
+            // Step 1 for each of the 4 rows: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.
+            {
+                ref float s0 = ref At(ref x, 0 * InputSize);
+                ref float d0 = ref At(ref a, 0 * 16);
+                ref float s1 = ref At(ref x, 1 * InputSize);
+                ref float d1 = ref At(ref a, 1 * 16);
+                ref float s2 = ref At(ref x, 2 * InputSize);
+                ref float d2 = ref At(ref a, 2 * 16);
+                ref float s3 = ref At(ref x, 3 * InputSize);
+                ref float d3 = ref At(ref a, 3 * 16);
+                for (int j = 0; j < 16; j++)
+                {
+                    ref float w = ref At(ref p, (j * 13));
+                    var acc00 = Zero8();
+                    var acc10 = Zero8();
+                    var acc20 = Zero8();
+                    var acc30 = Zero8();
+                    var w0 = Load8(ref w, 0);
+                    acc00 += w0 * Load8(ref s0, 0);
+                    acc10 += w0 * Load8(ref s1, 0);
+                    acc20 += w0 * Load8(ref s2, 0);
+                    acc30 += w0 * Load8(ref s3, 0);
+                    float z0 = Sum8(acc00);
+                    z0 += (At(ref w, 8) * At(ref s0, 8));
+                    z0 += (At(ref w, 9) * At(ref s0, 9));
+                    z0 += (At(ref w, 10) * At(ref s0, 10));
+                    z0 += (At(ref w, 11) * At(ref s0, 11));
+                    z0 += (At(ref w, 12) * At(ref s0, 12));
+                    float z1 = Sum8(acc10);
+                    z1 += (At(ref w, 8) * At(ref s1, 8));
+                    z1 += (At(ref w, 9) * At(ref s1, 9));
+                    z1 += (At(ref w, 10) * At(ref s1, 10));
+                    z1 += (At(ref w, 11) * At(ref s1, 11));
+                    z1 += (At(ref w, 12) * At(ref s1, 12));
+                    float z2 = Sum8(acc20);
+                    z2 += (At(ref w, 8) * At(ref s2, 8));
+                    z2 += (At(ref w, 9) * At(ref s2, 9));
+                    z2 += (At(ref w, 10) * At(ref s2, 10));
+                    z2 += (At(ref w, 11) * At(ref s2, 11));
+                    z2 += (At(ref w, 12) * At(ref s2, 12));
+                    float z3 = Sum8(acc30);
+                    z3 += (At(ref w, 8) * At(ref s3, 8));
+                    z3 += (At(ref w, 9) * At(ref s3, 9));
+                    z3 += (At(ref w, 10) * At(ref s3, 10));
+                    z3 += (At(ref w, 11) * At(ref s3, 11));
+                    z3 += (At(ref w, 12) * At(ref s3, 12));
+                    z0 += At(ref p, 208 + j);
+                    z0 = z0 > 0f ? z0 : 0.1f * z0;
+                    At(ref d0, j) = z0;
+                    z1 += At(ref p, 208 + j);
+                    z1 = z1 > 0f ? z1 : 0.1f * z1;
+                    At(ref d1, j) = z1;
+                    z2 += At(ref p, 208 + j);
+                    z2 = z2 > 0f ? z2 : 0.1f * z2;
+                    At(ref d2, j) = z2;
+                    z3 += At(ref p, 208 + j);
+                    z3 = z3 > 0f ? z3 : 0.1f * z3;
+                    At(ref d3, j) = z3;
+                }
+            }
+
+            // Step 2 for each of the 4 rows: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).
+            {
+                ref float s0 = ref At(ref a, 0 * 16);
+                ref float d0 = ref At(ref b, 0 * 16);
+                ref float s1 = ref At(ref a, 1 * 16);
+                ref float d1 = ref At(ref b, 1 * 16);
+                ref float s2 = ref At(ref a, 2 * 16);
+                ref float d2 = ref At(ref b, 2 * 16);
+                ref float s3 = ref At(ref a, 3 * 16);
+                ref float d3 = ref At(ref b, 3 * 16);
+                for (int j = 0; j < 8; j++)
+                {
+                    ref float w = ref At(ref p, 224 + (j * 16));
+                    var acc00 = Zero8();
+                    var acc01 = Zero8();
+                    var acc10 = Zero8();
+                    var acc11 = Zero8();
+                    var acc20 = Zero8();
+                    var acc21 = Zero8();
+                    var acc30 = Zero8();
+                    var acc31 = Zero8();
+                    var w0 = Load8(ref w, 0);
+                    acc00 += w0 * Load8(ref s0, 0);
+                    acc10 += w0 * Load8(ref s1, 0);
+                    acc20 += w0 * Load8(ref s2, 0);
+                    acc30 += w0 * Load8(ref s3, 0);
+                    var w1 = Load8(ref w, 8);
+                    acc01 += w1 * Load8(ref s0, 8);
+                    acc11 += w1 * Load8(ref s1, 8);
+                    acc21 += w1 * Load8(ref s2, 8);
+                    acc31 += w1 * Load8(ref s3, 8);
+                    float z0 = Sum8(acc00 + acc01);
+                    float z1 = Sum8(acc10 + acc11);
+                    float z2 = Sum8(acc20 + acc21);
+                    float z3 = Sum8(acc30 + acc31);
+                    z0 = global::System.MathF.Tanh(z0);
+                    At(ref d0, j) = z0;
+                    z1 = global::System.MathF.Tanh(z1);
+                    At(ref d1, j) = z1;
+                    z2 = global::System.MathF.Tanh(z2);
+                    At(ref d2, j) = z2;
+                    z3 = global::System.MathF.Tanh(z3);
+                    At(ref d3, j) = z3;
+                }
+            }
+
+            // Step 3 for each of the 4 rows: layer 4, dense "4" 8 -> 1: z = W x + b.
+            {
+                ref float s0 = ref At(ref b, 0 * 16);
+                ref float d0 = ref At(ref y, 0 * OutputSize);
+                ref float s1 = ref At(ref b, 1 * 16);
+                ref float d1 = ref At(ref y, 1 * OutputSize);
+                ref float s2 = ref At(ref b, 2 * 16);
+                ref float d2 = ref At(ref y, 2 * OutputSize);
+                ref float s3 = ref At(ref b, 3 * 16);
+                ref float d3 = ref At(ref y, 3 * OutputSize);
+                for (int j = 0; j < 1; j++)
+                {
+                    ref float w = ref At(ref p, 352 + (j * 8));
+                    var acc00 = Zero8();
+                    var acc10 = Zero8();
+                    var acc20 = Zero8();
+                    var acc30 = Zero8();
+                    var w0 = Load8(ref w, 0);
+                    acc00 += w0 * Load8(ref s0, 0);
+                    acc10 += w0 * Load8(ref s1, 0);
+                    acc20 += w0 * Load8(ref s2, 0);
+                    acc30 += w0 * Load8(ref s3, 0);
+                    float z0 = Sum8(acc00);
+                    float z1 = Sum8(acc10);
+                    float z2 = Sum8(acc20);
+                    float z3 = Sum8(acc30);
+                    z0 += At(ref p, 360 + j);
+                    At(ref d0, j) = z0;
+                    z1 += At(ref p, 360 + j);
+                    At(ref d1, j) = z1;
+                    z2 += At(ref p, 360 + j);
+                    At(ref d2, j) = z2;
+                    z3 += At(ref p, 360 + j);
+                    At(ref d3, j) = z3;
+                }
             }
         }
 

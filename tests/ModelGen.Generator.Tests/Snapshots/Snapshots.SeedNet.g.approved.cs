@@ -146,7 +146,14 @@ namespace Snapshots
 
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            for (int r = 0; r < rows; r++)
+            int r = 0;
+            // Blocks of 4 rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.
+            for (; r + 4 <= rows; r += 4)
+            {
+                PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
+            }
+
+            for (; r < rows; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -200,6 +207,119 @@ namespace Snapshots
             for (int j = 0; j < 5; j++)
             {
                 At(ref y, j) /= sum;
+            }
+        }
+
+        /// <summary>
+        /// The inference path for 4 consecutive rows: each weight chunk is loaded once for all of them, and each row goes
+        /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
+        /// </summary>
+        private void PredictBlock(ref float x, ref float y)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            global::System.Span<float> aBuffer = stackalloc float[20];
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
+
+            // Step 1 for each of the 4 rows: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.
+            {
+                ref float s0 = ref At(ref x, 0 * InputSize);
+                ref float d0 = ref At(ref a, 0 * 5);
+                ref float s1 = ref At(ref x, 1 * InputSize);
+                ref float d1 = ref At(ref a, 1 * 5);
+                ref float s2 = ref At(ref x, 2 * InputSize);
+                ref float d2 = ref At(ref a, 2 * 5);
+                ref float s3 = ref At(ref x, 3 * InputSize);
+                ref float d3 = ref At(ref a, 3 * 5);
+                for (int j = 0; j < 5; j++)
+                {
+                    ref float w = ref At(ref p, (j * 200));
+                    var acc00 = Zero8();
+                    var acc01 = Zero8();
+                    var acc02 = Zero8();
+                    var acc03 = Zero8();
+                    var acc10 = Zero8();
+                    var acc11 = Zero8();
+                    var acc12 = Zero8();
+                    var acc13 = Zero8();
+                    var acc20 = Zero8();
+                    var acc21 = Zero8();
+                    var acc22 = Zero8();
+                    var acc23 = Zero8();
+                    var acc30 = Zero8();
+                    var acc31 = Zero8();
+                    var acc32 = Zero8();
+                    var acc33 = Zero8();
+                    for (int i = 0; i < 192; i += 32)
+                    {
+                        var w0 = Load8(ref w, i);
+                        acc00 += w0 * Load8(ref s0, i);
+                        acc10 += w0 * Load8(ref s1, i);
+                        acc20 += w0 * Load8(ref s2, i);
+                        acc30 += w0 * Load8(ref s3, i);
+                        var w1 = Load8(ref w, i + 8);
+                        acc01 += w1 * Load8(ref s0, i + 8);
+                        acc11 += w1 * Load8(ref s1, i + 8);
+                        acc21 += w1 * Load8(ref s2, i + 8);
+                        acc31 += w1 * Load8(ref s3, i + 8);
+                        var w2 = Load8(ref w, i + 16);
+                        acc02 += w2 * Load8(ref s0, i + 16);
+                        acc12 += w2 * Load8(ref s1, i + 16);
+                        acc22 += w2 * Load8(ref s2, i + 16);
+                        acc32 += w2 * Load8(ref s3, i + 16);
+                        var w3 = Load8(ref w, i + 24);
+                        acc03 += w3 * Load8(ref s0, i + 24);
+                        acc13 += w3 * Load8(ref s1, i + 24);
+                        acc23 += w3 * Load8(ref s2, i + 24);
+                        acc33 += w3 * Load8(ref s3, i + 24);
+                    }
+                    var wRest0 = Load8(ref w, 192);
+                    acc00 += wRest0 * Load8(ref s0, 192);
+                    acc10 += wRest0 * Load8(ref s1, 192);
+                    acc20 += wRest0 * Load8(ref s2, 192);
+                    acc30 += wRest0 * Load8(ref s3, 192);
+                    float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
+                    float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
+                    float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
+                    float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
+                    z0 += At(ref p, 1000 + j);
+                    z0 = (z0 * At(ref folded, j)) + At(ref folded, 5 + j);
+                    At(ref d0, j) = z0;
+                    z1 += At(ref p, 1000 + j);
+                    z1 = (z1 * At(ref folded, j)) + At(ref folded, 5 + j);
+                    At(ref d1, j) = z1;
+                    z2 += At(ref p, 1000 + j);
+                    z2 = (z2 * At(ref folded, j)) + At(ref folded, 5 + j);
+                    At(ref d2, j) = z2;
+                    z3 += At(ref p, 1000 + j);
+                    z3 = (z3 * At(ref folded, j)) + At(ref folded, 5 + j);
+                    At(ref d3, j) = z3;
+                }
+            }
+
+            // Step 2 for each of the 4 rows: layer 2, softmax over 5 outputs: exp(z - max) / sum.
+            for (int k = 0; k < 4; k++)
+            {
+                ref float s = ref At(ref a, k * 5);
+                ref float d = ref At(ref y, k * OutputSize);
+                float max = At(ref s, 0);
+                for (int j = 1; j < 5; j++)
+                {
+                    max = global::System.MathF.Max(max, At(ref s, j));
+                }
+
+                float sum = 0f;
+                for (int j = 0; j < 5; j++)
+                {
+                    float e = global::System.MathF.Exp(At(ref s, j) - max);
+                    At(ref d, j) = e;
+                    sum += e;
+                }
+
+                for (int j = 0; j < 5; j++)
+                {
+                    At(ref d, j) /= sum;
+                }
             }
         }
 

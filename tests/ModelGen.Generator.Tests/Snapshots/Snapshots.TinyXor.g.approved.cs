@@ -145,7 +145,8 @@ namespace Snapshots
 
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            for (int r = 0; r < rows; r++)
+            int r = 0;
+            for (; r < rows; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
