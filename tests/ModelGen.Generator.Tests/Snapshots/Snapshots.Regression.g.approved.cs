@@ -399,52 +399,14 @@ namespace Snapshots
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
-        public float[] GetTensor(string name)
-        {
-            var tensor = FindTensor(name);
-            var values = new float[tensor.Length];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = tensor.Storage switch { global::ModelGen.TensorStorage.Parameters => _parameters[tensor.Offset + i], global::ModelGen.TensorStorage.State => _state[tensor.Offset + i], _ => _counters[tensor.Offset + i] };
-            }
-
-            return values;
-        }
+        public float[] GetTensor(string name) => global::ModelGen.TensorAccess.Get(Tensors, "Regression", name, _parameters, _state, _counters);
 
         /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
-            var tensor = FindTensor(name);
-            if (values.Length != tensor.Length)
-            {
-                ThrowLength(nameof(values), values.Length, tensor.Length, $"Tensor '{name}' {tensor.ShapeText} holds");
-            }
-
-            for (int i = 0; i < values.Length; i++)
-            {
-                switch (tensor.Storage)
-                {
-                    case global::ModelGen.TensorStorage.Parameters: _parameters[tensor.Offset + i] = values[i]; break;
-                    case global::ModelGen.TensorStorage.State: _state[tensor.Offset + i] = values[i]; break;
-                    default: _counters[tensor.Offset + i] = (long)values[i]; break;
-                }
-            }
-
+            global::ModelGen.TensorAccess.Set(Tensors, "Regression", name, values, _parameters, _state, _counters);
             RefreshInference();
-        }
-
-        private static global::ModelGen.TensorDescriptor FindTensor(string name)
-        {
-            foreach (var tensor in Tensors)
-            {
-                if (tensor.Name == name)
-                {
-                    return tensor;
-                }
-            }
-
-            throw new global::System.ArgumentException($"Regression has no tensor '{name}'; its tensors are {string.Join(", ", global::System.Linq.Enumerable.Select(Tensors, t => t.Name))}.", nameof(name));
         }
 
         /// <summary>
