@@ -187,6 +187,19 @@ namespace ModelGen.Tests
         }
 
         [Fact]
+        public void TensorAccessByNameNamesTheProblem()
+        {
+            var model = new SeedNet();
+            var ex = Assert.Throws<ArgumentException>(() => model.GetTensor("fc9.weight"));
+            Assert.Contains("fc9.weight", ex.Message);
+            Assert.Contains("1.running_var", ex.Message);
+            ex = Assert.Throws<ArgumentException>(() => model.SetTensor("1.running_mean", new float[4]));
+            Assert.Contains("[5]", ex.Message);
+            model.SetTensor("1.running_mean", new float[] { 1, 2, 3, 4, 5 });
+            Assert.Equal(new float[] { 1, 2, 3, 4, 5 }, model.GetTensor("1.running_mean"));
+        }
+
+        [Fact]
         public void TrainStepChecksTheBatch()
         {
             var trainer = new SeedNet().CreateTrainer(4);
