@@ -115,7 +115,7 @@ namespace ModelGen.Generator.Emit
             EmitWeightIo(w, spec);
             if (spec.HasTraining)
             {
-                Training.EmitCreateTrainer(w, spec);
+                Training.EmitCreateTrainer(w);
             }
 
             EmitHelpers(w);

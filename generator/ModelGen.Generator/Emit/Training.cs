@@ -12,7 +12,7 @@ namespace ModelGen.Generator.Emit
         private const string RoSpan = "global::System.ReadOnlySpan<float>";
         private const string Markers = "[global::ModelGen.TrainingOnly]\n[global::ModelGen.UsesBatchStatistics]";
 
-        public static void EmitCreateTrainer(SourceWriter w, ModelSpec spec)
+        public static void EmitCreateTrainer(SourceWriter w)
         {
             w.Line("/// <summary>");
             w.Line("/// Creates a trainer for this model: it owns the optimizer state and the activation caches for batches of up to");

@@ -22,12 +22,12 @@ namespace ModelGen.Generator.Model
     /// <summary>A diagnostic reduced to values: descriptor id, location and message arguments.</summary>
     internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
     {
-        public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.ToArray<object>());
+        public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.ToObjectArray());
     }
 
     internal static class EquatableArrayExtensions
     {
-        public static object[] ToArray<T>(this EquatableArray<string> items)
+        public static object[] ToObjectArray(this EquatableArray<string> items)
         {
             var result = new object[items.Count];
             for (int i = 0; i < items.Count; i++)
