@@ -146,6 +146,73 @@ namespace ModelGen.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// Emits y[i] = (((y[i] + a0 * x0[i]) + a1 * x1[i]) + ...): the scaled additions of several rows into one row,
+        /// with y loaded and stored once per chunk. Each element is accumulated in row order, exactly as a sequence of
+        /// <see cref="AddScaled"/> calls would, so the bits are the same.
+        /// </summary>
+        public static void AddScaledRows(SourceWriter w, string[] a, string[] xRefs, string yRef, int n)
+        {
+            int chunks = n / Lanes;
+            int tail = n % Lanes;
+            if (chunks > 0)
+            {
+                for (int k = 0; k < a.Length; k++)
+                {
+                    w.Line($"var {a[k]}8 = Splat8({a[k]});");
+                }
+
+                string sum = $"Load8(ref {yRef}, i)";
+                for (int k = 0; k < a.Length; k++)
+                {
+                    sum = $"({sum} + ({a[k]}8 * Load8(ref {xRefs[k]}, i)))";
+                }
+
+                w.Open($"for (int i = 0; i < {I(chunks * Lanes)}; i += {I(Lanes)})");
+                w.Line($"Store8({sum}, ref {yRef}, i);");
+                w.Close();
+            }
+
+            for (int t = 0; t < tail; t++)
+            {
+                int i = (chunks * Lanes) + t;
+                for (int k = 0; k < a.Length; k++)
+                {
+                    w.Line($"At(ref {yRef}, {I(i)}) += {a[k]} * At(ref {xRefs[k]}, {I(i)});");
+                }
+            }
+        }
+
+        /// <summary>
+        /// Emits y_k[i] += a_k * x[i] for several rows k against one shared row x (loaded once per chunk); per element
+        /// the same operation as <see cref="AddScaled"/>.
+        /// </summary>
+        public static void AddScaledShared(SourceWriter w, string[] a, string xRef, string[] yRefs, int n)
+        {
+            int chunks = n / Lanes;
+            int tail = n % Lanes;
+            if (chunks > 0)
+            {
+                w.Open($"for (int i = 0; i < {I(chunks * Lanes)}; i += {I(Lanes)})");
+                w.Line($"var xv = Load8(ref {xRef}, i);");
+                for (int k = 0; k < a.Length; k++)
+                {
+                    w.Line($"Store8(Load8(ref {yRefs[k]}, i) + ({a[k]}8 * xv), ref {yRefs[k]}, i);");
+                }
+
+                w.Close();
+            }
+
+            for (int t = 0; t < tail; t++)
+            {
+                int i = (chunks * Lanes) + t;
+                for (int k = 0; k < a.Length; k++)
+                {
+                    w.Line($"At(ref {yRefs[k]}, {I(i)}) += {a[k]} * At(ref {xRef}, {I(i)});");
+                }
+            }
+        }
+
         /// <summary>The C# statements that apply an element-wise activation to the float local <paramref name="v"/>.</summary>
         public static string Activation(LayerSpec layer, string v) => layer.Kind switch
         {

@@ -209,6 +209,9 @@ namespace ModelGen.Generator.Emit
             w.Close();
         }
 
+        /// <summary>Rows per block in the dense forward and backward passes.</summary>
+        private const int Block = 4;
+
         private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
         private static string In(LayerSpec l) => l.Index == 0 ? "x" : "y" + I(l.Index - 1);
@@ -339,8 +342,38 @@ namespace ModelGen.Generator.Emit
             switch (l.Kind)
             {
                 case LayerKind.Dense:
-                    w.Line($"// Layer {I(l.Index)}, dense \"{l.Name}\" {I(n)} -> {I(f)}: y[r, j] = W[j, :] . x[r, :]{(l.UseBias ? " + b[j]" : string.Empty)}.");
-                    w.Open("for (int r = 0; r < rows; r++)");
+                    bool blockForward = n >= Kernels.Lanes;
+                    w.Line($"// Layer {I(l.Index)}, dense \"{l.Name}\" {I(n)} -> {I(f)}: y[r, j] = W[j, :] . x[r, :]{(l.UseBias ? " + b[j]" : string.Empty)}{(blockForward ? ";" : ".")}");
+                    if (blockForward)
+                    {
+                        w.Line($"// blocks of {I(Block)} rows share each weight load, the remaining rows go one by one (same arithmetic per row).");
+                    }
+
+                    w.Open();
+                    w.Line("int r = 0;");
+                    if (blockForward)
+                    {
+                        w.Open($"for (; r + {I(Block)} <= rows; r += {I(Block)})");
+                        for (int k = 0; k < Block; k++)
+                        {
+                            w.Line($"ref float bx{I(k)} = ref At(ref {x}, (r + {I(k)}) * {I(n)});");
+                            w.Line($"ref float by{I(k)} = ref At(ref {y}, (r + {I(k)}) * {I(f)});");
+                        }
+
+                        w.Open($"for (int j = 0; j < {I(f)}; j++)");
+                        w.Line($"ref float w = ref At(ref p, {Kernels.Index(l.ParamOffset, $"(j * {I(n)})")});");
+                        Kernels.DotBlock(w, Enumerable.Range(0, Block).Select(k => "z" + I(k)).ToArray(), "w", Enumerable.Range(0, Block).Select(k => "bx" + I(k)).ToArray(), n);
+                        for (int k = 0; k < Block; k++)
+                        {
+                            w.Line(l.UseBias ? $"At(ref by{I(k)}, j) = z{I(k)} + At(ref p, {Kernels.Index(l.BiasOffset, "j")});" : $"At(ref by{I(k)}, j) = z{I(k)};");
+                        }
+
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+
+                    w.Open("for (; r < rows; r++)");
                     w.Line($"ref float xr = ref At(ref {x}, r * {I(n)});");
                     w.Line($"ref float yr = ref At(ref {y}, r * {I(f)});");
                     w.Open($"for (int j = 0; j < {I(f)}; j++)");
@@ -352,6 +385,7 @@ namespace ModelGen.Generator.Emit
                     }
 
                     w.Line("At(ref yr, j) = z;");
+                    w.Close();
                     w.Close();
                     w.Close();
                     break;
@@ -439,8 +473,59 @@ namespace ModelGen.Generator.Emit
             switch (l.Kind)
             {
                 case LayerKind.Dense:
-                    w.Line($"// Backward, layer {I(l.Index)} dense \"{l.Name}\": dW[j, :] += d[r, j] * x[r, :]{(l.UseBias ? ", db[j] += d[r, j]" : string.Empty)}{(needInput ? ", dx[r, :] = sum over j of d[r, j] * W[j, :]" : string.Empty)}.");
-                    w.Open("for (int r = 0; r < rows; r++)");
+                    w.Line($"// Backward, layer {I(l.Index)} dense \"{l.Name}\": dW[j, :] += d[r, j] * x[r, :]{(l.UseBias ? ", db[j] += d[r, j]" : string.Empty)}{(needInput ? ", dx[r, :] = sum over j of d[r, j] * W[j, :]" : string.Empty)};");
+                    bool blockBackward = n >= Kernels.Lanes;
+                    if (blockBackward)
+                    {
+                        w.Line($"// blocks of {I(Block)} rows load each gradient and weight row once; every element still accumulates rows in order.");
+                    }
+
+                    w.Open();
+                    w.Line("int r = 0;");
+                    if (blockBackward)
+                    {
+                        w.Open($"for (; r + {I(Block)} <= rows; r += {I(Block)})");
+                        var ks = Enumerable.Range(0, Block).Select(k => I(k)).ToArray();
+                        foreach (var k in ks)
+                        {
+                            w.Line($"ref float bx{k} = ref At(ref {x}, (r + {k}) * {I(n)});");
+                            w.Line($"ref float bd{k} = ref At(ref {d}, (r + {k}) * {I(f)});");
+                            if (needInput)
+                            {
+                                w.Line($"ref float be{k} = ref At(ref {other}, (r + {k}) * {I(n)});");
+                                w.Line($"{Mm}.CreateSpan(ref be{k}, {I(n)}).Clear();");
+                            }
+                        }
+
+                        w.Open($"for (int j = 0; j < {I(f)}; j++)");
+                        foreach (var k in ks)
+                        {
+                            w.Line($"float dz{k} = At(ref bd{k}, j);");
+                        }
+
+                        if (l.UseBias)
+                        {
+                            foreach (var k in ks)
+                            {
+                                w.Line($"At(ref g, {Kernels.Index(l.BiasOffset, "j")}) += dz{k};");
+                            }
+                        }
+
+                        w.Line($"ref float gw = ref At(ref g, {Kernels.Index(l.ParamOffset, $"(j * {I(n)})")});");
+                        var dzs = ks.Select(k => "dz" + k).ToArray();
+                        Kernels.AddScaledRows(w, dzs, ks.Select(k => "bx" + k).ToArray(), "gw", n);
+                        if (needInput)
+                        {
+                            w.Line($"ref float w = ref At(ref p, {Kernels.Index(l.ParamOffset, $"(j * {I(n)})")});");
+                            Kernels.AddScaledShared(w, dzs, "w", ks.Select(k => "be" + k).ToArray(), n);
+                        }
+
+                        w.Close();
+                        w.Close();
+                        w.Line();
+                    }
+
+                    w.Open("for (; r < rows; r++)");
                     w.Line($"ref float xr = ref At(ref {x}, r * {I(n)});");
                     w.Line($"ref float dr = ref At(ref {d}, r * {I(f)});");
                     if (needInput)
@@ -464,6 +549,7 @@ namespace ModelGen.Generator.Emit
                         Kernels.AddScaled(w, "dz", "w", "er", n, declareSplat: false);
                     }
 
+                    w.Close();
                     w.Close();
                     w.Close();
                     return needInput;

@@ -842,28 +842,95 @@ namespace Snapshots
                 ref float y7 = ref Data(_y7);
                 ref float y8 = ref Data(_y8);
 
-                // Layer 0, dense "fc1" 64 -> 32: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
+                // Layer 0, dense "fc1" 64 -> 32: y[r, j] = W[j, :] . x[r, :] + b[j];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref x, r * 64);
-                    ref float yr = ref At(ref y0, r * 32);
-                    for (int j = 0; j < 32; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, (j * 64));
-                        var acc0 = Zero8();
-                        var acc1 = Zero8();
-                        var acc2 = Zero8();
-                        var acc3 = Zero8();
-                        for (int i = 0; i < 64; i += 32)
+                        ref float bx0 = ref At(ref x, (r + 0) * 64);
+                        ref float by0 = ref At(ref y0, (r + 0) * 32);
+                        ref float bx1 = ref At(ref x, (r + 1) * 64);
+                        ref float by1 = ref At(ref y0, (r + 1) * 32);
+                        ref float bx2 = ref At(ref x, (r + 2) * 64);
+                        ref float by2 = ref At(ref y0, (r + 2) * 32);
+                        ref float bx3 = ref At(ref x, (r + 3) * 64);
+                        ref float by3 = ref At(ref y0, (r + 3) * 32);
+                        for (int j = 0; j < 32; j++)
                         {
-                            acc0 += Load8(ref w, i) * Load8(ref xr, i);
-                            acc1 += Load8(ref w, i + 8) * Load8(ref xr, i + 8);
-                            acc2 += Load8(ref w, i + 16) * Load8(ref xr, i + 16);
-                            acc3 += Load8(ref w, i + 24) * Load8(ref xr, i + 24);
+                            ref float w = ref At(ref p, (j * 64));
+                            var acc00 = Zero8();
+                            var acc01 = Zero8();
+                            var acc02 = Zero8();
+                            var acc03 = Zero8();
+                            var acc10 = Zero8();
+                            var acc11 = Zero8();
+                            var acc12 = Zero8();
+                            var acc13 = Zero8();
+                            var acc20 = Zero8();
+                            var acc21 = Zero8();
+                            var acc22 = Zero8();
+                            var acc23 = Zero8();
+                            var acc30 = Zero8();
+                            var acc31 = Zero8();
+                            var acc32 = Zero8();
+                            var acc33 = Zero8();
+                            for (int i = 0; i < 64; i += 32)
+                            {
+                                var w0 = Load8(ref w, i);
+                                acc00 += w0 * Load8(ref bx0, i);
+                                acc10 += w0 * Load8(ref bx1, i);
+                                acc20 += w0 * Load8(ref bx2, i);
+                                acc30 += w0 * Load8(ref bx3, i);
+                                var w1 = Load8(ref w, i + 8);
+                                acc01 += w1 * Load8(ref bx0, i + 8);
+                                acc11 += w1 * Load8(ref bx1, i + 8);
+                                acc21 += w1 * Load8(ref bx2, i + 8);
+                                acc31 += w1 * Load8(ref bx3, i + 8);
+                                var w2 = Load8(ref w, i + 16);
+                                acc02 += w2 * Load8(ref bx0, i + 16);
+                                acc12 += w2 * Load8(ref bx1, i + 16);
+                                acc22 += w2 * Load8(ref bx2, i + 16);
+                                acc32 += w2 * Load8(ref bx3, i + 16);
+                                var w3 = Load8(ref w, i + 24);
+                                acc03 += w3 * Load8(ref bx0, i + 24);
+                                acc13 += w3 * Load8(ref bx1, i + 24);
+                                acc23 += w3 * Load8(ref bx2, i + 24);
+                                acc33 += w3 * Load8(ref bx3, i + 24);
+                            }
+                            float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
+                            float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
+                            float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
+                            float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
+                            At(ref by0, j) = z0 + At(ref p, 2048 + j);
+                            At(ref by1, j) = z1 + At(ref p, 2048 + j);
+                            At(ref by2, j) = z2 + At(ref p, 2048 + j);
+                            At(ref by3, j) = z3 + At(ref p, 2048 + j);
                         }
-                        float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                        z += At(ref p, 2048 + j);
-                        At(ref yr, j) = z;
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref x, r * 64);
+                        ref float yr = ref At(ref y0, r * 32);
+                        for (int j = 0; j < 32; j++)
+                        {
+                            ref float w = ref At(ref p, (j * 64));
+                            var acc0 = Zero8();
+                            var acc1 = Zero8();
+                            var acc2 = Zero8();
+                            var acc3 = Zero8();
+                            for (int i = 0; i < 64; i += 32)
+                            {
+                                acc0 += Load8(ref w, i) * Load8(ref xr, i);
+                                acc1 += Load8(ref w, i + 8) * Load8(ref xr, i + 8);
+                                acc2 += Load8(ref w, i + 16) * Load8(ref xr, i + 16);
+                                acc3 += Load8(ref w, i + 24) * Load8(ref xr, i + 24);
+                            }
+                            float z = Sum8((acc0 + acc1) + (acc2 + acc3));
+                            z += At(ref p, 2048 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -935,25 +1002,89 @@ namespace Snapshots
                     }
                 }
 
-                // Layer 4, dense "fc2" 32 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
+                // Layer 4, dense "fc2" 32 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref y3, r * 32);
-                    ref float yr = ref At(ref y4, r * 16);
-                    for (int j = 0; j < 16; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, 2144 + (j * 32));
-                        var acc0 = Zero8();
-                        var acc1 = Zero8();
-                        var acc2 = Zero8();
-                        var acc3 = Zero8();
-                        acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                        acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
-                        acc2 += Load8(ref w, 16) * Load8(ref xr, 16);
-                        acc3 += Load8(ref w, 24) * Load8(ref xr, 24);
-                        float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                        z += At(ref p, 2656 + j);
-                        At(ref yr, j) = z;
+                        ref float bx0 = ref At(ref y3, (r + 0) * 32);
+                        ref float by0 = ref At(ref y4, (r + 0) * 16);
+                        ref float bx1 = ref At(ref y3, (r + 1) * 32);
+                        ref float by1 = ref At(ref y4, (r + 1) * 16);
+                        ref float bx2 = ref At(ref y3, (r + 2) * 32);
+                        ref float by2 = ref At(ref y4, (r + 2) * 16);
+                        ref float bx3 = ref At(ref y3, (r + 3) * 32);
+                        ref float by3 = ref At(ref y4, (r + 3) * 16);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            ref float w = ref At(ref p, 2144 + (j * 32));
+                            var acc00 = Zero8();
+                            var acc01 = Zero8();
+                            var acc02 = Zero8();
+                            var acc03 = Zero8();
+                            var acc10 = Zero8();
+                            var acc11 = Zero8();
+                            var acc12 = Zero8();
+                            var acc13 = Zero8();
+                            var acc20 = Zero8();
+                            var acc21 = Zero8();
+                            var acc22 = Zero8();
+                            var acc23 = Zero8();
+                            var acc30 = Zero8();
+                            var acc31 = Zero8();
+                            var acc32 = Zero8();
+                            var acc33 = Zero8();
+                            var w0 = Load8(ref w, 0);
+                            acc00 += w0 * Load8(ref bx0, 0);
+                            acc10 += w0 * Load8(ref bx1, 0);
+                            acc20 += w0 * Load8(ref bx2, 0);
+                            acc30 += w0 * Load8(ref bx3, 0);
+                            var w1 = Load8(ref w, 8);
+                            acc01 += w1 * Load8(ref bx0, 8);
+                            acc11 += w1 * Load8(ref bx1, 8);
+                            acc21 += w1 * Load8(ref bx2, 8);
+                            acc31 += w1 * Load8(ref bx3, 8);
+                            var w2 = Load8(ref w, 16);
+                            acc02 += w2 * Load8(ref bx0, 16);
+                            acc12 += w2 * Load8(ref bx1, 16);
+                            acc22 += w2 * Load8(ref bx2, 16);
+                            acc32 += w2 * Load8(ref bx3, 16);
+                            var w3 = Load8(ref w, 24);
+                            acc03 += w3 * Load8(ref bx0, 24);
+                            acc13 += w3 * Load8(ref bx1, 24);
+                            acc23 += w3 * Load8(ref bx2, 24);
+                            acc33 += w3 * Load8(ref bx3, 24);
+                            float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
+                            float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
+                            float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
+                            float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
+                            At(ref by0, j) = z0 + At(ref p, 2656 + j);
+                            At(ref by1, j) = z1 + At(ref p, 2656 + j);
+                            At(ref by2, j) = z2 + At(ref p, 2656 + j);
+                            At(ref by3, j) = z3 + At(ref p, 2656 + j);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y3, r * 32);
+                        ref float yr = ref At(ref y4, r * 16);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            ref float w = ref At(ref p, 2144 + (j * 32));
+                            var acc0 = Zero8();
+                            var acc1 = Zero8();
+                            var acc2 = Zero8();
+                            var acc3 = Zero8();
+                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
+                            acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
+                            acc2 += Load8(ref w, 16) * Load8(ref xr, 16);
+                            acc3 += Load8(ref w, 24) * Load8(ref xr, 24);
+                            float z = Sum8((acc0 + acc1) + (acc2 + acc3));
+                            z += At(ref p, 2656 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -1011,21 +1142,67 @@ namespace Snapshots
                     At(ref y6, i) = z;
                 }
 
-                // Layer 7, dense "out" 16 -> 10: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
+                // Layer 7, dense "out" 16 -> 10: y[r, j] = W[j, :] . x[r, :] + b[j];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref y6, r * 16);
-                    ref float yr = ref At(ref y7, r * 10);
-                    for (int j = 0; j < 10; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, 2704 + (j * 16));
-                        var acc0 = Zero8();
-                        var acc1 = Zero8();
-                        acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                        acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
-                        float z = Sum8(acc0 + acc1);
-                        z += At(ref p, 2864 + j);
-                        At(ref yr, j) = z;
+                        ref float bx0 = ref At(ref y6, (r + 0) * 16);
+                        ref float by0 = ref At(ref y7, (r + 0) * 10);
+                        ref float bx1 = ref At(ref y6, (r + 1) * 16);
+                        ref float by1 = ref At(ref y7, (r + 1) * 10);
+                        ref float bx2 = ref At(ref y6, (r + 2) * 16);
+                        ref float by2 = ref At(ref y7, (r + 2) * 10);
+                        ref float bx3 = ref At(ref y6, (r + 3) * 16);
+                        ref float by3 = ref At(ref y7, (r + 3) * 10);
+                        for (int j = 0; j < 10; j++)
+                        {
+                            ref float w = ref At(ref p, 2704 + (j * 16));
+                            var acc00 = Zero8();
+                            var acc01 = Zero8();
+                            var acc10 = Zero8();
+                            var acc11 = Zero8();
+                            var acc20 = Zero8();
+                            var acc21 = Zero8();
+                            var acc30 = Zero8();
+                            var acc31 = Zero8();
+                            var w0 = Load8(ref w, 0);
+                            acc00 += w0 * Load8(ref bx0, 0);
+                            acc10 += w0 * Load8(ref bx1, 0);
+                            acc20 += w0 * Load8(ref bx2, 0);
+                            acc30 += w0 * Load8(ref bx3, 0);
+                            var w1 = Load8(ref w, 8);
+                            acc01 += w1 * Load8(ref bx0, 8);
+                            acc11 += w1 * Load8(ref bx1, 8);
+                            acc21 += w1 * Load8(ref bx2, 8);
+                            acc31 += w1 * Load8(ref bx3, 8);
+                            float z0 = Sum8(acc00 + acc01);
+                            float z1 = Sum8(acc10 + acc11);
+                            float z2 = Sum8(acc20 + acc21);
+                            float z3 = Sum8(acc30 + acc31);
+                            At(ref by0, j) = z0 + At(ref p, 2864 + j);
+                            At(ref by1, j) = z1 + At(ref p, 2864 + j);
+                            At(ref by2, j) = z2 + At(ref p, 2864 + j);
+                            At(ref by3, j) = z3 + At(ref p, 2864 + j);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y6, r * 16);
+                        ref float yr = ref At(ref y7, r * 10);
+                        for (int j = 0; j < 10; j++)
+                        {
+                            ref float w = ref At(ref p, 2704 + (j * 16));
+                            var acc0 = Zero8();
+                            var acc1 = Zero8();
+                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
+                            acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
+                            float z = Sum8(acc0 + acc1);
+                            z += At(ref p, 2864 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -1091,27 +1268,80 @@ namespace Snapshots
 
                 loss /= rows;
 
-                // Backward, layer 7 dense "out": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 7 dense "out": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref y6, r * 16);
-                    ref float dr = ref At(ref dA, r * 10);
-                    ref float er = ref At(ref dB, r * 16);
-                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 16).Clear();
-                    for (int j = 0; j < 10; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 2864 + j) += dz;
-                        ref float gw = ref At(ref g, 2704 + (j * 16));
-                        var dz8 = Splat8(dz);
-                        for (int i = 0; i < 16; i += 8)
+                        ref float bx0 = ref At(ref y6, (r + 0) * 16);
+                        ref float bd0 = ref At(ref dA, (r + 0) * 10);
+                        ref float be0 = ref At(ref dB, (r + 0) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 16).Clear();
+                        ref float bx1 = ref At(ref y6, (r + 1) * 16);
+                        ref float bd1 = ref At(ref dA, (r + 1) * 10);
+                        ref float be1 = ref At(ref dB, (r + 1) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 16).Clear();
+                        ref float bx2 = ref At(ref y6, (r + 2) * 16);
+                        ref float bd2 = ref At(ref dA, (r + 2) * 10);
+                        ref float be2 = ref At(ref dB, (r + 2) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 16).Clear();
+                        ref float bx3 = ref At(ref y6, (r + 3) * 16);
+                        ref float bd3 = ref At(ref dA, (r + 3) * 10);
+                        ref float be3 = ref At(ref dB, (r + 3) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 16).Clear();
+                        for (int j = 0; j < 10; j++)
                         {
-                            Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            At(ref g, 2864 + j) += dz0;
+                            At(ref g, 2864 + j) += dz1;
+                            At(ref g, 2864 + j) += dz2;
+                            At(ref g, 2864 + j) += dz3;
+                            ref float gw = ref At(ref g, 2704 + (j * 16));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 2704 + (j * 16));
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                var xv = Load8(ref w, i);
+                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
+                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
+                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
+                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
+                            }
                         }
-                        ref float w = ref At(ref p, 2704 + (j * 16));
-                        for (int i = 0; i < 16; i += 8)
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y6, r * 16);
+                        ref float dr = ref At(ref dA, r * 10);
+                        ref float er = ref At(ref dB, r * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 16).Clear();
+                        for (int j = 0; j < 10; j++)
                         {
-                            Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                            float dz = At(ref dr, j);
+                            At(ref g, 2864 + j) += dz;
+                            ref float gw = ref At(ref g, 2704 + (j * 16));
+                            var dz8 = Splat8(dz);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 2704 + (j * 16));
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                            }
                         }
                     }
                 }
@@ -1146,27 +1376,80 @@ namespace Snapshots
                     }
                 }
 
-                // Backward, layer 4 dense "fc2": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 4 dense "fc2": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref y3, r * 32);
-                    ref float dr = ref At(ref dB, r * 16);
-                    ref float er = ref At(ref dA, r * 32);
-                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 32).Clear();
-                    for (int j = 0; j < 16; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 2656 + j) += dz;
-                        ref float gw = ref At(ref g, 2144 + (j * 32));
-                        var dz8 = Splat8(dz);
-                        for (int i = 0; i < 32; i += 8)
+                        ref float bx0 = ref At(ref y3, (r + 0) * 32);
+                        ref float bd0 = ref At(ref dB, (r + 0) * 16);
+                        ref float be0 = ref At(ref dA, (r + 0) * 32);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 32).Clear();
+                        ref float bx1 = ref At(ref y3, (r + 1) * 32);
+                        ref float bd1 = ref At(ref dB, (r + 1) * 16);
+                        ref float be1 = ref At(ref dA, (r + 1) * 32);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 32).Clear();
+                        ref float bx2 = ref At(ref y3, (r + 2) * 32);
+                        ref float bd2 = ref At(ref dB, (r + 2) * 16);
+                        ref float be2 = ref At(ref dA, (r + 2) * 32);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 32).Clear();
+                        ref float bx3 = ref At(ref y3, (r + 3) * 32);
+                        ref float bd3 = ref At(ref dB, (r + 3) * 16);
+                        ref float be3 = ref At(ref dA, (r + 3) * 32);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 32).Clear();
+                        for (int j = 0; j < 16; j++)
                         {
-                            Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            At(ref g, 2656 + j) += dz0;
+                            At(ref g, 2656 + j) += dz1;
+                            At(ref g, 2656 + j) += dz2;
+                            At(ref g, 2656 + j) += dz3;
+                            ref float gw = ref At(ref g, 2144 + (j * 32));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 2144 + (j * 32));
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                var xv = Load8(ref w, i);
+                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
+                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
+                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
+                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
+                            }
                         }
-                        ref float w = ref At(ref p, 2144 + (j * 32));
-                        for (int i = 0; i < 32; i += 8)
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y3, r * 32);
+                        ref float dr = ref At(ref dB, r * 16);
+                        ref float er = ref At(ref dA, r * 32);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 32).Clear();
+                        for (int j = 0; j < 16; j++)
                         {
-                            Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                            float dz = At(ref dr, j);
+                            At(ref g, 2656 + j) += dz;
+                            ref float gw = ref At(ref g, 2144 + (j * 32));
+                            var dz8 = Splat8(dz);
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 2144 + (j * 32));
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                            }
                         }
                     }
                 }
@@ -1207,20 +1490,56 @@ namespace Snapshots
                     }
                 }
 
-                // Backward, layer 0 dense "fc1": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 0 dense "fc1": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref x, r * 64);
-                    ref float dr = ref At(ref dA, r * 32);
-                    for (int j = 0; j < 32; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 2048 + j) += dz;
-                        ref float gw = ref At(ref g, (j * 64));
-                        var dz8 = Splat8(dz);
-                        for (int i = 0; i < 64; i += 8)
+                        ref float bx0 = ref At(ref x, (r + 0) * 64);
+                        ref float bd0 = ref At(ref dA, (r + 0) * 32);
+                        ref float bx1 = ref At(ref x, (r + 1) * 64);
+                        ref float bd1 = ref At(ref dA, (r + 1) * 32);
+                        ref float bx2 = ref At(ref x, (r + 2) * 64);
+                        ref float bd2 = ref At(ref dA, (r + 2) * 32);
+                        ref float bx3 = ref At(ref x, (r + 3) * 64);
+                        ref float bd3 = ref At(ref dA, (r + 3) * 32);
+                        for (int j = 0; j < 32; j++)
                         {
-                            Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            At(ref g, 2048 + j) += dz0;
+                            At(ref g, 2048 + j) += dz1;
+                            At(ref g, 2048 + j) += dz2;
+                            At(ref g, 2048 + j) += dz3;
+                            ref float gw = ref At(ref g, (j * 64));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 64; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref x, r * 64);
+                        ref float dr = ref At(ref dA, r * 32);
+                        for (int j = 0; j < 32; j++)
+                        {
+                            float dz = At(ref dr, j);
+                            At(ref g, 2048 + j) += dz;
+                            ref float gw = ref At(ref g, (j * 64));
+                            var dz8 = Splat8(dz);
+                            for (int i = 0; i < 64; i += 8)
+                            {
+                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            }
                         }
                     }
                 }

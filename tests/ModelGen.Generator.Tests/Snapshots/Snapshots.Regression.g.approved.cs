@@ -656,24 +656,81 @@ namespace Snapshots
                 ref float y3 = ref Data(_y3);
                 ref float y4 = ref Data(_y4);
 
-                // Layer 0, dense "0" 13 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
+                // Layer 0, dense "0" 13 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref x, r * 13);
-                    ref float yr = ref At(ref y0, r * 16);
-                    for (int j = 0; j < 16; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, (j * 13));
-                        var acc0 = Zero8();
-                        acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                        float z = Sum8(acc0);
-                        z += (At(ref w, 8) * At(ref xr, 8));
-                        z += (At(ref w, 9) * At(ref xr, 9));
-                        z += (At(ref w, 10) * At(ref xr, 10));
-                        z += (At(ref w, 11) * At(ref xr, 11));
-                        z += (At(ref w, 12) * At(ref xr, 12));
-                        z += At(ref p, 208 + j);
-                        At(ref yr, j) = z;
+                        ref float bx0 = ref At(ref x, (r + 0) * 13);
+                        ref float by0 = ref At(ref y0, (r + 0) * 16);
+                        ref float bx1 = ref At(ref x, (r + 1) * 13);
+                        ref float by1 = ref At(ref y0, (r + 1) * 16);
+                        ref float bx2 = ref At(ref x, (r + 2) * 13);
+                        ref float by2 = ref At(ref y0, (r + 2) * 16);
+                        ref float bx3 = ref At(ref x, (r + 3) * 13);
+                        ref float by3 = ref At(ref y0, (r + 3) * 16);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            ref float w = ref At(ref p, (j * 13));
+                            var acc00 = Zero8();
+                            var acc10 = Zero8();
+                            var acc20 = Zero8();
+                            var acc30 = Zero8();
+                            var w0 = Load8(ref w, 0);
+                            acc00 += w0 * Load8(ref bx0, 0);
+                            acc10 += w0 * Load8(ref bx1, 0);
+                            acc20 += w0 * Load8(ref bx2, 0);
+                            acc30 += w0 * Load8(ref bx3, 0);
+                            float z0 = Sum8(acc00);
+                            z0 += (At(ref w, 8) * At(ref bx0, 8));
+                            z0 += (At(ref w, 9) * At(ref bx0, 9));
+                            z0 += (At(ref w, 10) * At(ref bx0, 10));
+                            z0 += (At(ref w, 11) * At(ref bx0, 11));
+                            z0 += (At(ref w, 12) * At(ref bx0, 12));
+                            float z1 = Sum8(acc10);
+                            z1 += (At(ref w, 8) * At(ref bx1, 8));
+                            z1 += (At(ref w, 9) * At(ref bx1, 9));
+                            z1 += (At(ref w, 10) * At(ref bx1, 10));
+                            z1 += (At(ref w, 11) * At(ref bx1, 11));
+                            z1 += (At(ref w, 12) * At(ref bx1, 12));
+                            float z2 = Sum8(acc20);
+                            z2 += (At(ref w, 8) * At(ref bx2, 8));
+                            z2 += (At(ref w, 9) * At(ref bx2, 9));
+                            z2 += (At(ref w, 10) * At(ref bx2, 10));
+                            z2 += (At(ref w, 11) * At(ref bx2, 11));
+                            z2 += (At(ref w, 12) * At(ref bx2, 12));
+                            float z3 = Sum8(acc30);
+                            z3 += (At(ref w, 8) * At(ref bx3, 8));
+                            z3 += (At(ref w, 9) * At(ref bx3, 9));
+                            z3 += (At(ref w, 10) * At(ref bx3, 10));
+                            z3 += (At(ref w, 11) * At(ref bx3, 11));
+                            z3 += (At(ref w, 12) * At(ref bx3, 12));
+                            At(ref by0, j) = z0 + At(ref p, 208 + j);
+                            At(ref by1, j) = z1 + At(ref p, 208 + j);
+                            At(ref by2, j) = z2 + At(ref p, 208 + j);
+                            At(ref by3, j) = z3 + At(ref p, 208 + j);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref x, r * 13);
+                        ref float yr = ref At(ref y0, r * 16);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            ref float w = ref At(ref p, (j * 13));
+                            var acc0 = Zero8();
+                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
+                            float z = Sum8(acc0);
+                            z += (At(ref w, 8) * At(ref xr, 8));
+                            z += (At(ref w, 9) * At(ref xr, 9));
+                            z += (At(ref w, 10) * At(ref xr, 10));
+                            z += (At(ref w, 11) * At(ref xr, 11));
+                            z += (At(ref w, 12) * At(ref xr, 12));
+                            z += At(ref p, 208 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -685,20 +742,66 @@ namespace Snapshots
                     At(ref y1, i) = z;
                 }
 
-                // Layer 2, dense "2" 16 -> 8: y[r, j] = W[j, :] . x[r, :].
-                for (int r = 0; r < rows; r++)
+                // Layer 2, dense "2" 16 -> 8: y[r, j] = W[j, :] . x[r, :];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref y1, r * 16);
-                    ref float yr = ref At(ref y2, r * 8);
-                    for (int j = 0; j < 8; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, 224 + (j * 16));
-                        var acc0 = Zero8();
-                        var acc1 = Zero8();
-                        acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                        acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
-                        float z = Sum8(acc0 + acc1);
-                        At(ref yr, j) = z;
+                        ref float bx0 = ref At(ref y1, (r + 0) * 16);
+                        ref float by0 = ref At(ref y2, (r + 0) * 8);
+                        ref float bx1 = ref At(ref y1, (r + 1) * 16);
+                        ref float by1 = ref At(ref y2, (r + 1) * 8);
+                        ref float bx2 = ref At(ref y1, (r + 2) * 16);
+                        ref float by2 = ref At(ref y2, (r + 2) * 8);
+                        ref float bx3 = ref At(ref y1, (r + 3) * 16);
+                        ref float by3 = ref At(ref y2, (r + 3) * 8);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            ref float w = ref At(ref p, 224 + (j * 16));
+                            var acc00 = Zero8();
+                            var acc01 = Zero8();
+                            var acc10 = Zero8();
+                            var acc11 = Zero8();
+                            var acc20 = Zero8();
+                            var acc21 = Zero8();
+                            var acc30 = Zero8();
+                            var acc31 = Zero8();
+                            var w0 = Load8(ref w, 0);
+                            acc00 += w0 * Load8(ref bx0, 0);
+                            acc10 += w0 * Load8(ref bx1, 0);
+                            acc20 += w0 * Load8(ref bx2, 0);
+                            acc30 += w0 * Load8(ref bx3, 0);
+                            var w1 = Load8(ref w, 8);
+                            acc01 += w1 * Load8(ref bx0, 8);
+                            acc11 += w1 * Load8(ref bx1, 8);
+                            acc21 += w1 * Load8(ref bx2, 8);
+                            acc31 += w1 * Load8(ref bx3, 8);
+                            float z0 = Sum8(acc00 + acc01);
+                            float z1 = Sum8(acc10 + acc11);
+                            float z2 = Sum8(acc20 + acc21);
+                            float z3 = Sum8(acc30 + acc31);
+                            At(ref by0, j) = z0;
+                            At(ref by1, j) = z1;
+                            At(ref by2, j) = z2;
+                            At(ref by3, j) = z3;
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y1, r * 16);
+                        ref float yr = ref At(ref y2, r * 8);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            ref float w = ref At(ref p, 224 + (j * 16));
+                            var acc0 = Zero8();
+                            var acc1 = Zero8();
+                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
+                            acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
+                            float z = Sum8(acc0 + acc1);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -710,19 +813,56 @@ namespace Snapshots
                     At(ref y3, i) = z;
                 }
 
-                // Layer 4, dense "4" 8 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
+                // Layer 4, dense "4" 8 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref y3, r * 8);
-                    ref float yr = ref At(ref y4, r * 1);
-                    for (int j = 0; j < 1; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, 352 + (j * 8));
-                        var acc0 = Zero8();
-                        acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                        float z = Sum8(acc0);
-                        z += At(ref p, 360 + j);
-                        At(ref yr, j) = z;
+                        ref float bx0 = ref At(ref y3, (r + 0) * 8);
+                        ref float by0 = ref At(ref y4, (r + 0) * 1);
+                        ref float bx1 = ref At(ref y3, (r + 1) * 8);
+                        ref float by1 = ref At(ref y4, (r + 1) * 1);
+                        ref float bx2 = ref At(ref y3, (r + 2) * 8);
+                        ref float by2 = ref At(ref y4, (r + 2) * 1);
+                        ref float bx3 = ref At(ref y3, (r + 3) * 8);
+                        ref float by3 = ref At(ref y4, (r + 3) * 1);
+                        for (int j = 0; j < 1; j++)
+                        {
+                            ref float w = ref At(ref p, 352 + (j * 8));
+                            var acc00 = Zero8();
+                            var acc10 = Zero8();
+                            var acc20 = Zero8();
+                            var acc30 = Zero8();
+                            var w0 = Load8(ref w, 0);
+                            acc00 += w0 * Load8(ref bx0, 0);
+                            acc10 += w0 * Load8(ref bx1, 0);
+                            acc20 += w0 * Load8(ref bx2, 0);
+                            acc30 += w0 * Load8(ref bx3, 0);
+                            float z0 = Sum8(acc00);
+                            float z1 = Sum8(acc10);
+                            float z2 = Sum8(acc20);
+                            float z3 = Sum8(acc30);
+                            At(ref by0, j) = z0 + At(ref p, 360 + j);
+                            At(ref by1, j) = z1 + At(ref p, 360 + j);
+                            At(ref by2, j) = z2 + At(ref p, 360 + j);
+                            At(ref by3, j) = z3 + At(ref p, 360 + j);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y3, r * 8);
+                        ref float yr = ref At(ref y4, r * 1);
+                        for (int j = 0; j < 1; j++)
+                        {
+                            ref float w = ref At(ref p, 352 + (j * 8));
+                            var acc0 = Zero8();
+                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
+                            float z = Sum8(acc0);
+                            z += At(ref p, 360 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -738,22 +878,75 @@ namespace Snapshots
 
                 loss /= count;
 
-                // Backward, layer 4 dense "4": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 4 dense "4": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref y3, r * 8);
-                    ref float dr = ref At(ref dA, r * 1);
-                    ref float er = ref At(ref dB, r * 8);
-                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 8).Clear();
-                    for (int j = 0; j < 1; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 360 + j) += dz;
-                        ref float gw = ref At(ref g, 352 + (j * 8));
-                        var dz8 = Splat8(dz);
-                        Store8(Load8(ref gw, 0) + (dz8 * Load8(ref xr, 0)), ref gw, 0);
-                        ref float w = ref At(ref p, 352 + (j * 8));
-                        Store8(Load8(ref er, 0) + (dz8 * Load8(ref w, 0)), ref er, 0);
+                        ref float bx0 = ref At(ref y3, (r + 0) * 8);
+                        ref float bd0 = ref At(ref dA, (r + 0) * 1);
+                        ref float be0 = ref At(ref dB, (r + 0) * 8);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 8).Clear();
+                        ref float bx1 = ref At(ref y3, (r + 1) * 8);
+                        ref float bd1 = ref At(ref dA, (r + 1) * 1);
+                        ref float be1 = ref At(ref dB, (r + 1) * 8);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 8).Clear();
+                        ref float bx2 = ref At(ref y3, (r + 2) * 8);
+                        ref float bd2 = ref At(ref dA, (r + 2) * 1);
+                        ref float be2 = ref At(ref dB, (r + 2) * 8);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 8).Clear();
+                        ref float bx3 = ref At(ref y3, (r + 3) * 8);
+                        ref float bd3 = ref At(ref dA, (r + 3) * 1);
+                        ref float be3 = ref At(ref dB, (r + 3) * 8);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 8).Clear();
+                        for (int j = 0; j < 1; j++)
+                        {
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            At(ref g, 360 + j) += dz0;
+                            At(ref g, 360 + j) += dz1;
+                            At(ref g, 360 + j) += dz2;
+                            At(ref g, 360 + j) += dz3;
+                            ref float gw = ref At(ref g, 352 + (j * 8));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 8; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 352 + (j * 8));
+                            for (int i = 0; i < 8; i += 8)
+                            {
+                                var xv = Load8(ref w, i);
+                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
+                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
+                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
+                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
+                            }
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y3, r * 8);
+                        ref float dr = ref At(ref dA, r * 1);
+                        ref float er = ref At(ref dB, r * 8);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 8).Clear();
+                        for (int j = 0; j < 1; j++)
+                        {
+                            float dz = At(ref dr, j);
+                            At(ref g, 360 + j) += dz;
+                            ref float gw = ref At(ref g, 352 + (j * 8));
+                            var dz8 = Splat8(dz);
+                            Store8(Load8(ref gw, 0) + (dz8 * Load8(ref xr, 0)), ref gw, 0);
+                            ref float w = ref At(ref p, 352 + (j * 8));
+                            Store8(Load8(ref er, 0) + (dz8 * Load8(ref w, 0)), ref er, 0);
+                        }
                     }
                 }
 
@@ -764,26 +957,75 @@ namespace Snapshots
                     At(ref dB, i) *= (1f - (yi * yi));
                 }
 
-                // Backward, layer 2 dense "2": dW[j, :] += d[r, j] * x[r, :], dx[r, :] = sum over j of d[r, j] * W[j, :].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 2 dense "2": dW[j, :] += d[r, j] * x[r, :], dx[r, :] = sum over j of d[r, j] * W[j, :];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref y1, r * 16);
-                    ref float dr = ref At(ref dB, r * 8);
-                    ref float er = ref At(ref dA, r * 16);
-                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 16).Clear();
-                    for (int j = 0; j < 8; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        ref float gw = ref At(ref g, 224 + (j * 16));
-                        var dz8 = Splat8(dz);
-                        for (int i = 0; i < 16; i += 8)
+                        ref float bx0 = ref At(ref y1, (r + 0) * 16);
+                        ref float bd0 = ref At(ref dB, (r + 0) * 8);
+                        ref float be0 = ref At(ref dA, (r + 0) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 16).Clear();
+                        ref float bx1 = ref At(ref y1, (r + 1) * 16);
+                        ref float bd1 = ref At(ref dB, (r + 1) * 8);
+                        ref float be1 = ref At(ref dA, (r + 1) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 16).Clear();
+                        ref float bx2 = ref At(ref y1, (r + 2) * 16);
+                        ref float bd2 = ref At(ref dB, (r + 2) * 8);
+                        ref float be2 = ref At(ref dA, (r + 2) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 16).Clear();
+                        ref float bx3 = ref At(ref y1, (r + 3) * 16);
+                        ref float bd3 = ref At(ref dB, (r + 3) * 8);
+                        ref float be3 = ref At(ref dA, (r + 3) * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 16).Clear();
+                        for (int j = 0; j < 8; j++)
                         {
-                            Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            ref float gw = ref At(ref g, 224 + (j * 16));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 224 + (j * 16));
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                var xv = Load8(ref w, i);
+                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
+                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
+                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
+                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
+                            }
                         }
-                        ref float w = ref At(ref p, 224 + (j * 16));
-                        for (int i = 0; i < 16; i += 8)
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref y1, r * 16);
+                        ref float dr = ref At(ref dB, r * 8);
+                        ref float er = ref At(ref dA, r * 16);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 16).Clear();
+                        for (int j = 0; j < 8; j++)
                         {
-                            Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                            float dz = At(ref dr, j);
+                            ref float gw = ref At(ref g, 224 + (j * 16));
+                            var dz8 = Splat8(dz);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            }
+                            ref float w = ref At(ref p, 224 + (j * 16));
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                            }
                         }
                     }
                 }
@@ -795,23 +1037,79 @@ namespace Snapshots
                     At(ref dA, i) *= (yi > 0f ? 1f : 0.1f);
                 }
 
-                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref x, r * 13);
-                    ref float dr = ref At(ref dA, r * 16);
-                    for (int j = 0; j < 16; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 208 + j) += dz;
-                        ref float gw = ref At(ref g, (j * 13));
-                        var dz8 = Splat8(dz);
-                        Store8(Load8(ref gw, 0) + (dz8 * Load8(ref xr, 0)), ref gw, 0);
-                        At(ref gw, 8) += dz * At(ref xr, 8);
-                        At(ref gw, 9) += dz * At(ref xr, 9);
-                        At(ref gw, 10) += dz * At(ref xr, 10);
-                        At(ref gw, 11) += dz * At(ref xr, 11);
-                        At(ref gw, 12) += dz * At(ref xr, 12);
+                        ref float bx0 = ref At(ref x, (r + 0) * 13);
+                        ref float bd0 = ref At(ref dA, (r + 0) * 16);
+                        ref float bx1 = ref At(ref x, (r + 1) * 13);
+                        ref float bd1 = ref At(ref dA, (r + 1) * 16);
+                        ref float bx2 = ref At(ref x, (r + 2) * 13);
+                        ref float bd2 = ref At(ref dA, (r + 2) * 16);
+                        ref float bx3 = ref At(ref x, (r + 3) * 13);
+                        ref float bd3 = ref At(ref dA, (r + 3) * 16);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            At(ref g, 208 + j) += dz0;
+                            At(ref g, 208 + j) += dz1;
+                            At(ref g, 208 + j) += dz2;
+                            At(ref g, 208 + j) += dz3;
+                            ref float gw = ref At(ref g, (j * 13));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 8; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                            At(ref gw, 8) += dz0 * At(ref bx0, 8);
+                            At(ref gw, 8) += dz1 * At(ref bx1, 8);
+                            At(ref gw, 8) += dz2 * At(ref bx2, 8);
+                            At(ref gw, 8) += dz3 * At(ref bx3, 8);
+                            At(ref gw, 9) += dz0 * At(ref bx0, 9);
+                            At(ref gw, 9) += dz1 * At(ref bx1, 9);
+                            At(ref gw, 9) += dz2 * At(ref bx2, 9);
+                            At(ref gw, 9) += dz3 * At(ref bx3, 9);
+                            At(ref gw, 10) += dz0 * At(ref bx0, 10);
+                            At(ref gw, 10) += dz1 * At(ref bx1, 10);
+                            At(ref gw, 10) += dz2 * At(ref bx2, 10);
+                            At(ref gw, 10) += dz3 * At(ref bx3, 10);
+                            At(ref gw, 11) += dz0 * At(ref bx0, 11);
+                            At(ref gw, 11) += dz1 * At(ref bx1, 11);
+                            At(ref gw, 11) += dz2 * At(ref bx2, 11);
+                            At(ref gw, 11) += dz3 * At(ref bx3, 11);
+                            At(ref gw, 12) += dz0 * At(ref bx0, 12);
+                            At(ref gw, 12) += dz1 * At(ref bx1, 12);
+                            At(ref gw, 12) += dz2 * At(ref bx2, 12);
+                            At(ref gw, 12) += dz3 * At(ref bx3, 12);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref x, r * 13);
+                        ref float dr = ref At(ref dA, r * 16);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            float dz = At(ref dr, j);
+                            At(ref g, 208 + j) += dz;
+                            ref float gw = ref At(ref g, (j * 13));
+                            var dz8 = Splat8(dz);
+                            Store8(Load8(ref gw, 0) + (dz8 * Load8(ref xr, 0)), ref gw, 0);
+                            At(ref gw, 8) += dz * At(ref xr, 8);
+                            At(ref gw, 9) += dz * At(ref xr, 9);
+                            At(ref gw, 10) += dz * At(ref xr, 10);
+                            At(ref gw, 11) += dz * At(ref xr, 11);
+                            At(ref gw, 12) += dz * At(ref xr, 12);
+                        }
                     }
                 }
 

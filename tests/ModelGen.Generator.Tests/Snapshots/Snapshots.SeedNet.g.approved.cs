@@ -608,29 +608,101 @@ namespace Snapshots
                 ref float y1 = ref Data(_y1);
                 ref float y2 = ref Data(_y2);
 
-                // Layer 0, dense "0" 200 -> 5: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
+                // Layer 0, dense "0" 200 -> 5: y[r, j] = W[j, :] . x[r, :] + b[j];
+                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
                 {
-                    ref float xr = ref At(ref x, r * 200);
-                    ref float yr = ref At(ref y0, r * 5);
-                    for (int j = 0; j < 5; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        ref float w = ref At(ref p, (j * 200));
-                        var acc0 = Zero8();
-                        var acc1 = Zero8();
-                        var acc2 = Zero8();
-                        var acc3 = Zero8();
-                        for (int i = 0; i < 192; i += 32)
+                        ref float bx0 = ref At(ref x, (r + 0) * 200);
+                        ref float by0 = ref At(ref y0, (r + 0) * 5);
+                        ref float bx1 = ref At(ref x, (r + 1) * 200);
+                        ref float by1 = ref At(ref y0, (r + 1) * 5);
+                        ref float bx2 = ref At(ref x, (r + 2) * 200);
+                        ref float by2 = ref At(ref y0, (r + 2) * 5);
+                        ref float bx3 = ref At(ref x, (r + 3) * 200);
+                        ref float by3 = ref At(ref y0, (r + 3) * 5);
+                        for (int j = 0; j < 5; j++)
                         {
-                            acc0 += Load8(ref w, i) * Load8(ref xr, i);
-                            acc1 += Load8(ref w, i + 8) * Load8(ref xr, i + 8);
-                            acc2 += Load8(ref w, i + 16) * Load8(ref xr, i + 16);
-                            acc3 += Load8(ref w, i + 24) * Load8(ref xr, i + 24);
+                            ref float w = ref At(ref p, (j * 200));
+                            var acc00 = Zero8();
+                            var acc01 = Zero8();
+                            var acc02 = Zero8();
+                            var acc03 = Zero8();
+                            var acc10 = Zero8();
+                            var acc11 = Zero8();
+                            var acc12 = Zero8();
+                            var acc13 = Zero8();
+                            var acc20 = Zero8();
+                            var acc21 = Zero8();
+                            var acc22 = Zero8();
+                            var acc23 = Zero8();
+                            var acc30 = Zero8();
+                            var acc31 = Zero8();
+                            var acc32 = Zero8();
+                            var acc33 = Zero8();
+                            for (int i = 0; i < 192; i += 32)
+                            {
+                                var w0 = Load8(ref w, i);
+                                acc00 += w0 * Load8(ref bx0, i);
+                                acc10 += w0 * Load8(ref bx1, i);
+                                acc20 += w0 * Load8(ref bx2, i);
+                                acc30 += w0 * Load8(ref bx3, i);
+                                var w1 = Load8(ref w, i + 8);
+                                acc01 += w1 * Load8(ref bx0, i + 8);
+                                acc11 += w1 * Load8(ref bx1, i + 8);
+                                acc21 += w1 * Load8(ref bx2, i + 8);
+                                acc31 += w1 * Load8(ref bx3, i + 8);
+                                var w2 = Load8(ref w, i + 16);
+                                acc02 += w2 * Load8(ref bx0, i + 16);
+                                acc12 += w2 * Load8(ref bx1, i + 16);
+                                acc22 += w2 * Load8(ref bx2, i + 16);
+                                acc32 += w2 * Load8(ref bx3, i + 16);
+                                var w3 = Load8(ref w, i + 24);
+                                acc03 += w3 * Load8(ref bx0, i + 24);
+                                acc13 += w3 * Load8(ref bx1, i + 24);
+                                acc23 += w3 * Load8(ref bx2, i + 24);
+                                acc33 += w3 * Load8(ref bx3, i + 24);
+                            }
+                            var wRest0 = Load8(ref w, 192);
+                            acc00 += wRest0 * Load8(ref bx0, 192);
+                            acc10 += wRest0 * Load8(ref bx1, 192);
+                            acc20 += wRest0 * Load8(ref bx2, 192);
+                            acc30 += wRest0 * Load8(ref bx3, 192);
+                            float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
+                            float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
+                            float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
+                            float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
+                            At(ref by0, j) = z0 + At(ref p, 1000 + j);
+                            At(ref by1, j) = z1 + At(ref p, 1000 + j);
+                            At(ref by2, j) = z2 + At(ref p, 1000 + j);
+                            At(ref by3, j) = z3 + At(ref p, 1000 + j);
                         }
-                        acc0 += Load8(ref w, 192) * Load8(ref xr, 192);
-                        float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                        z += At(ref p, 1000 + j);
-                        At(ref yr, j) = z;
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref x, r * 200);
+                        ref float yr = ref At(ref y0, r * 5);
+                        for (int j = 0; j < 5; j++)
+                        {
+                            ref float w = ref At(ref p, (j * 200));
+                            var acc0 = Zero8();
+                            var acc1 = Zero8();
+                            var acc2 = Zero8();
+                            var acc3 = Zero8();
+                            for (int i = 0; i < 192; i += 32)
+                            {
+                                acc0 += Load8(ref w, i) * Load8(ref xr, i);
+                                acc1 += Load8(ref w, i + 8) * Load8(ref xr, i + 8);
+                                acc2 += Load8(ref w, i + 16) * Load8(ref xr, i + 16);
+                                acc3 += Load8(ref w, i + 24) * Load8(ref xr, i + 24);
+                            }
+                            acc0 += Load8(ref w, 192) * Load8(ref xr, 192);
+                            float z = Sum8((acc0 + acc1) + (acc2 + acc3));
+                            z += At(ref p, 1000 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -765,20 +837,56 @@ namespace Snapshots
                     }
                 }
 
-                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
+                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
                 {
-                    ref float xr = ref At(ref x, r * 200);
-                    ref float dr = ref At(ref dA, r * 5);
-                    for (int j = 0; j < 5; j++)
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 1000 + j) += dz;
-                        ref float gw = ref At(ref g, (j * 200));
-                        var dz8 = Splat8(dz);
-                        for (int i = 0; i < 200; i += 8)
+                        ref float bx0 = ref At(ref x, (r + 0) * 200);
+                        ref float bd0 = ref At(ref dA, (r + 0) * 5);
+                        ref float bx1 = ref At(ref x, (r + 1) * 200);
+                        ref float bd1 = ref At(ref dA, (r + 1) * 5);
+                        ref float bx2 = ref At(ref x, (r + 2) * 200);
+                        ref float bd2 = ref At(ref dA, (r + 2) * 5);
+                        ref float bx3 = ref At(ref x, (r + 3) * 200);
+                        ref float bd3 = ref At(ref dA, (r + 3) * 5);
+                        for (int j = 0; j < 5; j++)
                         {
-                            Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            float dz0 = At(ref bd0, j);
+                            float dz1 = At(ref bd1, j);
+                            float dz2 = At(ref bd2, j);
+                            float dz3 = At(ref bd3, j);
+                            At(ref g, 1000 + j) += dz0;
+                            At(ref g, 1000 + j) += dz1;
+                            At(ref g, 1000 + j) += dz2;
+                            At(ref g, 1000 + j) += dz3;
+                            ref float gw = ref At(ref g, (j * 200));
+                            var dz08 = Splat8(dz0);
+                            var dz18 = Splat8(dz1);
+                            var dz28 = Splat8(dz2);
+                            var dz38 = Splat8(dz3);
+                            for (int i = 0; i < 200; i += 8)
+                            {
+                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                            }
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float xr = ref At(ref x, r * 200);
+                        ref float dr = ref At(ref dA, r * 5);
+                        for (int j = 0; j < 5; j++)
+                        {
+                            float dz = At(ref dr, j);
+                            At(ref g, 1000 + j) += dz;
+                            ref float gw = ref At(ref g, (j * 200));
+                            var dz8 = Splat8(dz);
+                            for (int i = 0; i < 200; i += 8)
+                            {
+                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                            }
                         }
                     }
                 }

@@ -474,16 +474,19 @@ namespace Snapshots
                 ref float y3 = ref Data(_y3);
 
                 // Layer 0, dense "0" 2 -> 3: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
                 {
-                    ref float xr = ref At(ref x, r * 2);
-                    ref float yr = ref At(ref y0, r * 3);
-                    for (int j = 0; j < 3; j++)
+                    int r = 0;
+                    for (; r < rows; r++)
                     {
-                        ref float w = ref At(ref p, (j * 2));
-                        float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1));
-                        z += At(ref p, 6 + j);
-                        At(ref yr, j) = z;
+                        ref float xr = ref At(ref x, r * 2);
+                        ref float yr = ref At(ref y0, r * 3);
+                        for (int j = 0; j < 3; j++)
+                        {
+                            ref float w = ref At(ref p, (j * 2));
+                            float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1));
+                            z += At(ref p, 6 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -496,16 +499,19 @@ namespace Snapshots
                 }
 
                 // Layer 2, dense "2" 3 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j].
-                for (int r = 0; r < rows; r++)
                 {
-                    ref float xr = ref At(ref y1, r * 3);
-                    ref float yr = ref At(ref y2, r * 1);
-                    for (int j = 0; j < 1; j++)
+                    int r = 0;
+                    for (; r < rows; r++)
                     {
-                        ref float w = ref At(ref p, 9 + (j * 3));
-                        float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1)) + (At(ref w, 2) * At(ref xr, 2));
-                        z += At(ref p, 12 + j);
-                        At(ref yr, j) = z;
+                        ref float xr = ref At(ref y1, r * 3);
+                        ref float yr = ref At(ref y2, r * 1);
+                        for (int j = 0; j < 1; j++)
+                        {
+                            ref float w = ref At(ref p, 9 + (j * 3));
+                            float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1)) + (At(ref w, 2) * At(ref xr, 2));
+                            z += At(ref p, 12 + j);
+                            At(ref yr, j) = z;
+                        }
                     }
                 }
 
@@ -531,25 +537,28 @@ namespace Snapshots
 
                 loss /= count;
 
-                // Backward, layer 2 dense "2": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 2 dense "2": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
                 {
-                    ref float xr = ref At(ref y1, r * 3);
-                    ref float dr = ref At(ref dA, r * 1);
-                    ref float er = ref At(ref dB, r * 3);
-                    global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 3).Clear();
-                    for (int j = 0; j < 1; j++)
+                    int r = 0;
+                    for (; r < rows; r++)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 12 + j) += dz;
-                        ref float gw = ref At(ref g, 9 + (j * 3));
-                        At(ref gw, 0) += dz * At(ref xr, 0);
-                        At(ref gw, 1) += dz * At(ref xr, 1);
-                        At(ref gw, 2) += dz * At(ref xr, 2);
-                        ref float w = ref At(ref p, 9 + (j * 3));
-                        At(ref er, 0) += dz * At(ref w, 0);
-                        At(ref er, 1) += dz * At(ref w, 1);
-                        At(ref er, 2) += dz * At(ref w, 2);
+                        ref float xr = ref At(ref y1, r * 3);
+                        ref float dr = ref At(ref dA, r * 1);
+                        ref float er = ref At(ref dB, r * 3);
+                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 3).Clear();
+                        for (int j = 0; j < 1; j++)
+                        {
+                            float dz = At(ref dr, j);
+                            At(ref g, 12 + j) += dz;
+                            ref float gw = ref At(ref g, 9 + (j * 3));
+                            At(ref gw, 0) += dz * At(ref xr, 0);
+                            At(ref gw, 1) += dz * At(ref xr, 1);
+                            At(ref gw, 2) += dz * At(ref xr, 2);
+                            ref float w = ref At(ref p, 9 + (j * 3));
+                            At(ref er, 0) += dz * At(ref w, 0);
+                            At(ref er, 1) += dz * At(ref w, 1);
+                            At(ref er, 2) += dz * At(ref w, 2);
+                        }
                     }
                 }
 
@@ -560,18 +569,21 @@ namespace Snapshots
                     At(ref dB, i) *= (1f - (yi * yi));
                 }
 
-                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j].
-                for (int r = 0; r < rows; r++)
+                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
                 {
-                    ref float xr = ref At(ref x, r * 2);
-                    ref float dr = ref At(ref dB, r * 3);
-                    for (int j = 0; j < 3; j++)
+                    int r = 0;
+                    for (; r < rows; r++)
                     {
-                        float dz = At(ref dr, j);
-                        At(ref g, 6 + j) += dz;
-                        ref float gw = ref At(ref g, (j * 2));
-                        At(ref gw, 0) += dz * At(ref xr, 0);
-                        At(ref gw, 1) += dz * At(ref xr, 1);
+                        ref float xr = ref At(ref x, r * 2);
+                        ref float dr = ref At(ref dB, r * 3);
+                        for (int j = 0; j < 3; j++)
+                        {
+                            float dz = At(ref dr, j);
+                            At(ref g, 6 + j) += dz;
+                            ref float gw = ref At(ref g, (j * 2));
+                            At(ref gw, 0) += dz * At(ref xr, 0);
+                            At(ref gw, 1) += dz * At(ref xr, 1);
+                        }
                     }
                 }
 
