@@ -90,19 +90,8 @@ namespace ModelGen.Generator.Emit
                     case LayerKind.BatchNorm when l.AtInference:
                         w.Line($"// Layer {I(l.Index)}, batch norm \"{l.Name}\" with the statistics of this batch (declared): (x - mean) / sqrt(var + {D(l.Epsilon)}) * weight + bias.");
                         w.Open($"for (int j = 0; j < {I(f)}; j++)");
-                        w.Line("double sum = 0;");
-                        w.Open("for (int r = 0; r < rows; r++)");
-                        w.Line($"sum += At(ref {cur}, (r * {I(f)}) + j);");
-                        w.Close();
-                        w.Line();
-                        w.Line("double mean = sum / rows;");
-                        w.Line("double squares = 0;");
-                        w.Open("for (int r = 0; r < rows; r++)");
-                        w.Line($"double d = At(ref {cur}, (r * {I(f)}) + j) - mean;");
-                        w.Line("squares += d * d;");
-                        w.Close();
-                        w.Line();
-                        w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt((squares / rows) + {D(l.Epsilon)}));");
+                        Kernels.BatchMoments(w, cur, f);
+                        w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
                         w.Line("float meanF = (float)mean;");
                         w.Open("for (int r = 0; r < rows; r++)");
                         w.Line($"int i = (r * {I(f)}) + j;");

@@ -213,6 +213,27 @@ namespace ModelGen.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// Declares <c>double mean</c> and <c>double variance</c> (biased) of feature <c>j</c> over <c>rows</c> rows of
+        /// <paramref name="f"/> features in <paramref name="src"/>, accumulated in double, rows in order.
+        /// </summary>
+        public static void BatchMoments(SourceWriter w, string src, int f)
+        {
+            w.Line("double sum = 0;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"sum += At(ref {src}, (r * {I(f)}) + j);");
+            w.Close();
+            w.Line();
+            w.Line("double mean = sum / rows;");
+            w.Line("double squares = 0;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"double d = At(ref {src}, (r * {I(f)}) + j) - mean;");
+            w.Line("squares += d * d;");
+            w.Close();
+            w.Line();
+            w.Line("double variance = squares / rows;");
+        }
+
         /// <summary>The C# statements that apply an element-wise activation to the float local <paramref name="v"/>.</summary>
         public static string Activation(LayerSpec layer, string v) => layer.Kind switch
         {

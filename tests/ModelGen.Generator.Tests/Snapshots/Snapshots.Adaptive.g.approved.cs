@@ -212,7 +212,8 @@ namespace Snapshots
                         squares += d * d;
                     }
 
-                    float invStd = (float)(1.0 / global::System.Math.Sqrt((squares / rows) + 1E-05));
+                    double variance = squares / rows;
+                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
                     float meanF = (float)mean;
                     for (int r = 0; r < rows; r++)
                     {
