@@ -14,6 +14,30 @@ namespace ModelGen.Generator.Tests
     /// <summary>Incremental caching of the pipeline, and the generated code compiled at warning level 9999 and executed.</summary>
     public class IncrementalAndRunTests
     {
+        [Theory]
+        [InlineData(SnapshotTests.SeedNet)]
+        [InlineData(SnapshotTests.BnMlp)]
+        [InlineData(SnapshotTests.TinyXor)]
+        [InlineData(SnapshotTests.Adaptive)]
+        public void EveryPublicGeneratedMemberHasXmlDocs(string source)
+        {
+            var options = GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+            var compilation = CSharpCompilation.Create(
+                "Docs",
+                new[] { CSharpSyntaxTree.ParseText(source + "\npublic class Undocumented { }\n", options, path: "Source0.cs") },
+                GeneratorHarness.Compilation().References,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
+            GeneratorHarness.Driver().WithUpdatedParseOptions(options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+            using var pe = new MemoryStream();
+            using var xml = new MemoryStream();
+            var emitted = output.Emit(pe, xmlDocumentationStream: xml);
+            var documentation = emitted.Diagnostics.Where(d => d.Id is "CS1591" or "CS1573" or "CS1572" or "CS1574" or "CS1584" or "CS1658").ToList();
+
+            // The test source adds an undocumented public class, so the check is live: it must be reported there.
+            Assert.Contains(documentation, d => d.Location.SourceTree?.FilePath == "Source0.cs");
+            Assert.Empty(documentation.Where(d => d.Location.SourceTree?.FilePath != "Source0.cs").Select(d => d.ToString()));
+        }
+
         [Fact]
         public void SecondRunOnAClonedCompilationIsCached()
         {
