@@ -644,7 +644,35 @@ namespace ModelGen.Generator.Emit
                     w.Line($"// Weight decay {D(o.WeightDecay)}: g = g + {D(o.WeightDecay)} * p.");
                 }
 
-                w.Open("for (int i = 0; i < ParameterCount; i++)");
+                w.Line("// Vector main loop, then the scalar remainder: the same operations element by element.");
+                w.Line("var lr8 = Splat8(lr);");
+                if (o.Momentum > 0)
+                {
+                    w.Line($"var momentum8 = Splat8({F(o.Momentum)});");
+                }
+
+                if (o.WeightDecay > 0)
+                {
+                    w.Line($"var decay8 = Splat8({F(o.WeightDecay)});");
+                }
+
+                w.Line("int i = 0;");
+                w.Open($"for (; i + {I(Kernels.Lanes)} <= ParameterCount; i += {I(Kernels.Lanes)})");
+                w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
+                if (o.Momentum > 0)
+                {
+                    w.Line("var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);");
+                    w.Line("Store8(v, ref m1, i);");
+                    w.Line(o.Nesterov ? "Store8(Load8(ref p, i) + ((momentum8 * v) - (lr8 * gi)), ref p, i);" : "Store8(Load8(ref p, i) + v, ref p, i);");
+                }
+                else
+                {
+                    w.Line("Store8(Load8(ref p, i) - (lr8 * gi), ref p, i);");
+                }
+
+                w.Close();
+                w.Line();
+                w.Open("for (; i < ParameterCount; i++)");
                 w.Line($"float gi = {grad};");
                 if (o.Momentum > 0)
                 {
@@ -671,7 +699,30 @@ namespace ModelGen.Generator.Emit
                 w.Line("long step = _iterations + 1;");
                 w.Line($"float stepSize = (float)({D(o.LearningRate)} / (1.0 - global::System.Math.Pow({D(o.Beta1)}, step)));");
                 w.Line($"float correction2Sqrt = (float)global::System.Math.Sqrt(1.0 - global::System.Math.Pow({D(o.Beta2)}, step));");
-                w.Open("for (int i = 0; i < ParameterCount; i++)");
+                w.Line("// Vector main loop, then the scalar remainder: the same operations element by element.");
+                w.Line($"var beta1 = Splat8({F(o.Beta1)});");
+                w.Line($"var oneMinusBeta1 = Splat8({F(1 - o.Beta1)});");
+                w.Line($"var beta2 = Splat8({F(o.Beta2)});");
+                w.Line($"var oneMinusBeta2 = Splat8({F(1 - o.Beta2)});");
+                w.Line("var stepSize8 = Splat8(stepSize);");
+                w.Line("var correction2Sqrt8 = Splat8(correction2Sqrt);");
+                w.Line($"var epsilon8 = Splat8({F(o.Epsilon)});");
+                if (o.WeightDecay > 0)
+                {
+                    w.Line($"var decay8 = Splat8({F(o.WeightDecay)});");
+                }
+
+                w.Line("int i = 0;");
+                w.Open($"for (; i + {I(Kernels.Lanes)} <= ParameterCount; i += {I(Kernels.Lanes)})");
+                w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
+                w.Line("var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);");
+                w.Line("var v = (beta2 * Load8(ref m2, i)) + ((oneMinusBeta2 * gi) * gi);");
+                w.Line("Store8(m, ref m1, i);");
+                w.Line("Store8(v, ref m2, i);");
+                w.Line("Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);");
+                w.Close();
+                w.Line();
+                w.Open("for (; i < ParameterCount; i++)");
                 w.Line($"float gi = {grad};");
                 w.Line($"float m = ({F(o.Beta1)} * At(ref m1, i)) + ({F(1 - o.Beta1)} * gi);");
                 w.Line($"float v = ({F(o.Beta2)} * At(ref m2, i)) + ({F(1 - o.Beta2)} * gi * gi);");

@@ -1559,7 +1559,26 @@ namespace Snapshots
                 long step = _iterations + 1;
                 float stepSize = (float)(0.001 / (1.0 - global::System.Math.Pow(0.9, step)));
                 float correction2Sqrt = (float)global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999, step));
-                for (int i = 0; i < ParameterCount; i++)
+                // Vector main loop, then the scalar remainder: the same operations element by element.
+                var beta1 = Splat8(0.9f);
+                var oneMinusBeta1 = Splat8(0.1f);
+                var beta2 = Splat8(0.999f);
+                var oneMinusBeta2 = Splat8(0.001f);
+                var stepSize8 = Splat8(stepSize);
+                var correction2Sqrt8 = Splat8(correction2Sqrt);
+                var epsilon8 = Splat8(1E-08f);
+                int i = 0;
+                for (; i + 8 <= ParameterCount; i += 8)
+                {
+                    var gi = Load8(ref g, i);
+                    var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);
+                    var v = (beta2 * Load8(ref m2, i)) + ((oneMinusBeta2 * gi) * gi);
+                    Store8(m, ref m1, i);
+                    Store8(v, ref m2, i);
+                    Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);
+                }
+
+                for (; i < ParameterCount; i++)
                 {
                     float gi = At(ref g, i);
                     float m = (0.9f * At(ref m1, i)) + (0.1f * gi);

@@ -1126,7 +1126,20 @@ namespace Snapshots
                 const float lr = 0.01f;
                 // Momentum 0.5: v = 0.5 * v - lr_t * g; p += v.
                 // Weight decay 0.0001: g = g + 0.0001 * p.
-                for (int i = 0; i < ParameterCount; i++)
+                // Vector main loop, then the scalar remainder: the same operations element by element.
+                var lr8 = Splat8(lr);
+                var momentum8 = Splat8(0.5f);
+                var decay8 = Splat8(0.0001f);
+                int i = 0;
+                for (; i + 8 <= ParameterCount; i += 8)
+                {
+                    var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));
+                    var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
+                    Store8(v, ref m1, i);
+                    Store8(Load8(ref p, i) + v, ref p, i);
+                }
+
+                for (; i < ParameterCount; i++)
                 {
                     float gi = At(ref g, i) + (0.0001f * At(ref p, i));
                     float v = (0.5f * At(ref m1, i)) - (lr * gi);

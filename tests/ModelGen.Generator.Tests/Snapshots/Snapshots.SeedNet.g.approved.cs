@@ -903,7 +903,19 @@ namespace Snapshots
                 // SGD, Keras semantics: lr_t = 0.01 / (1 + 3E-06 * iterations).
                 float lr = (float)(0.01 / (1.0 + (3E-06 * _iterations)));
                 // Momentum 0.9: v = 0.9 * v - lr_t * g; p += v.
-                for (int i = 0; i < ParameterCount; i++)
+                // Vector main loop, then the scalar remainder: the same operations element by element.
+                var lr8 = Splat8(lr);
+                var momentum8 = Splat8(0.9f);
+                int i = 0;
+                for (; i + 8 <= ParameterCount; i += 8)
+                {
+                    var gi = Load8(ref g, i);
+                    var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
+                    Store8(v, ref m1, i);
+                    Store8(Load8(ref p, i) + v, ref p, i);
+                }
+
+                for (; i < ParameterCount; i++)
                 {
                     float gi = At(ref g, i);
                     float v = (0.9f * At(ref m1, i)) - (lr * gi);

@@ -599,7 +599,19 @@ namespace Snapshots
                 // SGD with a constant learning rate.
                 const float lr = 0.5f;
                 // Nesterov momentum 0.9: v = 0.9 * v - lr_t * g; p += 0.9 * v - lr_t * g.
-                for (int i = 0; i < ParameterCount; i++)
+                // Vector main loop, then the scalar remainder: the same operations element by element.
+                var lr8 = Splat8(lr);
+                var momentum8 = Splat8(0.9f);
+                int i = 0;
+                for (; i + 8 <= ParameterCount; i += 8)
+                {
+                    var gi = Load8(ref g, i);
+                    var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
+                    Store8(v, ref m1, i);
+                    Store8(Load8(ref p, i) + ((momentum8 * v) - (lr8 * gi)), ref p, i);
+                }
+
+                for (; i < ParameterCount; i++)
                 {
                     float gi = At(ref g, i);
                     float v = (0.9f * At(ref m1, i)) - (lr * gi);
