@@ -211,7 +211,7 @@ namespace ModelGen
         /// Reads a safetensors stream into the given buffers. Every described tensor must be present with the described
         /// dtype and shape and no other tensor may be present; any problem throws <see cref="InvalidDataException"/>
         /// naming the tensor and what was expected. The buffers may be partly written when it throws, so pass scratch
-        /// buffers and copy them into the model only after it returns (the generated <c>LoadWeights</c> does).
+        /// buffers and copy them into the model only after it returns, or use <see cref="ReadInto"/>, which does.
         /// </summary>
         /// <param name="stream">A readable stream positioned at the start of the file; it is not closed.</param>
         /// <param name="tensors">The tensors the model expects.</param>
@@ -355,6 +355,54 @@ namespace ModelGen
                 }
             }
 
+            return metadata;
+        }
+
+        /// <summary>
+        /// Writes the described tensors to <paramref name="path"/>: first to <c>path + ".tmp"</c>, then moved over the
+        /// target, so an existing file is replaced only by a complete one.
+        /// </summary>
+        public static void WriteFile(
+            string path,
+            IReadOnlyList<TensorDescriptor> tensors,
+            ReadOnlySpan<float> parameters,
+            ReadOnlySpan<float> state,
+            ReadOnlySpan<long> counters,
+            IReadOnlyDictionary<string, string>? metadata = null)
+        {
+            if (path is null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            string temporary = path + ".tmp";
+            using (var stream = File.Create(temporary))
+            {
+                Write(stream, tensors, parameters, state, counters, metadata);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+
+        /// <summary>
+        /// Like <see cref="Read"/>, but all or nothing: the file is read and validated into scratch buffers, and the
+        /// given buffers change only when every check has passed. The generated <c>LoadWeights</c> uses it, so a model is
+        /// left unchanged by a file that does not match it.
+        /// </summary>
+        public static IReadOnlyDictionary<string, string> ReadInto(
+            Stream stream,
+            IReadOnlyList<TensorDescriptor> tensors,
+            Span<float> parameters,
+            Span<float> state,
+            Span<long> counters)
+        {
+            var p = new float[parameters.Length];
+            var s = new float[state.Length];
+            var c = new long[counters.Length];
+            var metadata = Read(stream, tensors, p, s, c);
+            p.CopyTo(parameters);
+            s.CopyTo(state);
+            c.CopyTo(counters);
             return metadata;
         }
 

@@ -413,23 +413,13 @@ namespace Snapshots
         /// Saves the parameters and running statistics to <paramref name="path"/> in the safetensors format, with the names and
         /// shapes of <see cref="Tensors"/>. Writes a temporary file first and replaces the target only when it is complete.
         /// </summary>
-        public void SaveWeights(string path)
-        {
-            string temporary = path + ".tmp";
-            using (var stream = global::System.IO.File.Create(temporary))
-            {
-                SaveWeights(stream);
-            }
-
-            global::System.IO.File.Move(temporary, path, overwrite: true);
-        }
+        public void SaveWeights(string path) => global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveWeights(global::System.IO.Stream stream)
-        {
-            var metadata = new global::System.Collections.Generic.Dictionary<string, string> { ["format"] = "pt", ["modelgen.model"] = "Regression" };
-            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, metadata);
-        }
+        public void SaveWeights(global::System.IO.Stream stream) => global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+
+        /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
+        private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() { ["format"] = "pt", ["modelgen.model"] = "Regression" };
 
         /// <summary>Loads weights saved by <see cref="SaveWeights(string)"/> or by PyTorch (<c>safetensors.torch.save_file(model.state_dict(), path)</c>).</summary>
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the model is left unchanged.</exception>
@@ -446,13 +436,7 @@ namespace Snapshots
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
-            var parameters = new float[ParameterCount];
-            var state = new float[StateCount];
-            var counters = new long[_counters.Length];
-            global::ModelGen.SafeTensors.Read(stream, Tensors, parameters, state, counters);
-            parameters.CopyTo(_parameters, 0);
-            state.CopyTo(_state, 0);
-            counters.CopyTo(_counters, 0);
+            global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
             RefreshInference();
         }
 
