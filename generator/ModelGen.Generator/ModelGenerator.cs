@@ -4,12 +4,15 @@ using Microsoft.CodeAnalysis.Text;
 using System.Text;
 using ModelGen.Generator.Emit;
 using ModelGen.Generator.Parsing;
+using ModelGen.Generator.Planning;
 
 namespace ModelGen.Generator
 {
     /// <summary>
     /// The ModelGen incremental generator: for every class marked [ModelGen.Model] it parses the layer attributes into an
-    /// equatable spec (reporting MG0xxx diagnostics for invalid declarations) and emits the specialized model code.
+    /// equatable spec (reporting MG0xxx diagnostics for invalid declarations), plans it (tensor layout, fused inference
+    /// steps, buffers) and emits the specialized model code. Each stage's output is an equatable value, so an edit that
+    /// leaves a stage's output unchanged stops the pipeline there.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator
@@ -20,6 +23,7 @@ namespace ModelGen.Generator
             public const string Parse = "ModelGen.Parse";
             public const string Spec = "ModelGen.Spec";
             public const string Diagnostics = "ModelGen.Diagnostics";
+            public const string Plan = "ModelGen.Plan";
         }
 
         /// <inheritdoc/>
@@ -42,9 +46,10 @@ namespace ModelGen.Generator
             });
 
             var specs = parsed.Select(static (r, _) => r.Spec).Where(static s => s is not null).WithTrackingName(Steps.Spec);
-            context.RegisterSourceOutput(specs, static (spc, spec) =>
+            var plans = specs.Select(static (spec, _) => Planner.Plan(spec!)).WithTrackingName(Steps.Plan);
+            context.RegisterSourceOutput(plans, static (spc, plan) =>
             {
-                spc.AddSource(spec!.HintName, SourceText.From(Emitter.Emit(spec), Encoding.UTF8));
+                spc.AddSource(plan.Spec.HintName, SourceText.From(ModelEmitter.Emit(plan), Encoding.UTF8));
             });
         }
     }

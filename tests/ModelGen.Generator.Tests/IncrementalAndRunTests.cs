@@ -47,7 +47,7 @@ namespace ModelGen.Generator.Tests
             var steps = driver.GetRunResult().Results.Single().TrackedSteps;
             // The parse transform re-runs on a new compilation but produces an equal spec (Unchanged); everything after it is Cached.
             Assert.All(steps[ModelGenerator.Steps.Parse].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
-            foreach (var name in new[] { ModelGenerator.Steps.Spec, ModelGenerator.Steps.Diagnostics })
+            foreach (var name in new[] { ModelGenerator.Steps.Spec, ModelGenerator.Steps.Diagnostics, ModelGenerator.Steps.Plan })
             {
                 Assert.True(steps.ContainsKey(name), name);
                 Assert.All(steps[name].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
@@ -116,11 +116,20 @@ namespace ModelGen.Generator.Tests
                 {
                     Walk(field.FieldType, path + "." + field.Name);
                 }
+
+                // A field of an abstract record type holds any derived record: walk every one of them too.
+                foreach (var derived in type.Assembly.GetTypes().Where(t => t != type && type.IsAssignableFrom(t) && !t.IsInterface))
+                {
+                    Walk(derived, path + "(" + derived.Name + ")");
+                }
             }
 
             Walk(typeof(ParseResult), nameof(ParseResult));
-            Assert.Contains(typeof(LayerSpec), seen);
-            Assert.Contains(typeof(OptimizerSpec), seen);
+            Walk(typeof(ModelGen.Generator.Planning.ModelPlan), "ModelPlan");
+            foreach (var type in new[] { typeof(LayerSpec), typeof(DenseSpec), typeof(BatchNormSpec), typeof(ActivationSpec), typeof(SoftmaxSpec), typeof(DropoutSpec), typeof(OptimizerSpec), typeof(SgdSpec), typeof(AdamSpec), typeof(Shape), typeof(ModelGen.Generator.Planning.InferenceStep) })
+            {
+                Assert.Contains(type, seen);
+            }
         }
 
         [Theory]

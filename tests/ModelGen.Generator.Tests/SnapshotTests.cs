@@ -87,7 +87,7 @@ namespace ModelGen.Generator.Tests
 
         internal static void VerifySnapshot(string hintName, string text, [CallerFilePath] string callerPath = "")
         {
-            string scrubbed = text.Replace(ModelGen.Generator.Emit.Emitter.Version, "{version}");
+            string scrubbed = text.Replace(ModelGen.Generator.Emit.ModelEmitter.Version, "{version}");
             string folder = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
             var namer = new HintNamer(folder, Path.GetFileNameWithoutExtension(hintName));
             string approvedPath = Path.Combine(folder, namer.Name + ".approved.cs");

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -12,16 +11,12 @@ using ModelGen.Generator.Model;
 namespace ModelGen.Generator.Parsing
 {
     /// <summary>
-    /// Turns a [Model] class (syntax and symbols) into an equatable <see cref="ModelSpec"/> plus diagnostics.
-    /// This is the only place that touches symbols. It never throws on user input: every problem becomes a diagnostic.
+    /// Turns a [Model] class (syntax and symbols) into an equatable <see cref="ModelSpec"/> plus diagnostics: reads the
+    /// attributes (layer kinds through <see cref="LayerCatalog"/>), validates them and infers every layer's shapes.
+    /// This is the only place the generator touches symbols. It never throws on user input: every problem becomes a diagnostic.
     /// </summary>
     internal static class Parser
     {
-        /// <summary>The largest layer width supported (activations live in stack buffers of this many floats).</summary>
-        public const int MaxWidth = 16384;
-
-        private const string Ns = "ModelGen.";
-
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
@@ -63,13 +58,13 @@ namespace ModelGen.Generator.Parsing
             foreach (var attribute in type.GetAttributes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string? name = attribute.AttributeClass?.ToDisplayString();
-                if (name is null || !name.StartsWith(Ns, StringComparison.Ordinal))
+                string? name = AttributeReader.Name(attribute);
+                if (name is null || !name.StartsWith(AttributeReader.Namespace, StringComparison.Ordinal))
                 {
                     continue;
                 }
 
-                var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
+                var location = AttributeReader.Location(attribute, cancellationToken);
                 if (attribute.AttributeConstructor is null)
                 {
                     // The compiler reports the bad attribute arguments; generate nothing until they are fixed.
@@ -77,7 +72,7 @@ namespace ModelGen.Generator.Parsing
                     continue;
                 }
 
-                switch (name.Substring(Ns.Length))
+                switch (name.Substring(AttributeReader.Namespace.Length))
                 {
                     case "InputAttribute":
                         if (inputShape is not null)
@@ -86,7 +81,7 @@ namespace ModelGen.Generator.Parsing
                             break;
                         }
 
-                        inputShape = ReadInts(attribute.ConstructorArguments.FirstOrDefault());
+                        inputShape = AttributeReader.Ints(attribute.ConstructorArguments.FirstOrDefault());
                         if (inputShape.Length == 0)
                         {
                             Report(Descriptors.NonPositiveSize, location, "The input shape of '" + className + "'", "empty");
@@ -96,7 +91,7 @@ namespace ModelGen.Generator.Parsing
                         {
                             if (inputShape[i] <= 0)
                             {
-                                Report(Descriptors.NonPositiveSize, location, $"Input dimension {i} of '{className}'", Num(inputShape[i]));
+                                Report(Descriptors.NonPositiveSize, location, $"Input dimension {i} of '{className}'", AttributeArguments.Num(inputShape[i]));
                             }
                         }
 
@@ -114,10 +109,9 @@ namespace ModelGen.Generator.Parsing
                         optimizerAttributes.Add(attribute);
                         break;
                     default:
-                        var kind = LayerKindOf(name.Substring(Ns.Length));
-                        if (kind is not null)
+                        if (LayerCatalog.ForAttribute(name) is { } kind)
                         {
-                            layerAttributes.Add((kind.Value, attribute, location));
+                            layerAttributes.Add((kind, attribute, location));
                         }
 
                         break;
@@ -144,130 +138,43 @@ namespace ModelGen.Generator.Parsing
                 Report(Descriptors.LayersAcrossDeclarations, classLocation, className);
             }
 
-            // Layers: hyper-parameters, names, inferred sizes and tensor offsets.
+            // Layers: hyper-parameters (read and checked by each kind), names and inferred shapes.
             var layers = new List<LayerSpec>();
             var names = new HashSet<string>(StringComparer.Ordinal);
-            long width = inputShape is null ? 1 : inputShape.Aggregate(1L, (a, d) => a * Math.Max(d, 1));
-            if (width > MaxWidth)
+            var shape = inputShape is null || inputShape.Length == 0 ? Shape.Vector(1) : Shape.Of(inputShape.Select(d => Math.Max(d, 1)).ToArray());
+            if (shape.LongSize > Limits.MaxWidth)
             {
-                Report(Descriptors.ModelTooLarge, classLocation, $"The input size of '{className}'", Num(width), Num(MaxWidth));
-                width = 1;
+                Report(Descriptors.ModelTooLarge, classLocation, $"The input size of '{className}'", AttributeArguments.Num(shape.LongSize), AttributeArguments.Num(Limits.MaxWidth));
+                shape = Shape.Vector(1);
             }
 
-            int paramOffset = 0, stateOffset = 0, counterIndex = 0, cacheOffset = 0;
             long totalParams = 0;
             for (int index = 0; index < layerAttributes.Count; index++)
             {
                 var (kind, data, location) = layerAttributes[index];
-                string what = $"{kind} layer {index}";
-                string? declaredName = Named<string>(data, "Name");
-                string layerName = declaredName ?? index.ToString(CultureInfo.InvariantCulture);
-                int inSize = (int)width;
-                int outSize = inSize;
-                bool useBias = true;
-                double alpha = 0, rate = 0, momentum = 0, epsilon = 0;
-                bool keras = false;
-                switch (kind)
-                {
-                    case LayerKind.Dense:
-                        outSize = Arg<int>(data, 0);
-                        useBias = Named<bool?>(data, "UseBias") ?? true;
-                        if (outSize <= 0)
-                        {
-                            Report(Descriptors.NonPositiveSize, location, $"The units of {what}", Num(outSize));
-                            outSize = 1;
-                        }
-                        else if (outSize > MaxWidth)
-                        {
-                            Report(Descriptors.ModelTooLarge, location, $"The units of {what}", Num(outSize), Num(MaxWidth));
-                            outSize = 1;
-                        }
+                var arguments = AttributeReader.Arguments(data, kind.KindName, index, location, diagnostics.Add);
+                var layer = kind.Read(arguments);
+                layer = layer with { Input = shape, Output = layer.InferOutput(shape) };
 
-                        break;
-                    case LayerKind.LeakyReLU:
-                        alpha = Arg<double>(data, 0);
-                        if (!(alpha >= 0 && alpha < 1))
-                        {
-                            Report(Descriptors.InvalidHyperParameter, location, $"The alpha of {what}", Num(alpha), "in [0, 1)");
-                        }
-
-                        break;
-                    case LayerKind.Dropout:
-                        rate = Arg<double>(data, 0);
-                        if (!(rate >= 0 && rate < 1))
-                        {
-                            Report(Descriptors.InvalidHyperParameter, location, $"The rate of {what}", Num(rate), "in [0, 1)");
-                        }
-
-                        break;
-                    case LayerKind.BatchNorm:
-                        int convention = Named<int?>(data, "Convention") ?? 0;
-                        if (convention is not (0 or 1))
-                        {
-                            Report(Descriptors.InvalidHyperParameter, location, $"The Convention of {what}", Num(convention), "BatchNormConvention.PyTorch or BatchNormConvention.Keras");
-                        }
-
-                        keras = convention == 1;
-                        momentum = Named<double?>(data, "Momentum") ?? double.NaN;
-                        epsilon = Named<double?>(data, "Epsilon") ?? double.NaN;
-                        momentum = double.IsNaN(momentum) ? (keras ? 0.99 : 0.1) : momentum;
-                        epsilon = double.IsNaN(epsilon) ? (keras ? 1e-3 : 1e-5) : epsilon;
-                        if (!(momentum >= 0 && momentum <= 1))
-                        {
-                            Report(Descriptors.InvalidHyperParameter, location, $"The Momentum of {what}", Num(momentum), "in [0, 1]");
-                        }
-
-                        if (!(epsilon > 0 && !double.IsInfinity(epsilon)))
-                        {
-                            Report(Descriptors.InvalidHyperParameter, location, $"The Epsilon of {what}", Num(epsilon), "positive and finite");
-                        }
-
-                        break;
-                }
-
-                bool atInference = kind switch
-                {
-                    LayerKind.BatchNorm => Named<bool?>(data, "UseBatchStatisticsAtInference") ?? false,
-                    LayerKind.Dropout => Named<bool?>(data, "ActiveAtInference") ?? false,
-                    _ => false,
-                };
-                string reason = Named<string>(data, "Reason") ?? string.Empty;
-
-                if (declaredName is not null && !IsValidName(declaredName))
+                if (arguments.DeclaredName is { } declaredName && !IsValidName(declaredName))
                 {
                     Report(Descriptors.BadLayerName, location, declaredName, "is not a valid tensor-name prefix");
                 }
 
-                var layer = new LayerSpec(
-                    kind, index, layerName, inSize, outSize, useBias, alpha, rate, momentum, epsilon, keras,
-                    ParamOffset: paramOffset,
-                    StateOffset: kind == LayerKind.BatchNorm ? stateOffset : 0,
-                    CounterIndex: kind == LayerKind.BatchNorm ? counterIndex : 0,
-                    CacheOffset: kind == LayerKind.BatchNorm ? cacheOffset : 0,
-                    AtInference: atInference,
-                    Reason: reason);
-                if (layer.HasParameters && !names.Add(layerName))
+                if (layer.HasParameters && !names.Add(layer.Name))
                 {
-                    Report(Descriptors.BadLayerName, location, layerName, "is used by two layers");
+                    Report(Descriptors.BadLayerName, location, layer.Name, "is used by two layers");
                 }
 
-                totalParams += (long)inSize * outSize;
-                if (totalParams > int.MaxValue / 4)
+                totalParams += (long)layer.InputSize * layer.OutputSize;
+                if (totalParams > Limits.MaxParameters)
                 {
-                    Report(Descriptors.ModelTooLarge, location, $"The parameter count of '{className}' at {what}", Num(totalParams), Num(int.MaxValue / 4));
+                    Report(Descriptors.ModelTooLarge, location, $"The parameter count of '{className}' at {arguments.What}", AttributeArguments.Num(totalParams), AttributeArguments.Num(Limits.MaxParameters));
                     return new ParseResult(null, diagnostics.ToEquatableArray());
                 }
 
-                paramOffset += layer.ParameterCount;
-                if (kind == LayerKind.BatchNorm)
-                {
-                    stateOffset += 2 * outSize;
-                    counterIndex++;
-                    cacheOffset += 2 * outSize;
-                }
-
                 layers.Add(layer);
-                width = outSize;
+                shape = layer.Output;
             }
 
             // Loss and optimizer.
@@ -275,10 +182,10 @@ namespace ModelGen.Generator.Parsing
             if (lossAttribute is not null)
             {
                 int k = Arg<int>(lossAttribute, 0);
-                var lossLocation = LocationInfo.From(lossAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
+                var lossLocation = AttributeReader.Location(lossAttribute, cancellationToken);
                 if (k is < 0 or > 2)
                 {
-                    Report(Descriptors.InvalidHyperParameter, lossLocation, "The loss kind", Num(k), "a LossKind value");
+                    Report(Descriptors.InvalidHyperParameter, lossLocation, "The loss kind", AttributeArguments.Num(k), "a LossKind value");
                 }
                 else
                 {
@@ -290,9 +197,9 @@ namespace ModelGen.Generator.Parsing
                         LossKindSpec.BinaryCrossEntropy => "Sigmoid",
                         _ => null,
                     };
-                    if (needed is not null && last is not null && last.Kind.ToString() != needed)
+                    if (needed is not null && last is not null && last.KindName != needed)
                     {
-                        Report(Descriptors.LossDoesNotFitOutput, lossLocation, "LossKind." + loss, needed, className, last.Kind.ToString());
+                        Report(Descriptors.LossDoesNotFitOutput, lossLocation, "LossKind." + loss, needed, className, last.KindName);
                     }
                 }
             }
@@ -302,7 +209,7 @@ namespace ModelGen.Generator.Parsing
             {
                 Report(
                     Descriptors.MultipleOptimizers,
-                    LocationInfo.From(optimizerAttributes[1].ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()),
+                    AttributeReader.Location(optimizerAttributes[1], cancellationToken),
                     className,
                     string.Join(", ", optimizerAttributes.Select(a => "[" + a.AttributeClass!.Name.Replace("Attribute", string.Empty) + "]")));
             }
@@ -326,13 +233,13 @@ namespace ModelGen.Generator.Parsing
             }
 
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-            var spec = new ModelSpec(ns, className, inputShape.ToEquatableArray(), layers.ToEquatableArray(), loss, optimizer);
+            var spec = new ModelSpec(ns, className, Shape.Of(inputShape), layers.ToEquatableArray(), loss, optimizer);
             return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
         }
 
         private static OptimizerSpec ReadOptimizer(AttributeData data, Action<DiagnosticDescriptor, LocationInfo?, string[]> report, CancellationToken ct)
         {
-            var location = LocationInfo.From(data.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation());
+            var location = AttributeReader.Location(data, ct);
             bool adam = data.AttributeClass!.Name == "AdamAttribute";
             string opt = adam ? "Adam" : "Sgd";
             double lr = Named<double?>(data, "LearningRate") ?? (adam ? 1e-3 : 0.01);
@@ -341,7 +248,7 @@ namespace ModelGen.Generator.Parsing
             {
                 if (!ok)
                 {
-                    report(Descriptors.InvalidHyperParameter, location, new[] { $"{opt}.{property}", Num(value), range });
+                    report(Descriptors.InvalidHyperParameter, location, new[] { $"{opt}.{property}", AttributeArguments.Num(value), range });
                 }
             }
 
@@ -355,7 +262,7 @@ namespace ModelGen.Generator.Parsing
                 Check(b1 >= 0 && b1 < 1, "Beta1", b1, "in [0, 1)");
                 Check(b2 >= 0 && b2 < 1, "Beta2", b2, "in [0, 1)");
                 Check(eps > 0 && !double.IsInfinity(eps), "Epsilon", eps, "positive and finite");
-                return new OptimizerSpec(OptimizerKind.Adam, lr, 0, false, 0, b1, b2, eps, weightDecay);
+                return new AdamSpec(lr, weightDecay, b1, b2, eps);
             }
 
             double momentum = Named<double?>(data, "Momentum") ?? 0;
@@ -364,7 +271,7 @@ namespace ModelGen.Generator.Parsing
             Check(momentum >= 0 && momentum < 1, "Momentum", momentum, "in [0, 1)");
             Check(decay >= 0 && !double.IsInfinity(decay), "Decay", decay, "non-negative and finite");
             Check(!nesterov || momentum > 0, "Momentum", momentum, "positive when Nesterov = true (Nesterov momentum needs a momentum)");
-            return new OptimizerSpec(OptimizerKind.Sgd, lr, momentum, nesterov, decay, 0, 0, 0, weightDecay);
+            return new SgdSpec(lr, weightDecay, momentum, nesterov, decay);
         }
 
         private static int CountDeclarationsWithLayers(List<(LayerKind Kind, AttributeData Data, LocationInfo? Location)> layers)
@@ -383,71 +290,14 @@ namespace ModelGen.Generator.Parsing
             return spans.Count;
         }
 
-        private static LayerKind? LayerKindOf(string attributeName) => attributeName switch
-        {
-            "DenseAttribute" => LayerKind.Dense,
-            "BatchNormAttribute" => LayerKind.BatchNorm,
-            "ReLUAttribute" => LayerKind.ReLU,
-            "LeakyReLUAttribute" => LayerKind.LeakyReLU,
-            "SigmoidAttribute" => LayerKind.Sigmoid,
-            "TanhAttribute" => LayerKind.Tanh,
-            "SoftmaxAttribute" => LayerKind.Softmax,
-            "DropoutAttribute" => LayerKind.Dropout,
-            _ => null,
-        };
-
         private static bool IsValidName(string name) =>
             name.Length > 0 && name.All(c => c != '"' && c != '\\' && !char.IsControl(c));
 
-        private static int[] ReadInts(TypedConstant constant)
-        {
-            if (constant.Kind == TypedConstantKind.Array)
-            {
-                return constant.IsNull ? Array.Empty<int>() : constant.Values.Select(v => v.Value is int i ? i : 0).ToArray();
-            }
+        private static T Arg<T>(AttributeData data, int index) => Values(data).Arg<T>(index);
 
-            return constant.Kind != TypedConstantKind.Error && constant.Value is int single ? new[] { single } : Array.Empty<int>();
-        }
+        private static T? Named<T>(AttributeData data, string name) => Values(data).Named<T>(name);
 
-        private static T Arg<T>(AttributeData data, int index)
-        {
-            if (index < data.ConstructorArguments.Length && data.ConstructorArguments[index] is { Kind: not TypedConstantKind.Array and not TypedConstantKind.Error, Value: { } value })
-            {
-                return Convert<T>(value) ?? default!;
-            }
-
-            return default!;
-        }
-
-        private static T? Named<T>(AttributeData data, string name)
-        {
-            foreach (var pair in data.NamedArguments)
-            {
-                if (pair.Key == name && pair.Value is { Kind: not TypedConstantKind.Array and not TypedConstantKind.Error, Value: { } value })
-                {
-                    return Convert<T>(value);
-                }
-            }
-
-            return default;
-        }
-
-        private static T? Convert<T>(object value)
-        {
-            var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-            try
-            {
-                return (T)System.Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-            }
-            catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
-            {
-                // The compiler reports a mistyped argument; treat it as absent.
-                return default;
-            }
-        }
-
-        private static string Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-        private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+        /// <summary>A non-layer attribute's arguments as values (no diagnostics are reported through it).</summary>
+        private static AttributeArguments Values(AttributeData data) => AttributeReader.Arguments(data, string.Empty, 0, null, null);
     }
 }

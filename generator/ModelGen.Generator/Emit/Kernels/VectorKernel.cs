@@ -1,14 +1,14 @@
-using ModelGen.Generator.Model;
 using static ModelGen.Generator.Emit.SourceWriter;
 
-namespace ModelGen.Generator.Emit
+namespace ModelGen.Generator.Emit.Kernels
 {
     /// <summary>
-    /// Emits the inner loops shared by every layer: dot products and scaled additions over a constant length, blocked
+    /// Emits the vector loops the kernels are made of: dot products and scaled additions over a constant length, blocked
     /// for 8-float vectors with the remainder written out explicitly. The reduction order depends only on the length,
-    /// which is a constant, so it is the same for every sample, batch size and batch position.
+    /// which is a constant, so it is the same for every sample, batch size and batch position; a block of rows runs
+    /// each row's operations exactly as one row does (<see cref="DotBlock"/> with one row is <see cref="Dot"/>).
     /// </summary>
-    internal static class Kernels
+    internal static class VectorKernel
     {
         /// <summary>The vector width in floats (Vector256&lt;float&gt;).</summary>
         public const int Lanes = 8;
@@ -212,47 +212,6 @@ namespace ModelGen.Generator.Emit
                 }
             }
         }
-
-        /// <summary>
-        /// Declares <c>double mean</c> and <c>double variance</c> (biased) of feature <c>j</c> over <c>rows</c> rows of
-        /// <paramref name="f"/> features in <paramref name="src"/>, accumulated in double, rows in order.
-        /// </summary>
-        public static void BatchMoments(SourceWriter w, string src, int f)
-        {
-            w.Line("double sum = 0;");
-            w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"sum += At(ref {src}, (r * {I(f)}) + j);");
-            w.Close();
-            w.Line();
-            w.Line("double mean = sum / rows;");
-            w.Line("double squares = 0;");
-            w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"double d = At(ref {src}, (r * {I(f)}) + j) - mean;");
-            w.Line("squares += d * d;");
-            w.Close();
-            w.Line();
-            w.Line("double variance = squares / rows;");
-        }
-
-        /// <summary>The C# statements that apply an element-wise activation to the float local <paramref name="v"/>.</summary>
-        public static string Activation(LayerSpec layer, string v) => layer.Kind switch
-        {
-            LayerKind.ReLU => $"{v} = global::System.MathF.Max({v}, 0f);",
-            LayerKind.LeakyReLU => $"{v} = {v} > 0f ? {v} : {F(layer.Alpha)} * {v};",
-            LayerKind.Sigmoid => $"{v} = 1f / (1f + global::System.MathF.Exp(-{v}));",
-            LayerKind.Tanh => $"{v} = global::System.MathF.Tanh({v});",
-            _ => string.Empty,
-        };
-
-        /// <summary>The derivative of an activation written from its output <paramref name="y"/>.</summary>
-        public static string ActivationDerivative(LayerSpec layer, string y) => layer.Kind switch
-        {
-            LayerKind.ReLU => $"({y} > 0f ? 1f : 0f)",
-            LayerKind.LeakyReLU => $"({y} > 0f ? 1f : {F(layer.Alpha)})",
-            LayerKind.Sigmoid => $"({y} * (1f - {y}))",
-            LayerKind.Tanh => $"(1f - ({y} * {y}))",
-            _ => "1f",
-        };
 
         /// <summary>An index expression <c>offset + j</c>, folded when <paramref name="j"/> is a number.</summary>
         public static string Index(int offset, string j)

@@ -1,0 +1,243 @@
+using System.Linq;
+using ModelGen.Generator.Emit.Layers;
+using ModelGen.Generator.Planning;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit
+{
+    /// <summary>
+    /// Emits <c>Predict</c> and <c>PredictBatch</c>: the planned steps for one row (<c>PredictRow</c>) and for blocks of
+    /// rows (<c>PredictBlock</c>), each step's layers fused by their emitters; or, for a model that opted in to
+    /// batch-dependent inference, the entry points over <see cref="BatchModeEmitter"/>'s path.
+    /// </summary>
+    internal static class InferenceEmitter
+    {
+        private const string Rt = "global::ModelGen.";
+        private const string Span = "global::System.Span<float>";
+        private const string RoSpan = "global::System.ReadOnlySpan<float>";
+        private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+        public static void Emit(SourceWriter w, ModelPlan plan)
+        {
+            var spec = plan.Spec;
+            var inference = plan.Inference;
+            w.Line("/// <summary>Predicts one sample with the running statistics. Thread-safe; allocates nothing.</summary>");
+            w.Line("/// <param name=\"input\">Exactly <see cref=\"InputSize\"/> floats.</param>");
+            w.Line("/// <param name=\"output\">Exactly <see cref=\"OutputSize\"/> floats, overwritten. Must not overlap <paramref name=\"input\"/>.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            w.Line($"[{Rt}InferenceEntryPoint]");
+            if (inference.BatchMode)
+            {
+                w.Line(BatchModeEmitter.Marker(spec));
+            }
+
+            w.Open($"public void Predict({RoSpan} input, {Span} output)");
+            w.Open("if (input.Length != InputSize)");
+            w.Line("ThrowLength(nameof(input), input.Length, InputSize, \"Predict expects one input sample of\");");
+            w.Close();
+            w.Line();
+            w.Open("if (output.Length != OutputSize)");
+            w.Line("ThrowLength(nameof(output), output.Length, OutputSize, \"Predict writes one output sample of\");");
+            w.Close();
+            w.Line();
+            w.Line(inference.BatchMode
+                ? "PredictBatchMode(input, output, 1);"
+                : $"PredictRow(ref {Mm}.GetReference(input), ref {Mm}.GetReference(output));");
+            w.Close();
+            w.Line();
+
+            w.Line("/// <summary>");
+            w.Line("/// Predicts any number of rows with the running statistics. Row <c>i</c> of <paramref name=\"outputs\"/> is bitwise identical to");
+            w.Line("/// <see cref=\"Predict\"/> of row <c>i</c> of <paramref name=\"inputs\"/>: every row runs the same code, and no value crosses rows.");
+            w.Line("/// Thread-safe; allocates nothing.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"inputs\">A whole number of rows of <see cref=\"InputSize\"/> floats.</param>");
+            w.Line("/// <param name=\"outputs\">The same number of rows of <see cref=\"OutputSize\"/> floats, overwritten. Must not overlap <paramref name=\"inputs\"/>.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold whole, matching rows.</exception>");
+            w.Line($"[{Rt}InferenceEntryPoint]");
+            if (inference.BatchMode)
+            {
+                w.Line(BatchModeEmitter.Marker(spec));
+            }
+
+            w.Open($"public void PredictBatch({RoSpan} inputs, {Span} outputs)");
+            w.Line("int rows = inputs.Length / InputSize;");
+            w.Open("if (inputs.Length % InputSize != 0)");
+            w.Line("ThrowLength(nameof(inputs), inputs.Length, InputSize, \"PredictBatch expects whole input rows of\");");
+            w.Close();
+            w.Line();
+            w.Open("if (outputs.Length != rows * OutputSize)");
+            w.Line("ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $\"PredictBatch writes {rows} output rows of {OutputSize} floats, in all\");");
+            w.Close();
+            w.Line();
+            if (inference.BatchMode)
+            {
+                w.Line("PredictBatchMode(inputs, outputs, rows);");
+                w.Close();
+                w.Line();
+                BatchModeEmitter.Emit(w, plan);
+                return;
+            }
+
+            w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
+            w.Line($"ref float y = ref {Mm}.GetReference(outputs);");
+            w.Line("int r = 0;");
+            if (inference.UsesBlocks)
+            {
+                w.Line($"// Blocks of {I(inference.BlockRows)} rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.");
+                w.Open($"for (; r + {I(inference.BlockRows)} <= rows; r += {I(inference.BlockRows)})");
+                w.Line($"PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
+                w.Close();
+                w.Line();
+            }
+
+            w.Open("for (; r < rows; r++)");
+            w.Line("PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
+            w.Close();
+            w.Close();
+            w.Line();
+
+            EmitRow(w, plan);
+            if (inference.UsesBlocks && inference.Steps.Count > 0)
+            {
+                EmitBlock(w, plan);
+            }
+        }
+
+        private static void EmitRow(SourceWriter w, ModelPlan plan)
+        {
+            var inference = plan.Inference;
+            var contexts = ModelEmitter.Contexts(plan);
+            w.Line("/// <summary>The inference path for one row: reads <paramref name=\"x\"/>, writes <paramref name=\"y\"/>.</summary>");
+            w.Open("private void PredictRow(ref float x, ref float y)");
+            Prologue(w, plan, 1);
+            if (inference.Steps.Count == 0)
+            {
+                w.Line("// Every layer is the identity at inference: copy the input.");
+                w.Line($"{Mm}.CreateReadOnlySpan(ref x, InputSize).CopyTo({Mm}.CreateSpan(ref y, OutputSize));");
+            }
+
+            foreach (int index in inference.IdentityLayers)
+            {
+                w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).IdentityNote(contexts[index]));
+            }
+
+            int number = 1;
+            foreach (var step in inference.Steps)
+            {
+                w.Line();
+                w.Line($"// Step {I(number++)}: " + Describe(plan, step) + ".");
+                EmitStepRow(w, contexts, step, step.Source, step.Destination);
+            }
+
+            w.Close();
+            w.Line();
+        }
+
+        private static void EmitBlock(SourceWriter w, ModelPlan plan)
+        {
+            var inference = plan.Inference;
+            var contexts = ModelEmitter.Contexts(plan);
+            int block = inference.BlockRows;
+            string Stride(string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
+            w.Line($"/// <summary>");
+            w.Line($"/// The inference path for {I(block)} consecutive rows: each weight chunk is loaded once for all of them, and each row goes");
+            w.Line("/// through exactly the operations of <see cref=\"PredictRow\"/>, in the same order, so its result has the same bits.");
+            w.Line("/// </summary>");
+            w.Open("private void PredictBlock(ref float x, ref float y)");
+            Prologue(w, plan, block);
+
+            int number = 1;
+            foreach (var step in inference.Steps)
+            {
+                w.Line();
+                w.Line($"// Step {I(number++)} for each of the {I(block)} rows: " + Describe(plan, step) + ".");
+                var head = contexts[step.Head];
+                var emitter = LayerCatalog.EmitterFor(head.Spec);
+                if (step.Kind == StepKind.Producer && emitter.SharesLoadsAcrossRows(head.Spec))
+                {
+                    w.Open();
+                    var srcs = Enumerable.Range(0, block).Select(k => "s" + I(k)).ToArray();
+                    var dsts = Enumerable.Range(0, block).Select(k => "d" + I(k)).ToArray();
+                    for (int k = 0; k < block; k++)
+                    {
+                        w.Line($"ref float {srcs[k]} = ref At(ref {step.Source}, {I(k)} * {Stride(step.Source)});");
+                        w.Line($"ref float {dsts[k]} = ref At(ref {step.Destination}, {I(k)} * {Stride(step.Destination)});");
+                    }
+
+                    emitter.EmitProducerBlock(w, head, srcs, dsts, Epilogue(w, contexts, step));
+                    w.Close();
+                    continue;
+                }
+
+                // Not worth sharing loads: run the row code once per row.
+                w.Open($"for (int k = 0; k < {I(block)}; k++)");
+                w.Line($"ref float s = ref At(ref {step.Source}, k * {Stride(step.Source)});");
+                w.Line($"ref float d = ref At(ref {step.Destination}, k * {Stride(step.Destination)});");
+                EmitStepRow(w, contexts, step, "s", "d");
+                w.Close();
+            }
+
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>The references every inference method starts with, and the ping-pong buffers for <paramref name="rows"/> rows.</summary>
+        private static void Prologue(SourceWriter w, ModelPlan plan, int rows)
+        {
+            w.Line($"ref float p = ref {Mm}.GetArrayDataReference(_parameters);");
+            if (plan.DerivedCount > 0)
+            {
+                w.Line($"ref float folded = ref {Mm}.GetArrayDataReference(_folded);");
+            }
+
+            foreach (string buffer in new[] { "a", "b" })
+            {
+                if (plan.Inference.Writes(buffer))
+                {
+                    w.Line($"{Span} {buffer}Buffer = stackalloc float[{I(rows * plan.Inference.Width)}];");
+                    w.Line($"ref float {buffer} = ref {Mm}.GetReference({buffer}Buffer);");
+                }
+            }
+        }
+
+        /// <summary>One step on one row, reading <paramref name="src"/> and writing <paramref name="dst"/>.</summary>
+        private static void EmitStepRow(SourceWriter w, LayerContext[] contexts, InferenceStep step, string src, string dst)
+        {
+            var head = contexts[step.Head];
+            var emitter = LayerCatalog.EmitterFor(head.Spec);
+            switch (step.Kind)
+            {
+                case StepKind.Row:
+                    emitter.EmitRowOperation(w, head, src, dst);
+                    break;
+                case StepKind.Producer:
+                    emitter.EmitProducerRow(w, head, src, dst, Epilogue(w, contexts, step));
+                    break;
+                default:
+                    w.Open($"for (int j = 0; j < {I(step.Size)}; j++)");
+                    w.Line($"float z = At(ref {src}, j);");
+                    foreach (int index in step.Layers)
+                    {
+                        w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).EpilogueStatement(contexts[index], "z", "j"));
+                    }
+
+                    w.Line($"At(ref {dst}, j) = z;");
+                    w.Close();
+                    break;
+            }
+        }
+
+        /// <summary>The fused layers after a producer, applied in order to each output value.</summary>
+        private static Epilogue Epilogue(SourceWriter w, LayerContext[] contexts, InferenceStep step) => (z, j) =>
+        {
+            foreach (int index in step.Layers.Skip(1))
+            {
+                w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).EpilogueStatement(contexts[index], z, j));
+            }
+        };
+
+        private static string Describe(ModelPlan plan, InferenceStep step) =>
+            string.Join(", then ", step.Layers.Select(i => LayerCatalog.EmitterFor(plan.Spec.Layers[i]).DescribeInference(plan.Spec.Layers[i])));
+    }
+}

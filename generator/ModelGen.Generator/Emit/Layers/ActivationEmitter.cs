@@ -1,0 +1,90 @@
+using ModelGen.Generator.Model;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit.Layers
+{
+    /// <summary>Element-wise activations: fused as the last epilogue of a step at inference; derivatives written from the output.</summary>
+    internal sealed class ActivationEmitter : LayerEmitter
+    {
+        public static ActivationEmitter Instance { get; } = new();
+
+        public override string Describe(LayerSpec layer)
+        {
+            var l = (ActivationSpec)layer;
+            return l.Function == ActivationFunction.LeakyReLU
+                ? $"{I(l.Index)}: leaky ReLU (alpha {D(l.Alpha)})"
+                : $"{I(l.Index)}: {l.Function.ToString().ToLowerInvariant()}";
+        }
+
+        public override string DescribeInference(LayerSpec layer)
+        {
+            var l = (ActivationSpec)layer;
+            string what = l.Function switch
+            {
+                ActivationFunction.ReLU => "ReLU: z = max(z, 0)",
+                ActivationFunction.LeakyReLU => $"leaky ReLU: z = z > 0 ? z : {D(l.Alpha)} * z",
+                ActivationFunction.Sigmoid => "sigmoid: z = 1 / (1 + exp(-z))",
+                _ => "tanh: z = tanh(z)",
+            };
+            return $"layer {I(l.Index)}, {what}";
+        }
+
+        public override string DescriptionExpression(LayerContext c)
+        {
+            var l = (ActivationSpec)c.Spec;
+            return LegacyDescription(c, l.Function.ToString(), alpha: l.Alpha);
+        }
+
+        public override string EpilogueStatement(LayerContext c, string z, string j) => Statement((ActivationSpec)c.Spec, z);
+
+        public override void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst)
+        {
+            w.Line($"// Layer {c.Index}, {c.Spec.KindName}, element-wise.");
+            Loop(w, c, src, dst);
+        }
+
+        public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
+        {
+            string described = Describe(c.Spec);
+            w.Line($"// Layer {c.Index}, {described.Substring(described.IndexOf(':') + 2)}, element-wise.");
+            Loop(w, c, x, y);
+        }
+
+        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        {
+            w.Line($"// Backward, layer {c.Index} {c.Spec.KindName}: d *= f'(x), written from the output y.");
+            w.Open($"for (int i = 0; i < rows * {I(c.Spec.OutputSize)}; i++)");
+            w.Line($"float yi = At(ref {y}, i);");
+            w.Line($"At(ref {d}, i) *= {Derivative((ActivationSpec)c.Spec, "yi")};");
+            w.Close();
+            return false;
+        }
+
+        /// <summary>The statement that applies the activation to the float local <paramref name="v"/>.</summary>
+        private static string Statement(ActivationSpec l, string v) => l.Function switch
+        {
+            ActivationFunction.ReLU => $"{v} = global::System.MathF.Max({v}, 0f);",
+            ActivationFunction.LeakyReLU => $"{v} = {v} > 0f ? {v} : {F(l.Alpha)} * {v};",
+            ActivationFunction.Sigmoid => $"{v} = 1f / (1f + global::System.MathF.Exp(-{v}));",
+            _ => $"{v} = global::System.MathF.Tanh({v});",
+        };
+
+        /// <summary>The derivative written from the output <paramref name="y"/>.</summary>
+        private static string Derivative(ActivationSpec l, string y) => l.Function switch
+        {
+            ActivationFunction.ReLU => $"({y} > 0f ? 1f : 0f)",
+            ActivationFunction.LeakyReLU => $"({y} > 0f ? 1f : {F(l.Alpha)})",
+            ActivationFunction.Sigmoid => $"({y} * (1f - {y}))",
+            _ => $"(1f - ({y} * {y}))",
+        };
+
+        private static void Loop(SourceWriter w, LayerContext c, string src, string dst)
+        {
+            w.Open($"for (int i = 0; i < rows * {I(c.Spec.OutputSize)}; i++)");
+            w.Line($"float z = At(ref {src}, i);");
+            w.Line(Statement((ActivationSpec)c.Spec, "z"));
+            w.Line($"At(ref {dst}, i) = z;");
+            w.Close();
+        }
+    }
+}

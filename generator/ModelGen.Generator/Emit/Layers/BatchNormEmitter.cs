@@ -1,0 +1,185 @@
+using ModelGen.Generator.Emit.Kernels;
+using ModelGen.Generator.Model;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit.Layers
+{
+    /// <summary>
+    /// BatchNorm: at inference a per-feature scale and shift folded from the running statistics (refreshed whenever they
+    /// change) and fused into the producing step; in training, batch statistics accumulated in double and the running
+    /// statistics updated in the declared convention; in declared batch mode, the statistics of the batch being predicted.
+    /// </summary>
+    internal sealed class BatchNormEmitter : LayerEmitter
+    {
+        public static BatchNormEmitter Instance { get; } = new();
+
+        public override string Describe(LayerSpec layer)
+        {
+            var l = (BatchNormSpec)layer;
+            return $"{I(l.Index)}: batch norm \"{l.Name}\" over {I(l.Features)} features ({(l.Keras ? "Keras" : "PyTorch")} convention, momentum {D(l.Momentum)}, eps {D(l.Epsilon)})";
+        }
+
+        public override string DescribeInference(LayerSpec layer) => $"layer {I(layer.Index)}, batch norm \"{layer.Name}\" with running statistics: z = z * scale + shift";
+
+        public override string DescriptionExpression(LayerContext c)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            return LegacyDescription(c, "BatchNorm", momentum: l.Momentum, epsilon: l.Epsilon, keras: l.Keras);
+        }
+
+        public override void EmitInitialization(SourceWriter w, LayerContext c)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\": weight 1, bias 0, running mean 0, running variance 1.");
+            w.Open($"for (int j = 0; j < {I(l.Features)}; j++)");
+            w.Line($"_parameters[{VectorKernel.Index(c.Plan.Offset("weight"), "j")}] = 1f;");
+            w.Line($"_state[{VectorKernel.Index(c.Plan.Offset("running_var"), "j")}] = 1f;");
+            w.Close();
+        }
+
+        public override bool EmitRefresh(SourceWriter w, LayerContext c)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features;
+            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\": scale = weight / sqrt(running_var + {D(l.Epsilon)}), shift = bias - running_mean * scale.");
+            w.Open($"for (int j = 0; j < {I(f)}; j++)");
+            w.Line($"double scale = _parameters[{VectorKernel.Index(c.Plan.Offset("weight"), "j")}] / global::System.Math.Sqrt(_state[{VectorKernel.Index(c.Plan.Offset("running_var"), "j")}] + {D(l.Epsilon)});");
+            w.Line($"_folded[{VectorKernel.Index(Scale(c), "j")}] = (float)scale;");
+            w.Line($"_folded[{VectorKernel.Index(Shift(c), "j")}] = (float)(_parameters[{VectorKernel.Index(c.Plan.Offset("bias"), "j")}] - (_state[{VectorKernel.Index(c.Plan.Offset("running_mean"), "j")}] * scale));");
+            w.Close();
+            return true;
+        }
+
+        public override string EpilogueStatement(LayerContext c, string z, string j) =>
+            $"{z} = ({z} * At(ref folded, {VectorKernel.Index(Scale(c), j)})) + At(ref folded, {VectorKernel.Index(Shift(c), j)});";
+
+        public override string BatchDependenceNote(LayerSpec layer) => $"batch norm \"{layer.Name}\" normalizes with the statistics of this batch";
+
+        public override void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features;
+            if (l.UseBatchStatisticsAtInference)
+            {
+                w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with the statistics of this batch (declared): (x - mean) / sqrt(var + {D(l.Epsilon)}) * weight + bias.");
+                w.Open($"for (int j = 0; j < {I(f)}; j++)");
+                BatchMoments(w, src, f);
+                w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
+                w.Line("float meanF = (float)mean;");
+                w.Open("for (int r = 0; r < rows; r++)");
+                w.Line($"int i = (r * {I(f)}) + j;");
+                w.Line($"At(ref {dst}, i) = (At(ref p, {VectorKernel.Index(c.Plan.Offset("weight"), "j")}) * ((At(ref {src}, i) - meanF) * invStd)) + At(ref p, {VectorKernel.Index(c.Plan.Offset("bias"), "j")});");
+                w.Close();
+                w.Close();
+                return;
+            }
+
+            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with running statistics: z * scale + shift.");
+            w.Open($"for (int i = 0; i < rows * {I(f)}; i++)");
+            w.Line($"int j = i % {I(f)};");
+            w.Line($"At(ref {dst}, i) = (At(ref {src}, i) * At(ref folded, {VectorKernel.Index(Scale(c), "j")})) + At(ref folded, {VectorKernel.Index(Shift(c), "j")});");
+            w.Close();
+        }
+
+        public override void EmitTrainerFields(SourceWriter w, LayerContext c)
+        {
+            w.Line($"/// <summary>Layer {c.Index} normalized values (x - mean) / std of the current batch.</summary>");
+            w.Line($"private readonly float[] _xhat{c.Index};");
+            w.Line($"/// <summary>Layer {c.Index} per-feature 1 / sqrt(batch variance + eps).</summary>");
+            w.Line($"private readonly float[] _invStd{c.Index} = new float[{I(((BatchNormSpec)c.Spec).Features)}];");
+        }
+
+        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c) =>
+            w.Line($"_xhat{c.Index} = new float[maxBatchSize * {I(((BatchNormSpec)c.Spec).Features)}];");
+
+        public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features;
+            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\", training mode: normalize each feature with the batch mean and biased variance,");
+            w.Line($"// y = weight * (x - mean) / sqrt(var + {D(l.Epsilon)}) + bias; then update the running statistics, {(l.Keras ? "Keras" : "PyTorch")} convention:");
+            w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
+            w.Open($"for (int j = 0; j < {I(f)}; j++)");
+            BatchMoments(w, x, f);
+            w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
+            w.Line($"_invStd{c.Index}[j] = invStd;");
+            w.Line("float meanF = (float)mean;");
+            w.Line($"float gamma = At(ref p, {VectorKernel.Index(c.Plan.Offset("weight"), "j")});");
+            w.Line($"float beta = At(ref p, {VectorKernel.Index(c.Plan.Offset("bias"), "j")});");
+            w.Line($"ref float xhat = ref Data(_xhat{c.Index});");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"int i = (r * {I(f)}) + j;");
+            w.Line($"float h = (At(ref {x}, i) - meanF) * invStd;");
+            w.Line("At(ref xhat, i) = h;");
+            w.Line($"At(ref {y}, i) = (gamma * h) + beta;");
+            w.Close();
+            w.Line();
+            int mean = c.Plan.Offset("running_mean"), variance = c.Plan.Offset("running_var");
+            w.Open("if (updateRunningStatistics)");
+            w.Line($"At(ref s, {VectorKernel.Index(mean, "j")}) = (float)(({D(l.Keep)} * At(ref s, {VectorKernel.Index(mean, "j")})) + ({D(l.Take)} * mean));");
+            string batchVar = l.Keras ? "variance" : "(variance * rows / (rows - 1))";
+            w.Line($"At(ref s, {VectorKernel.Index(variance, "j")}) = (float)(({D(l.Keep)} * At(ref s, {VectorKernel.Index(variance, "j")})) + ({D(l.Take)} * {batchVar}));");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Open("if (updateRunningStatistics)");
+            w.Line($"_model._counters[{I(c.Plan.Offset("num_batches_tracked"))}]++;");
+            w.Close();
+        }
+
+        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features;
+            w.Line($"// Backward, layer {c.Index} batch norm \"{l.Name}\": dweight += sum(d * xhat), dbias += sum(d){(needInput ? ", dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat))" : string.Empty)}.");
+            w.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
+            w.Open($"for (int j = 0; j < {I(f)}; j++)");
+            w.Line("double sumD = 0;");
+            w.Line("double sumDH = 0;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"int i = (r * {I(f)}) + j;");
+            w.Line($"sumD += At(ref {d}, i);");
+            w.Line($"sumDH += (double)At(ref {d}, i) * At(ref xhat{c.Index}, i);");
+            w.Close();
+            w.Line();
+            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Offset("weight"), "j")}) += (float)sumDH;");
+            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Offset("bias"), "j")}) += (float)sumD;");
+            if (needInput)
+            {
+                w.Line($"double scale = (double)At(ref p, {VectorKernel.Index(c.Plan.Offset("weight"), "j")}) * _invStd{c.Index}[j] / rows;");
+                w.Open("for (int r = 0; r < rows; r++)");
+                w.Line($"int i = (r * {I(f)}) + j;");
+                w.Line($"At(ref {d}, i) = (float)(scale * ((rows * (double)At(ref {d}, i)) - sumD - (At(ref xhat{c.Index}, i) * sumDH)));");
+                w.Close();
+            }
+
+            w.Close();
+            return false;
+        }
+
+        private static int Scale(LayerContext c) => c.Plan.DerivedOffset;
+
+        private static int Shift(LayerContext c) => c.Plan.DerivedOffset + ((BatchNormSpec)c.Spec).Features;
+
+        /// <summary>
+        /// Declares <c>double mean</c> and <c>double variance</c> (biased) of feature <c>j</c> over <c>rows</c> rows of
+        /// <paramref name="f"/> features in <paramref name="src"/>, accumulated in double, rows in order.
+        /// </summary>
+        private static void BatchMoments(SourceWriter w, string src, int f)
+        {
+            w.Line("double sum = 0;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"sum += At(ref {src}, (r * {I(f)}) + j);");
+            w.Close();
+            w.Line();
+            w.Line("double mean = sum / rows;");
+            w.Line("double squares = 0;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"double d = At(ref {src}, (r * {I(f)}) + j) - mean;");
+            w.Line("squares += d * d;");
+            w.Close();
+            w.Line();
+            w.Line("double variance = squares / rows;");
+        }
+    }
+}

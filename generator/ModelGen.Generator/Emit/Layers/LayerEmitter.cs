@@ -1,0 +1,119 @@
+using System;
+using ModelGen.Generator.Model;
+using ModelGen.Generator.Planning;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit.Layers
+{
+    /// <summary>One layer of a plan, as its emitter sees it: the spec, where its tensors live, and the whole plan.</summary>
+    internal sealed class LayerContext
+    {
+        public LayerContext(ModelPlan model, int index)
+        {
+            Model = model;
+            Spec = model.Spec.Layers[index];
+            Plan = model.Layers[index];
+        }
+
+        /// <summary>The whole plan.</summary>
+        public ModelPlan Model { get; }
+
+        /// <summary>The layer's declaration.</summary>
+        public LayerSpec Spec { get; }
+
+        /// <summary>The layer's offsets.</summary>
+        public LayerPlan Plan { get; }
+
+        /// <summary>The layer's position as generated comments write it.</summary>
+        public string Index => I(Spec.Index);
+    }
+
+    /// <summary>Writes a fused step's epilogue (bias excluded) on the float local <c>z</c> of feature <c>j</c>.</summary>
+    internal delegate void Epilogue(string z, string j);
+
+    /// <summary>
+    /// Generates the code of one layer kind: its share of the model's documentation, initialization, description, the
+    /// inference path (one row and blocks of rows), batch-mode inference, and the trainer's forward and backward passes.
+    /// The orchestrating emitters (model, inference, batch mode, training) call these in layer order and never switch on
+    /// a layer kind. A kind implements what its <see cref="InferenceRole"/> needs; the defaults do nothing or throw.
+    /// </summary>
+    /// <remarks>
+    /// Names in scope in the generated code: <c>p</c> (parameters), <c>folded</c> (derived inference constants),
+    /// <c>At</c>, <c>Load8</c>, <c>Store8</c>, <c>Zero8</c>, <c>Splat8</c>, <c>Sum8</c>; in the trainer also <c>g</c>
+    /// (gradients), <c>s</c> (state), <c>rows</c>, <c>_model</c>, <c>_seed</c>, <c>_iterations</c>, <c>Data(array)</c>
+    /// and <c>updateRunningStatistics</c>; in batch mode <c>rows</c> and <c>call</c>.
+    /// </remarks>
+    internal abstract class LayerEmitter
+    {
+        /// <summary>The layer's line in the class remarks, e.g. <c>0: dense "fc1" 64 -> 32</c>.</summary>
+        public abstract string Describe(LayerSpec layer);
+
+        /// <summary>The layer's part of an inference step's comment, e.g. <c>layer 2, ReLU: z = max(z, 0)</c>.</summary>
+        public virtual string DescribeInference(LayerSpec layer) => $"layer {I(layer.Index)}, {layer.KindName}";
+
+        /// <summary>The expression that describes the layer in the generated <c>Description</c>.</summary>
+        public abstract string DescriptionExpression(LayerContext c);
+
+        /// <summary>Initializes the layer's tensors in the constructor (<c>random</c> is in scope).</summary>
+        public virtual void EmitInitialization(SourceWriter w, LayerContext c)
+        {
+        }
+
+        /// <summary>Recomputes the layer's derived inference constants; returns whether it wrote anything.</summary>
+        public virtual bool EmitRefresh(SourceWriter w, LayerContext c) => false;
+
+        /// <summary>Producers: one row, reading <paramref name="src"/>, writing <paramref name="dst"/>, with the step's epilogue per output.</summary>
+        public virtual void EmitProducerRow(SourceWriter w, LayerContext c, string src, string dst, Epilogue epilogue) => throw Unsupported(c, "a producer");
+
+        /// <summary>Producers: whether a block of rows shares loads (else the block runs the row code per row).</summary>
+        public virtual bool SharesLoadsAcrossRows(LayerSpec layer) => false;
+
+        /// <summary>Producers: several rows at once, each row's arithmetic exactly <see cref="EmitProducerRow"/>'s.</summary>
+        public virtual void EmitProducerBlock(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, Epilogue epilogue) => throw Unsupported(c, "a blocked producer");
+
+        /// <summary>Affine and element-wise layers: the statement applied to the local <paramref name="z"/> of feature <paramref name="j"/>.</summary>
+        public virtual string EpilogueStatement(LayerContext c, string z, string j) => throw Unsupported(c, "an epilogue");
+
+        /// <summary>Row operations: one row from <paramref name="src"/> into <paramref name="dst"/> (which may be the same buffer).</summary>
+        public virtual void EmitRowOperation(SourceWriter w, LayerContext c, string src, string dst) => throw Unsupported(c, "a row operation");
+
+        /// <summary>Identity layers: the comment saying so in the inference path.</summary>
+        public virtual string IdentityNote(LayerContext c) => $"// Layer {c.Index}, {c.Spec.KindName} \"{c.Spec.Name}\", is the identity at inference.";
+
+        /// <summary>Batch mode: what the layer does that makes inference depend on the batch (for the method's summary).</summary>
+        public virtual string BatchDependenceNote(LayerSpec layer) => string.Empty;
+
+        /// <summary>Batch mode: whether the layer draws from the per-call counter <c>call</c>.</summary>
+        public virtual bool UsesCallCounter(LayerSpec layer) => false;
+
+        /// <summary>Batch mode: the layer over <c>rows</c> rows from <paramref name="src"/> into <paramref name="dst"/>.</summary>
+        public abstract void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst);
+
+        /// <summary>Trainer: fields the layer caches between the forward and the backward pass (after its output field).</summary>
+        public virtual void EmitTrainerFields(SourceWriter w, LayerContext c)
+        {
+        }
+
+        /// <summary>Trainer: allocations of those fields in the constructor (<c>maxBatchSize</c> is in scope).</summary>
+        public virtual void EmitTrainerAllocations(SourceWriter w, LayerContext c)
+        {
+        }
+
+        /// <summary>Trainer: training-mode forward over <c>rows</c> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+        public abstract void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y);
+
+        /// <summary>
+        /// Trainer: backward from the output gradient in <paramref name="d"/>, accumulating parameter gradients into <c>g</c>;
+        /// when <paramref name="needInput"/>, leaves the input gradient in <paramref name="d"/> (in place; returns false) or
+        /// in <paramref name="other"/> (returns true).
+        /// </summary>
+        public abstract bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput);
+
+        /// <summary>The positional <c>LayerDescription</c> every kind writes today.</summary>
+        protected static string LegacyDescription(LayerContext c, string type, bool useBias = true, double alpha = 0, double rate = 0, double momentum = 0, double epsilon = 0, bool keras = false) =>
+            $"new(global::ModelGen.LayerType.{type}, \"{c.Spec.Name}\", {I(c.Spec.InputSize)}, {I(c.Spec.OutputSize)}, {(useBias ? "true" : "false")}, {D(alpha)}, {D(rate)}, {D(momentum)}, {D(epsilon)}, global::ModelGen.BatchNormConvention.{(keras ? "Keras" : "PyTorch")}, {I(c.Plan.ParameterOffset)}, {I(c.Plan.StateOffset)}, {I(c.Plan.CounterIndex)})";
+
+        private static InvalidOperationException Unsupported(LayerContext c, string what) =>
+            new($"Layer {c.Index} ({c.Spec.KindName}) is not {what}; the planner should not have asked.");
+    }
+}

@@ -1,0 +1,82 @@
+using ModelGen.Generator.Emit.Kernels;
+using ModelGen.Generator.Model;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit.Optimizers
+{
+    /// <summary>Adam in PyTorch's form (bias corrections folded into the step size and the denominator).</summary>
+    internal sealed class AdamEmitter : OptimizerEmitter
+    {
+        public static AdamEmitter Instance { get; } = new();
+
+        protected override bool FirstMoment(OptimizerSpec spec) => true;
+
+        protected override bool SecondMoment(OptimizerSpec spec) => true;
+
+        protected override string Description(OptimizerSpec spec)
+        {
+            var o = (AdamSpec)spec;
+            return $"Adam(lr {D(o.LearningRate)}, betas ({D(o.Beta1)}, {D(o.Beta2)}), eps {D(o.Epsilon)}, weight decay {D(o.WeightDecay)})";
+        }
+
+        protected override string Expression(OptimizerSpec spec)
+        {
+            var o = (AdamSpec)spec;
+            return Positional("Adam", o, beta1: o.Beta1, beta2: o.Beta2, epsilon: o.Epsilon);
+        }
+
+        protected override void Fields(SourceWriter w, OptimizerSpec spec)
+        {
+            w.Line("/// <summary>Adam first-moment estimates.</summary>");
+            w.Line("private readonly float[] _moment1 = new float[ParameterCount];");
+            w.Line("/// <summary>Adam second-moment estimates.</summary>");
+            w.Line("private readonly float[] _moment2 = new float[ParameterCount];");
+        }
+
+        protected override void Update(SourceWriter w, OptimizerSpec spec, string grad)
+        {
+            var o = (AdamSpec)spec;
+            w.Line($"// Adam (PyTorch form): m = {D(o.Beta1)} m + {D(1 - o.Beta1)} g; v = {D(o.Beta2)} v + {D(1 - o.Beta2)} g^2;");
+            w.Line($"// p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + {D(o.Epsilon)}), with t = iterations + 1.");
+            if (o.WeightDecay > 0)
+            {
+                w.Line($"// Weight decay {D(o.WeightDecay)}: g = g + {D(o.WeightDecay)} * p.");
+            }
+
+            w.Line("long step = _iterations + 1;");
+            w.Line($"float stepSize = (float)({D(o.LearningRate)} / (1.0 - global::System.Math.Pow({D(o.Beta1)}, step)));");
+            w.Line($"float correction2Sqrt = (float)global::System.Math.Sqrt(1.0 - global::System.Math.Pow({D(o.Beta2)}, step));");
+            w.Line("// Vector main loop, then the scalar remainder: the same operations element by element.");
+            w.Line($"var beta1 = Splat8({F(o.Beta1)});");
+            w.Line($"var oneMinusBeta1 = Splat8({F(1 - o.Beta1)});");
+            w.Line($"var beta2 = Splat8({F(o.Beta2)});");
+            w.Line($"var oneMinusBeta2 = Splat8({F(1 - o.Beta2)});");
+            w.Line("var stepSize8 = Splat8(stepSize);");
+            w.Line("var correction2Sqrt8 = Splat8(correction2Sqrt);");
+            w.Line($"var epsilon8 = Splat8({F(o.Epsilon)});");
+            if (o.WeightDecay > 0)
+            {
+                w.Line($"var decay8 = Splat8({F(o.WeightDecay)});");
+            }
+
+            w.Line("int i = 0;");
+            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ParameterCount; i += {I(VectorKernel.Lanes)})");
+            w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
+            w.Line("var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);");
+            w.Line("var v = (beta2 * Load8(ref m2, i)) + ((oneMinusBeta2 * gi) * gi);");
+            w.Line("Store8(m, ref m1, i);");
+            w.Line("Store8(v, ref m2, i);");
+            w.Line("Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);");
+            w.Close();
+            w.Line();
+            w.Open("for (; i < ParameterCount; i++)");
+            w.Line($"float gi = {grad};");
+            w.Line($"float m = ({F(o.Beta1)} * At(ref m1, i)) + ({F(1 - o.Beta1)} * gi);");
+            w.Line($"float v = ({F(o.Beta2)} * At(ref m2, i)) + ({F(1 - o.Beta2)} * gi * gi);");
+            w.Line("At(ref m1, i) = m;");
+            w.Line("At(ref m2, i) = v;");
+            w.Line($"At(ref p, i) -= stepSize * (m / ((global::System.MathF.Sqrt(v) / correction2Sqrt) + {F(o.Epsilon)}));");
+            w.Close();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit.Optimizers
+{
+    /// <summary>
+    /// Generates one optimizer kind: its trainer fields (moments), its update over every parameter, and its description.
+    /// The update is a vector main loop over <c>ParameterCount</c> and a scalar remainder doing the same operations
+    /// element by element, so every parameter gets the same arithmetic wherever it sits.
+    /// </summary>
+    internal abstract class OptimizerEmitter
+    {
+        /// <summary>The emitter of an optimizer spec.</summary>
+        public static OptimizerEmitter For(Model.OptimizerSpec spec) => spec switch
+        {
+            Model.SgdSpec => SgdEmitter.Instance,
+            Model.AdamSpec => AdamEmitter.Instance,
+            _ => throw new InvalidOperationException("No emitter for " + spec.GetType().Name),
+        };
+
+        /// <summary>The optimizer as the generated docs describe it.</summary>
+        public static string Describe(Model.OptimizerSpec spec) => For(spec).Description(spec);
+
+        /// <summary>The <c>OptimizerDescription</c> expression.</summary>
+        public static string DescriptionExpression(Model.OptimizerSpec spec) => For(spec).Expression(spec);
+
+        /// <summary>The trainer's optimizer-state fields.</summary>
+        public static void EmitFields(SourceWriter w, Model.OptimizerSpec spec) => For(spec).Fields(w, spec);
+
+        /// <summary>The trainer's <c>ApplyOptimizer</c> method.</summary>
+        public static void EmitUpdate(SourceWriter w, Model.OptimizerSpec spec)
+        {
+            var emitter = For(spec);
+            w.Line("/// <summary>Applies one optimizer update to every parameter from <see cref=\"Gradients\"/>.</summary>");
+            w.Open("private void ApplyOptimizer()");
+            w.Line("ref float p = ref Data(_model._parameters);");
+            w.Line("ref float g = ref Data(_gradients);");
+            if (emitter.FirstMoment(spec))
+            {
+                w.Line("ref float m1 = ref Data(_moment1);");
+            }
+
+            if (emitter.SecondMoment(spec))
+            {
+                w.Line("ref float m2 = ref Data(_moment2);");
+            }
+
+            string grad = spec.WeightDecay > 0 ? $"At(ref g, i) + ({F(spec.WeightDecay)} * At(ref p, i))" : "At(ref g, i)";
+            emitter.Update(w, spec, grad);
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>Whether the optimizer keeps <c>_moment1</c>.</summary>
+        protected abstract bool FirstMoment(Model.OptimizerSpec spec);
+
+        /// <summary>Whether the optimizer keeps <c>_moment2</c>.</summary>
+        protected abstract bool SecondMoment(Model.OptimizerSpec spec);
+
+        protected abstract string Description(Model.OptimizerSpec spec);
+
+        protected abstract string Expression(Model.OptimizerSpec spec);
+
+        protected abstract void Fields(SourceWriter w, Model.OptimizerSpec spec);
+
+        /// <summary>The body of the update; <paramref name="grad"/> is the scalar gradient expression of element <c>i</c> (weight decay included).</summary>
+        protected abstract void Update(SourceWriter w, Model.OptimizerSpec spec, string grad);
+
+        /// <summary>The positional <c>OptimizerDescription</c>.</summary>
+        protected static string Positional(string type, Model.OptimizerSpec o, double momentum = 0, bool nesterov = false, double decay = 0, double beta1 = 0, double beta2 = 0, double epsilon = 0) =>
+            $"new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.{type}, {D(o.LearningRate)}, {D(momentum)}, {(nesterov ? "true" : "false")}, {D(decay)}, {D(beta1)}, {D(beta2)}, {D(epsilon)}, {D(o.WeightDecay)})";
+    }
+}

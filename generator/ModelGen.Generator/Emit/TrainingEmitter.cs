@@ -1,0 +1,315 @@
+using System.Linq;
+using ModelGen.Generator.Emit.Layers;
+using ModelGen.Generator.Emit.Optimizers;
+using ModelGen.Generator.Model;
+using ModelGen.Generator.Planning;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit
+{
+    /// <summary>
+    /// Emits the nested <c>Trainer</c>: its fields and checks, the training-mode forward pass and the backward pass (each
+    /// layer's from its emitter), the loss, and the optimizer update (from <see cref="OptimizerEmitter"/>).
+    /// </summary>
+    internal static class TrainingEmitter
+    {
+        private const string Rt = "global::ModelGen.";
+        private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
+        private const string RoSpan = "global::System.ReadOnlySpan<float>";
+        private const string Markers = "[global::ModelGen.TrainingOnly]\n[global::ModelGen.UsesBatchStatistics]";
+
+        public static void EmitCreateTrainer(SourceWriter w)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Creates a trainer for this model: it owns the optimizer state and the activation caches for batches of up to");
+            w.Line("/// <paramref name=\"maxBatchSize\"/> rows, and updates this model's parameters and running statistics in place.");
+            w.Line("/// Training uses batch statistics, so it lives on a separate type that inference code never needs.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"maxBatchSize\">The largest batch <see cref=\"Trainer.TrainStep\"/> will accept.</param>");
+            w.Line("/// <param name=\"seed\">The seed of the dropout masks.</param>");
+            Attributes(w);
+            w.Line($"public Trainer CreateTrainer(int maxBatchSize = 64, int seed = 0) => new Trainer(this, maxBatchSize, seed);");
+            w.Line();
+        }
+
+        private static void Attributes(SourceWriter w)
+        {
+            foreach (var line in Markers.Split('\n'))
+            {
+                w.Line(line);
+            }
+        }
+
+        public static void EmitTrainer(SourceWriter w, ModelPlan plan)
+        {
+            var spec = plan.Spec;
+            var training = plan.Training!;
+            var contexts = ModelEmitter.Contexts(plan);
+            var layers = spec.Layers;
+            int last = layers.Count - 1;
+            bool hasBn = training.MinBatchSize > 1;
+            var opt = spec.Optimizer!;
+            int width = training.GradientWidth;
+            string loss = spec.Loss!.Value.ToString();
+
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// Trains a <see cref=\"{spec.ClassName}\"/>: {loss} loss, {OptimizerEmitter.Describe(opt)}.");
+            w.Line("/// Training mode normalizes with batch statistics, updates the running statistics and applies dropout; none of it is");
+            w.Line("/// reachable from <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>. Not thread-safe; do not predict with the model while a step runs.");
+            w.Line("/// </summary>");
+            Attributes(w);
+            w.Open($"public sealed class Trainer : {Rt}ITrainer");
+            w.Line($"private readonly {spec.ClassName} _model;");
+            w.Line("private readonly int _seed;");
+            w.Line("private long _iterations;");
+            w.Line("private int _rows;");
+            w.Line();
+            w.Line("/// <summary>Gradients of the loss with respect to every parameter, laid out like the parameters.</summary>");
+            w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+            OptimizerEmitter.EmitFields(w, opt);
+
+            w.Line("/// <summary>Gradient ping-pong buffers, rows times the widest layer.</summary>");
+            w.Line("private readonly float[] _gradientA;");
+            w.Line("private readonly float[] _gradientB;");
+            foreach (var c in contexts)
+            {
+                w.Line($"/// <summary>Layer {c.Index} ({c.Spec.KindName}) outputs of the current batch.</summary>");
+                w.Line($"private readonly float[] _y{c.Index};");
+                LayerCatalog.EmitterFor(c.Spec).EmitTrainerFields(w, c);
+            }
+
+            w.Line();
+            w.Open($"internal Trainer({spec.ClassName} model, int maxBatchSize, int seed)");
+            w.Open("if (maxBatchSize < MinBatchSizeValue)");
+            w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"The largest batch must be at least {MinBatchSizeValue}.\");");
+            w.Close();
+            w.Line();
+            w.Line("_model = model ?? throw new global::System.ArgumentNullException(nameof(model));");
+            w.Line("_seed = seed;");
+            w.Line("MaxBatchSize = maxBatchSize;");
+            w.Line($"_gradientA = new float[maxBatchSize * {I(width)}];");
+            w.Line($"_gradientB = new float[maxBatchSize * {I(width)}];");
+            foreach (var c in contexts)
+            {
+                w.Line($"_y{c.Index} = new float[maxBatchSize * {I(c.Spec.OutputSize)}];");
+                LayerCatalog.EmitterFor(c.Spec).EmitTrainerAllocations(w, c);
+            }
+
+            w.Close();
+            w.Line();
+            w.Line($"private const int MinBatchSizeValue = {(hasBn ? "2" : "1")};");
+            w.Line();
+            w.Line("/// <summary>The model this trainer updates.</summary>");
+            w.Line($"public {spec.ClassName} Model => _model;");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line("public int MaxBatchSize { get; }");
+            w.Line();
+            w.Line(hasBn
+                ? "/// <summary>2: the model has BatchNorm, and the variance of a single row is 0 (PyTorch raises for it; ModelGen throws ArgumentException).</summary>"
+                : "/// <summary>1: the model has no BatchNorm, so any batch size works.</summary>");
+            w.Line("public int MinBatchSize => MinBatchSizeValue;");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line("public long Iterations => _iterations;");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {Rt}LossKind Loss => {Rt}LossKind.{loss};");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {RoSpan} LastOutputs => new {RoSpan}(_y{I(last)}, 0, _rows * OutputSize);");
+            w.Line();
+            w.Line("/// <summary>The gradients computed by the last <see cref=\"TrainStep\"/> or <see cref=\"ComputeGradients\"/>, laid out like <see cref=\"Parameters\"/>.</summary>");
+            w.Line($"public {RoSpan} Gradients => _gradients;");
+            w.Line();
+
+            w.Line("/// <summary>");
+            w.Line("/// One training step: training-mode forward pass (batch statistics, dropout), running-statistics update, loss,");
+            w.Line("/// backward pass and optimizer update. Returns the loss of the batch before the update. Allocates nothing.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"inputs\">Rows of <see cref=\"InputSize\"/> floats; between <see cref=\"MinBatchSize\"/> and <see cref=\"MaxBatchSize\"/> rows.</param>");
+            w.Line("/// <param name=\"targets\">The same number of rows of <see cref=\"OutputSize\"/> floats.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold a valid batch.</exception>");
+            Attributes(w);
+            w.Open($"public float TrainStep({RoSpan} inputs, {RoSpan} targets)");
+            w.Line("int rows = CheckBatch(inputs, targets);");
+            w.Line("float loss = Run(inputs, targets, rows, updateRunningStatistics: true);");
+            w.Line("ApplyOptimizer();");
+            w.Line("_iterations++;");
+            w.Line("_model.RefreshInference();");
+            w.Line("return loss;");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The training-mode forward and backward pass without any update: fills <see cref=\"Gradients\"/> and returns the loss.");
+            w.Line("/// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref=\"TrainStep\"/> uses.");
+            w.Line("/// </summary>");
+            Attributes(w);
+            w.Open($"public float ComputeGradients({RoSpan} inputs, {RoSpan} targets)");
+            w.Line("int rows = CheckBatch(inputs, targets);");
+            w.Line("return Run(inputs, targets, rows, updateRunningStatistics: false);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Trains for <see cref=\"global::ModelGen.FitOptions.Epochs\"/> epochs over the rows, shuffled with a seed, with optional validation");
+            w.Line("/// through the inference path and one progress report per epoch.");
+            w.Line("/// </summary>");
+            w.Line("/// <returns>The report of every epoch.</returns>");
+            Attributes(w);
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}EpochReport> Fit({RoSpan} inputs, {RoSpan} targets, {Rt}FitOptions? options = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
+            w.Line($"    => {Rt}FitLoop.Run(_model, this, inputs, targets, options, progress);");
+            w.Line();
+
+            w.Open($"private int CheckBatch({RoSpan} inputs, {RoSpan} targets)");
+            w.Line("int rows = inputs.Length / InputSize;");
+            w.Open("if (inputs.Length % InputSize != 0)");
+            w.Line("throw new global::System.ArgumentException($\"inputs has {inputs.Length} floats, which is not a whole number of rows of {InputSize}.\", nameof(inputs));");
+            w.Close();
+            w.Line();
+            w.Open("if (rows < MinBatchSizeValue || rows > MaxBatchSize)");
+            w.Line(hasBn
+                ? "throw new global::System.ArgumentException($\"The batch has {rows} rows; this trainer takes 2 to {MaxBatchSize} (BatchNorm needs at least 2 rows: the variance of one row is 0; raise maxBatchSize in CreateTrainer for larger batches).\", nameof(inputs));"
+                : "throw new global::System.ArgumentException($\"The batch has {rows} rows; this trainer takes 1 to {MaxBatchSize} (raise maxBatchSize in CreateTrainer for larger batches).\", nameof(inputs));");
+            w.Close();
+            w.Line();
+            w.Open("if (targets.Length != rows * OutputSize)");
+            w.Line("throw new global::System.ArgumentException($\"targets has {targets.Length} floats; {rows} rows of {OutputSize} need {rows * OutputSize}.\", nameof(targets));");
+            w.Close();
+            w.Line();
+            w.Line("return rows;");
+            w.Close();
+            w.Line();
+
+            EmitRun(w, plan, contexts);
+            OptimizerEmitter.EmitUpdate(w, opt);
+            w.Line(Inline);
+            w.Line($"private static ref float Data(float[] array) => ref {Mm}.GetArrayDataReference(array);");
+            w.Close();
+        }
+
+        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+        private static string In(LayerSpec l) => l.Index == 0 ? "x" : "y" + I(l.Index - 1);
+
+        private static void EmitRun(SourceWriter w, ModelPlan plan, LayerContext[] contexts)
+        {
+            var spec = plan.Spec;
+            var layers = spec.Layers;
+            int last = layers.Count - 1;
+            var lastLayer = layers[last];
+            bool fused = plan.Training!.FusedLoss;
+            int k = spec.OutputSize;
+            w.Line("/// <summary>Training-mode forward pass, loss and backward pass for one batch; returns the loss.</summary>");
+            w.Open($"private float Run({RoSpan} inputs, {RoSpan} targets, int rows, bool updateRunningStatistics)");
+            w.Line("_rows = rows;");
+            w.Line("global::System.Array.Clear(_gradients);");
+            w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
+            w.Line($"ref float t = ref {Mm}.GetReference(targets);");
+            w.Line("ref float p = ref Data(_model._parameters);");
+            w.Line("ref float g = ref Data(_gradients);");
+            if (plan.StateCount > 0)
+            {
+                w.Line("ref float s = ref Data(_model._state);");
+            }
+
+            w.Line("ref float dA = ref Data(_gradientA);");
+            w.Line("ref float dB = ref Data(_gradientB);");
+            foreach (var l in layers)
+            {
+                w.Line($"ref float y{I(l.Index)} = ref Data(_y{I(l.Index)});");
+            }
+
+            foreach (var c in contexts)
+            {
+                w.Line();
+                LayerCatalog.EmitterFor(c.Spec).EmitTrainingForward(w, c, In(c.Spec), "y" + c.Index);
+            }
+
+            // Loss and its gradient with respect to the last layer's output (or, fused, its input).
+            w.Line();
+            string z = fused ? In(lastLayer) : "y" + I(last);
+            string yl = "y" + I(last);
+            w.Line("double loss = 0;");
+            switch (spec.Loss)
+            {
+                case LossKindSpec.CategoricalCrossEntropy:
+                    w.Line("// Loss: categorical cross-entropy -sum(t * log(softmax(z))) per row, averaged over the rows, computed from the logits z");
+                    w.Line("// (the softmax input) with log-sum-exp. Its gradient with respect to the logits is (p * sum(t) - t) / rows.");
+                    w.Open("for (int r = 0; r < rows; r++)");
+                    w.Line($"ref float zr = ref At(ref {z}, r * {I(k)});");
+                    w.Line($"ref float pr = ref At(ref {yl}, r * {I(k)});");
+                    w.Line($"ref float tr = ref At(ref t, r * {I(k)});");
+                    w.Line($"ref float dr = ref At(ref dA, r * {I(k)});");
+                    w.Line("float max = zr;");
+                    w.Open($"for (int j = 1; j < {I(k)}; j++)");
+                    w.Line("max = global::System.MathF.Max(max, At(ref zr, j));");
+                    w.Close();
+                    w.Line();
+                    w.Line("double sumExp = 0;");
+                    w.Open($"for (int j = 0; j < {I(k)}; j++)");
+                    w.Line("sumExp += global::System.Math.Exp(At(ref zr, j) - max);");
+                    w.Close();
+                    w.Line();
+                    w.Line("double logSumExp = max + global::System.Math.Log(sumExp);");
+                    w.Line("double targetSum = 0;");
+                    w.Open($"for (int j = 0; j < {I(k)}; j++)");
+                    w.Line("loss += At(ref tr, j) * (logSumExp - At(ref zr, j));");
+                    w.Line("targetSum += At(ref tr, j);");
+                    w.Close();
+                    w.Line();
+                    w.Open($"for (int j = 0; j < {I(k)}; j++)");
+                    w.Line("At(ref dr, j) = (float)(((At(ref pr, j) * targetSum) - At(ref tr, j)) / rows);");
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    w.Line("loss /= rows;");
+                    break;
+                case LossKindSpec.BinaryCrossEntropy:
+                    w.Line("// Loss: binary cross-entropy -(t log p + (1 - t) log(1 - p)) averaged over every output, computed from the logits z");
+                    w.Line("// (the sigmoid input) as max(z, 0) - z t + log(1 + exp(-|z|)). Its gradient with respect to the logits is (p - t) / (rows * outputs).");
+                    w.Line($"int count = rows * {I(k)};");
+                    w.Open("for (int i = 0; i < count; i++)");
+                    w.Line($"double zi = At(ref {z}, i);");
+                    w.Line("double ti = At(ref t, i);");
+                    w.Line("loss += global::System.Math.Max(zi, 0) - (zi * ti) + global::System.Math.Log(1 + global::System.Math.Exp(-global::System.Math.Abs(zi)));");
+                    w.Line($"At(ref dA, i) = (float)((At(ref {yl}, i) - ti) / count);");
+                    w.Close();
+                    w.Line();
+                    w.Line("loss /= count;");
+                    break;
+                default:
+                    w.Line("// Loss: mean squared error (y - t)^2 averaged over every output; its gradient is 2 (y - t) / (rows * outputs).");
+                    w.Line($"int count = rows * {I(k)};");
+                    w.Open("for (int i = 0; i < count; i++)");
+                    w.Line($"double e = (double)At(ref {yl}, i) - At(ref t, i);");
+                    w.Line("loss += e * e;");
+                    w.Line("At(ref dA, i) = (float)(2 * e / count);");
+                    w.Close();
+                    w.Line();
+                    w.Line("loss /= count;");
+                    break;
+            }
+
+            // Backward pass.
+            int start = fused ? last - 1 : last;
+            int firstParam = plan.Training.FirstParameterLayer;
+            string cur = "dA", other = "dB";
+            for (int i = start; firstParam >= 0 && i >= firstParam; i--)
+            {
+                w.Line();
+                var c = contexts[i];
+                bool needInput = i > firstParam;
+                if (LayerCatalog.EmitterFor(c.Spec).EmitBackward(w, c, In(c.Spec), "y" + c.Index, cur, other, needInput))
+                {
+                    (cur, other) = (other, cur);
+                }
+            }
+
+            w.Line();
+            w.Line("return (float)loss;");
+            w.Close();
+            w.Line();
+        }
+    }
+}
