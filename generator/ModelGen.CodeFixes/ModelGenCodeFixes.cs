@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelGen.Generator;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ModelGen.CodeFixes
@@ -36,7 +37,7 @@ namespace ModelGen.CodeFixes
                     continue;
                 }
 
-                string option = diagnostic.Id == "MG1002" ? "UseBatchStatisticsAtInference" : "ActiveAtInference";
+                string option = diagnostic.Id == "MG1002" ? Names.UseBatchStatisticsAtInference : Names.ActiveAtInference;
                 var argument = attribute.ArgumentList.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == option);
                 if (argument is null)
                 {
@@ -75,16 +76,16 @@ namespace ModelGen.CodeFixes
             {
                 if (root?.FindNode(diagnostic.Location.SourceSpan) is not AttributeSyntax attribute
                     || attribute.ArgumentList is null
-                    || !diagnostic.Properties.TryGetValue("Convention", out var convention) || convention is null)
+                    || !diagnostic.Properties.TryGetValue(Names.Convention, out var convention) || convention is null)
                 {
                     continue;
                 }
 
-                var value = ParseExpression("BatchNormConvention." + convention);
-                var existing = attribute.ArgumentList.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "Convention");
+                var value = ParseExpression(Names.BatchNormConvention + "." + convention);
+                var existing = attribute.ArgumentList.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == Names.Convention);
                 var updated = existing is not null
                     ? attribute.ReplaceNode(existing, existing.WithExpression(value))
-                    : attribute.AddArgumentListArguments(AttributeArgument(NameEquals(IdentifierName("Convention")), null, value));
+                    : attribute.AddArgumentListArguments(AttributeArgument(NameEquals(IdentifierName(Names.Convention)), null, value));
                 string title = $"Declare Convention = BatchNormConvention.{convention}";
                 context.RegisterCodeFix(
                     CodeAction.Create(title, ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(attribute, updated))), title),
@@ -122,7 +123,7 @@ namespace ModelGen.CodeFixes
                 if (diagnostic.Id == "MG1008")
                 {
                     if (node.FirstAncestorOrSelf<AttributeSyntax>() is { } attribute
-                        && attribute.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.Text == "Reason") != true)
+                        && attribute.ArgumentList?.Arguments.Any(a => a.NameEquals?.Name.Identifier.Text == Names.Reason) != true)
                     {
                         var scaffold = attribute.WithArgumentList(AttributeArgumentList(SingletonSeparatedList(ReasonArgument())));
                         context.RegisterCodeFix(
@@ -139,7 +140,7 @@ namespace ModelGen.CodeFixes
                     continue;
                 }
 
-                var list = AttributeList(SingletonSeparatedList(Attribute(IdentifierName("UsesBatchStatistics"), AttributeArgumentList(SingletonSeparatedList(ReasonArgument())))));
+                var list = AttributeList(SingletonSeparatedList(Attribute(IdentifierName(Names.UsesBatchStatistics), AttributeArgumentList(SingletonSeparatedList(ReasonArgument())))));
                 SyntaxNode updated = member switch
                 {
                     MethodDeclarationSyntax m => m.AddAttributeLists(list.WithTrailingTrivia(LineEnding(root))),
@@ -156,6 +157,6 @@ namespace ModelGen.CodeFixes
             root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { RawKind: not 0 } eol ? eol : ElasticCarriageReturnLineFeed;
 
         private static AttributeArgumentSyntax ReasonArgument() =>
-            AttributeArgument(NameEquals(IdentifierName("Reason")), null, LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(string.Empty)));
+            AttributeArgument(NameEquals(IdentifierName(Names.Reason)), null, LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(string.Empty)));
     }
 }

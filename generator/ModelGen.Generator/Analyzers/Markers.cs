@@ -22,9 +22,9 @@ namespace ModelGen.Generator.Analyzers
 
         public static Markers? From(Compilation compilation)
         {
-            var entry = compilation.GetTypeByMetadataName("ModelGen.InferenceEntryPointAttribute");
-            var training = compilation.GetTypeByMetadataName("ModelGen.TrainingOnlyAttribute");
-            var batch = compilation.GetTypeByMetadataName("ModelGen.UsesBatchStatisticsAttribute");
+            var entry = compilation.GetTypeByMetadataName(Names.InferenceEntryPointAttribute);
+            var training = compilation.GetTypeByMetadataName(Names.TrainingOnlyAttribute);
+            var batch = compilation.GetTypeByMetadataName(Names.UsesBatchStatisticsAttribute);
             return entry is null || training is null || batch is null ? null : new Markers(entry, training, batch);
         }
 
@@ -66,7 +66,7 @@ namespace ModelGen.Generator.Analyzers
             (BatchStatisticsAttribute(method) ?? (method.AssociatedSymbol is { } p ? BatchStatisticsAttribute(p) : null)) is not null;
 
         public static string? Reason(AttributeData attribute) =>
-            attribute.NamedArguments.FirstOrDefault(a => a.Key == "Reason").Value.Value as string is { } r && r.Trim().Length > 0 ? r : null;
+            attribute.NamedArguments.FirstOrDefault(a => a.Key == Names.Reason).Value.Value as string is { } r && r.Trim().Length > 0 ? r : null;
 
         /// <summary>The symbol whose body holds the operation: the innermost lambda or local function, else the member.</summary>
         public static ISymbol Owner(IOperation operation, ISymbol containing)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
@@ -6,6 +7,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ModelGen.Generator.Diagnostics;
+using ModelGen.Generator.Model;
+using ModelGen.Generator.Parsing;
 
 namespace ModelGen.Generator.Analyzers
 {
@@ -13,12 +16,14 @@ namespace ModelGen.Generator.Analyzers
     /// Rules on model declarations and on how models are trained and loaded: BatchNorm with batch statistics at inference
     /// (MG1002), dropout active at inference (MG1003) without a reason, training batches of one with BatchNorm (MG1004),
     /// a BatchNorm momentum written in the other convention (MG1005), and running statistics left behind (MG1006).
+    /// Layer declarations are read exactly as the generator reads them: through <see cref="AttributeReader"/> and the
+    /// readers of <see cref="LayerCatalog"/>, into the same specs.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class ModelRulesAnalyzer : DiagnosticAnalyzer
     {
         /// <summary>Property names the code fixes read from diagnostics.</summary>
-        public const string ConventionProperty = "Convention";
+        public const string ConventionProperty = Names.Convention;
 
         /// <inheritdoc/>
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -35,15 +40,16 @@ namespace ModelGen.Generator.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var model = start.Compilation.GetTypeByMetadataName("ModelGen.ModelAttribute");
-                var batchNorm = start.Compilation.GetTypeByMetadataName("ModelGen.BatchNormAttribute");
-                if (model is null || batchNorm is null)
+                var model = start.Compilation.GetTypeByMetadataName(Names.ModelAttribute);
+                if (model is null)
                 {
                     return;
                 }
 
+                // Per compilation: whether a model type has a layer that trains with batch statistics (BatchNorm).
+                var batchStatistics = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
                 bool IsModel(INamedTypeSymbol? type) => type is not null && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, model));
-                bool HasBatchNorm(INamedTypeSymbol? type) => IsModel(type) && type!.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, batchNorm));
+                bool HasBatchNorm(INamedTypeSymbol? type) => IsModel(type) && batchStatistics.GetOrAdd(type!, t => Layers(t).Any(l => l.Spec.UsesBatchStatisticsInTraining));
 
                 start.RegisterSymbolAction(s => CheckDeclaration(s, model), SymbolKind.NamedType);
                 start.RegisterOperationAction(op => CheckBatchOfOne(op, HasBatchNorm), OperationKind.Invocation);
@@ -60,42 +66,49 @@ namespace ModelGen.Generator.Analyzers
                 return;
             }
 
-            int index = -1;
-            foreach (var attribute in attributes)
+            foreach (var (spec, arguments, attribute) in Layers(type))
             {
-                string? name = attribute.AttributeClass?.ToDisplayString();
-                if (name is null || !name.StartsWith("ModelGen.", System.StringComparison.Ordinal) || !IsLayer(name))
-                {
-                    continue;
-                }
-
-                index++;
                 var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations[0];
-                string layer = Named(attribute, "Name") as string is { } n ? $"'{n}'" : index.ToString(CultureInfo.InvariantCulture);
-                bool hasReason = Named(attribute, "Reason") is string reason && reason.Trim().Length > 0;
-                if (name == "ModelGen.BatchNormAttribute")
+                string layer = arguments.DeclaredName is { } n ? $"'{n}'" : arguments.Index.ToString(CultureInfo.InvariantCulture);
+                bool hasReason = spec.Reason.Trim().Length > 0;
+                switch (spec)
                 {
-                    if (Named(attribute, "UseBatchStatisticsAtInference") is true && !hasReason)
-                    {
-                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.BatchNormUsesBatchStatisticsAtInference, location, layer, type.Name));
-                    }
+                    case BatchNormSpec bn:
+                        if (bn.UseBatchStatisticsAtInference && !hasReason)
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(Descriptors.BatchNormUsesBatchStatisticsAtInference, location, layer, type.Name));
+                        }
 
-                    bool keras = Named(attribute, "Convention") is int c && c == 1;
-                    if (Named(attribute, "Momentum") is double momentum)
-                    {
-                        if (!keras && momentum >= 0.9 && momentum <= 1)
+                        if (!bn.Keras && bn.Momentum >= 0.9 && bn.Momentum <= 1)
                         {
-                            Report(context, location, layer, type.Name, momentum, "PyTorch", "the weight of the new batch (default 0.1)", "Keras");
+                            Report(context, location, layer, type.Name, bn.Momentum, "PyTorch", "the weight of the new batch (default 0.1)", "Keras");
                         }
-                        else if (keras && momentum > 0 && momentum <= 0.1)
+                        else if (bn.Keras && bn.Momentum > 0 && bn.Momentum <= 0.1)
                         {
-                            Report(context, location, layer, type.Name, momentum, "Keras", "the weight of the old value (default 0.99)", "PyTorch");
+                            Report(context, location, layer, type.Name, bn.Momentum, "Keras", "the weight of the old value (default 0.99)", "PyTorch");
                         }
-                    }
+
+                        break;
+                    case DropoutSpec { ActiveAtInference: true } when !hasReason:
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.DropoutActiveAtInference, location, layer, type.Name));
+                        break;
                 }
-                else if (name == "ModelGen.DropoutAttribute" && Named(attribute, "ActiveAtInference") is true && !hasReason)
+            }
+        }
+
+        /// <summary>
+        /// The layers of a model type in declaration order, read as the generator reads them (hyper-parameters only; the
+        /// generator reports invalid values, so reading here reports nothing).
+        /// </summary>
+        private static IEnumerable<(LayerSpec Spec, AttributeArguments Arguments, AttributeData Attribute)> Layers(INamedTypeSymbol type)
+        {
+            int index = 0;
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (LayerCatalog.ForAttribute(AttributeReader.Name(attribute)) is { } kind)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.DropoutActiveAtInference, location, layer, type.Name));
+                    var arguments = AttributeReader.Arguments(attribute, kind.KindName, index++, location: null, report: null);
+                    yield return (kind.Read(arguments), arguments, attribute);
                 }
             }
         }
@@ -107,12 +120,6 @@ namespace ModelGen.Generator.Analyzers
             string flipped = System.Math.Round(1 - momentum, 10).ToString("R", CultureInfo.InvariantCulture);
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.MomentumConventionMismatch, location, properties, layer, model, m, convention, meaning, other, flipped));
         }
-
-        private static bool IsLayer(string name) => name is "ModelGen.DenseAttribute" or "ModelGen.BatchNormAttribute" or "ModelGen.ReLUAttribute"
-            or "ModelGen.LeakyReLUAttribute" or "ModelGen.SigmoidAttribute" or "ModelGen.TanhAttribute" or "ModelGen.SoftmaxAttribute" or "ModelGen.DropoutAttribute";
-
-        private static object? Named(AttributeData attribute, string name) =>
-            attribute.NamedArguments.FirstOrDefault(a => a.Key == name) is { Key: not null } pair && pair.Value.Kind != TypedConstantKind.Error ? pair.Value.Value : null;
 
         /// <summary>MG1004: CreateTrainer(1), Fit with BatchSize = 1, or TrainStep on one sample, for a model with BatchNorm.</summary>
         private static void CheckBatchOfOne(OperationAnalysisContext context, System.Func<INamedTypeSymbol?, bool> hasBatchNorm)
@@ -127,16 +134,16 @@ namespace ModelGen.Generator.Analyzers
             }
 
             string? what = null;
-            if (method.Name == "CreateTrainer" && Argument(call, "maxBatchSize") is { ConstantValue: { HasValue: true, Value: 1 } })
+            if (method.Name == Names.CreateTrainer && Argument(call, Names.MaxBatchSizeParameter) is { ConstantValue: { HasValue: true, Value: 1 } })
             {
                 what = "CreateTrainer(maxBatchSize: 1)";
             }
-            else if (method.Name == "Fit" && Argument(call, "options") is { } options && BatchSizeOne(options))
+            else if (method.Name == Names.Fit && Argument(call, Names.OptionsParameter) is { } options && BatchSizeOne(options))
             {
                 what = "FitOptions.BatchSize = 1";
             }
-            else if (method.Name == "TrainStep" && Argument(call, "inputs") is { } inputs && ArrayLength(inputs) is int length
-                && model.GetMembers("InputSize").OfType<IFieldSymbol>().FirstOrDefault() is { HasConstantValue: true, ConstantValue: int inputSize } && length == inputSize)
+            else if (method.Name == Names.TrainStep && Argument(call, Names.InputsParameter) is { } inputs && ArrayLength(inputs) is int length
+                && model.GetMembers(Names.InputSize).OfType<IFieldSymbol>().FirstOrDefault() is { HasConstantValue: true, ConstantValue: int inputSize } && length == inputSize)
             {
                 what = $"TrainStep on an input of one sample ({length} floats)";
             }
@@ -163,7 +170,7 @@ namespace ModelGen.Generator.Analyzers
         private static bool BatchSizeOne(IOperation options) =>
             options is IObjectCreationOperation { Initializer: { } init }
             && init.Initializers.OfType<ISimpleAssignmentOperation>().Any(a =>
-                a.Target is IPropertyReferenceOperation { Property.Name: "BatchSize" } && a.Value.ConstantValue is { HasValue: true, Value: 1 });
+                a.Target is IPropertyReferenceOperation { Property.Name: Names.BatchSize } && a.Value.ConstantValue is { HasValue: true, Value: 1 });
 
         private static int? ArrayLength(IOperation operation) => operation switch
         {
@@ -197,21 +204,21 @@ namespace ModelGen.Generator.Analyzers
                         var receiver = ReceiverSymbol(call.Instance);
                         switch (call.TargetMethod.Name)
                         {
-                            case "SetParameters":
+                            case Names.SetParameters:
                                 setParameters.Add((receiver, call, call.TargetMethod.ContainingType));
                                 break;
-                            case "LoadWeights":
+                            case Names.LoadWeights:
                                 loaded.Add(receiver);
                                 anyLoad |= receiver is null;
                                 break;
-                            case "SetTensor" when call.Arguments.Length > 0 && call.Arguments[0].Value.ConstantValue.Value is string tensor && tensor.Contains("running_"):
+                            case Names.SetTensor when call.Arguments.Length > 0 && call.Arguments[0].Value.ConstantValue.Value is string tensor && tensor.Contains(Names.RunningStatisticsPrefix):
                                 loaded.Add(receiver);
                                 anyLoad |= receiver is null;
                                 break;
                         }
                     }
 
-                    if (op is IPropertyReferenceOperation { Property.Name: "Parameters" } parameters && hasBatchNorm(parameters.Property.ContainingType))
+                    if (op is IPropertyReferenceOperation { Property.Name: Names.Parameters } parameters && hasBatchNorm(parameters.Property.ContainingType))
                     {
                         for (var parent = op.Parent; parent is not null; parent = parent.Parent)
                         {

@@ -31,7 +31,7 @@ namespace ModelGen.Generator.Emit
                 w.Line(BatchModeEmitter.Marker(spec));
             }
 
-            w.Open($"public void Predict({RoSpan} input, {Span} output)");
+            w.Open($"public void {Names.Predict}({RoSpan} input, {Span} output)");
             w.Open("if (input.Length != InputSize)");
             w.Line("ThrowLength(nameof(input), input.Length, InputSize, \"Predict expects one input sample of\");");
             w.Close();
@@ -60,7 +60,7 @@ namespace ModelGen.Generator.Emit
                 w.Line(BatchModeEmitter.Marker(spec));
             }
 
-            w.Open($"public void PredictBatch({RoSpan} inputs, {Span} outputs)");
+            w.Open($"public void {Names.PredictBatch}({RoSpan} {Names.InputsParameter}, {Span} outputs)");
             w.Line("int rows = inputs.Length / InputSize;");
             w.Open("if (inputs.Length % InputSize != 0)");
             w.Line("ThrowLength(nameof(inputs), inputs.Length, InputSize, \"PredictBatch expects whole input rows of\");");

@@ -84,7 +84,7 @@ namespace ModelGen.Generator.Emit
             w.Open($"partial class {spec.ClassName} : {Rt}IModel");
 
             w.Line($"/// <summary>Floats in one input sample (shape {spec.Input}).</summary>");
-            w.Line($"public const int InputSize = {I(spec.InputSize)};");
+            w.Line($"public const int {Names.InputSize} = {I(spec.InputSize)};");
             w.Line();
             w.Line("/// <summary>Floats in one output sample.</summary>");
             w.Line($"public const int OutputSize = {I(spec.OutputSize)};");
@@ -213,11 +213,11 @@ namespace ModelGen.Generator.Emit
         private static void EmitParameterAccess(SourceWriter w, ModelSpec spec)
         {
             w.Line("/// <summary>The trainable parameters in the order of <see cref=\"Tensors\"/> (read-only view; use <see cref=\"SetParameters\"/> to change them).</summary>");
-            w.Line($"public {RoSpan} Parameters => _parameters;");
+            w.Line($"public {RoSpan} {Names.Parameters} => _parameters;");
             w.Line();
             w.Line("/// <summary>Replaces every trainable parameter.</summary>");
             w.Line("/// <param name=\"values\">Exactly <see cref=\"ParameterCount\"/> floats.</param>");
-            w.Open($"public void SetParameters({RoSpan} values)");
+            w.Open($"public void {Names.SetParameters}({RoSpan} values)");
             w.Open("if (values.Length != ParameterCount)");
             w.Line("ThrowLength(nameof(values), values.Length, ParameterCount, \"SetParameters expects\");");
             w.Close();
@@ -228,11 +228,11 @@ namespace ModelGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref=\"Tensors\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name.</exception>");
-            w.Line($"public float[] GetTensor(string name) => {Rt}TensorAccess.Get(Tensors, \"{spec.ClassName}\", name, _parameters, _state, _counters);");
+            w.Line($"public float[] {Names.GetTensor}(string name) => {Rt}TensorAccess.Get(Tensors, \"{spec.ClassName}\", name, _parameters, _state, _counters);");
             w.Line();
             w.Line("/// <summary>Overwrites one tensor's values by its name in <see cref=\"Tensors\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name, or <paramref name=\"values\"/> has the wrong length.</exception>");
-            w.Open($"public void SetTensor(string name, {RoSpan} values)");
+            w.Open($"public void {Names.SetTensor}(string name, {RoSpan} values)");
             w.Line($"{Rt}TensorAccess.Set(Tensors, \"{spec.ClassName}\", name, values, _parameters, _state, _counters);");
             w.Line("RefreshInference();");
             w.Close();
@@ -245,17 +245,17 @@ namespace ModelGen.Generator.Emit
             w.Line("/// Saves the parameters and running statistics to <paramref name=\"path\"/> in the safetensors format, with the names and");
             w.Line("/// shapes of <see cref=\"Tensors\"/>. Writes a temporary file first and replaces the target only when it is complete.");
             w.Line("/// </summary>");
-            w.Line($"public void SaveWeights(string path) => {Rt}SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);");
+            w.Line($"public void {Names.SaveWeights}(string path) => {Rt}SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);");
             w.Line();
             w.Line("/// <summary>Writes the parameters and running statistics to <paramref name=\"stream\"/> in the safetensors format.</summary>");
-            w.Line($"public void SaveWeights(global::System.IO.Stream stream) => {Rt}SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);");
+            w.Line($"public void {Names.SaveWeights}(global::System.IO.Stream stream) => {Rt}SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);");
             w.Line();
             w.Line("/// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>");
             w.Line($"private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() {{ [\"format\"] = \"pt\", [\"modelgen.model\"] = \"{spec.ClassName}\" }};");
             w.Line();
             w.Line("/// <summary>Loads weights saved by <see cref=\"SaveWeights(string)\"/> or by PyTorch (<c>safetensors.torch.save_file(model.state_dict(), path)</c>).</summary>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file does not match the model; the model is left unchanged.</exception>");
-            w.Open("public void LoadWeights(string path)");
+            w.Open($"public void {Names.LoadWeights}(string path)");
             w.Line("using var stream = global::System.IO.File.OpenRead(path);");
             w.Line("LoadWeights(stream);");
             w.Close();
@@ -265,7 +265,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// and shape, and no other; the file is validated completely before the model changes, so on error the model is unchanged.");
             w.Line("/// </summary>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file does not match the model; the message names the tensor and the problem.</exception>");
-            w.Open("public void LoadWeights(global::System.IO.Stream stream)");
+            w.Open($"public void {Names.LoadWeights}(global::System.IO.Stream stream)");
             w.Line($"{Rt}SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);");
             w.Line("RefreshInference();");
             w.Close();

@@ -28,7 +28,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <param name=\"maxBatchSize\">The largest batch <see cref=\"Trainer.TrainStep\"/> will accept.</param>");
             w.Line("/// <param name=\"seed\">The seed of the dropout masks.</param>");
             Attributes(w);
-            w.Line($"public Trainer CreateTrainer(int maxBatchSize = 64, int seed = 0) => new Trainer(this, maxBatchSize, seed);");
+            w.Line($"public {Names.Trainer} {Names.CreateTrainer}(int {Names.MaxBatchSizeParameter} = 64, int seed = 0) => new {Names.Trainer}(this, {Names.MaxBatchSizeParameter}, seed);");
             w.Line();
         }
 
@@ -59,7 +59,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// reachable from <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>. Not thread-safe; do not predict with the model while a step runs.");
             w.Line("/// </summary>");
             Attributes(w);
-            w.Open($"public sealed class Trainer : {Rt}ITrainer");
+            w.Open($"public sealed class {Names.Trainer} : {Rt}ITrainer");
             w.Line($"private readonly {spec.ClassName} _model;");
             w.Line("private readonly int _seed;");
             w.Line("private long _iterations;");
@@ -132,7 +132,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <param name=\"targets\">The same number of rows of <see cref=\"OutputSize\"/> floats.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold a valid batch.</exception>");
             Attributes(w);
-            w.Open($"public float TrainStep({RoSpan} inputs, {RoSpan} targets)");
+            w.Open($"public float {Names.TrainStep}({RoSpan} {Names.InputsParameter}, {RoSpan} targets)");
             w.Line("int rows = CheckBatch(inputs, targets);");
             w.Line("float loss = Run(inputs, targets, rows, updateRunningStatistics: true);");
             w.Line("ApplyOptimizer();");
@@ -146,7 +146,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref=\"TrainStep\"/> uses.");
             w.Line("/// </summary>");
             Attributes(w);
-            w.Open($"public float ComputeGradients({RoSpan} inputs, {RoSpan} targets)");
+            w.Open($"public float {Names.ComputeGradients}({RoSpan} {Names.InputsParameter}, {RoSpan} targets)");
             w.Line("int rows = CheckBatch(inputs, targets);");
             w.Line("return Run(inputs, targets, rows, updateRunningStatistics: false);");
             w.Close();
@@ -157,7 +157,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// </summary>");
             w.Line("/// <returns>The report of every epoch.</returns>");
             Attributes(w);
-            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}EpochReport> Fit({RoSpan} inputs, {RoSpan} targets, {Rt}FitOptions? options = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}EpochReport> {Names.Fit}({RoSpan} {Names.InputsParameter}, {RoSpan} targets, {Rt}FitOptions? {Names.OptionsParameter} = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
             w.Line($"    => {Rt}FitLoop.Run(_model, this, inputs, targets, options, progress);");
             w.Line();
 
