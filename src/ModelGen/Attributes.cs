@@ -35,8 +35,11 @@ namespace ModelGen
     {
         /// <summary>
         /// The layer's name, used as the prefix of its tensors in saved weights (PyTorch <c>state_dict</c> style,
-        /// e.g. <c>fc1</c> gives <c>fc1.weight</c>). When omitted, layers with parameters are named from their kind
-        /// and position (<c>dense0</c>, <c>bn1</c>, ...).
+        /// e.g. <c>fc1</c> gives <c>fc1.weight</c>). When omitted, the name is the layer's position in the declaration,
+        /// counting every layer attribute from 0, as in a <c>torch.nn.Sequential</c> of the same layers: the tensors of
+        /// <c>[Dense(8), ReLU, Dense(2)]</c> are <c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c> and <c>2.bias</c>, so a
+        /// <c>Sequential</c>'s <c>state_dict</c> loads directly. Names must be unique among layers with tensors and must not
+        /// contain quotes, backslashes or non-printable characters.
         /// </summary>
         public string? Name { get; set; }
     }

@@ -40,6 +40,21 @@ namespace ModelGen.Generator.Tests
             public IEnumerable<Diagnostic> CompileErrors => Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning);
         }
 
+        /// <summary>Compiles the generator's output and loads it into a collectible context (unload it when done).</summary>
+        public static (System.Reflection.Assembly Assembly, System.Runtime.Loader.AssemblyLoadContext Context) Load(Result result, string name = "generated")
+        {
+            using var stream = new MemoryStream();
+            var emit = result.Output.Emit(stream);
+            if (!emit.Success)
+            {
+                throw new InvalidOperationException("The generated code does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+            }
+
+            stream.Position = 0;
+            var context = new System.Runtime.Loader.AssemblyLoadContext(name, isCollectible: true);
+            return (context.LoadFromStream(stream), context);
+        }
+
         public static Result Run(params string[] sources)
         {
             var compilation = Compilation(sources);

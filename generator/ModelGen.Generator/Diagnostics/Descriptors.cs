@@ -73,7 +73,7 @@ namespace ModelGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor BadLayerName = Error(
             "MG0013",
             "Invalid or duplicate layer name",
-            "The layer name '{0}' {1}; tensor names must be unique, non-empty and contain no quotes, backslashes or control characters");
+            "The layer name '{0}' {1}; tensor names must be unique, non-empty and contain no quotes, backslashes or non-printable characters (controls, line or paragraph separators, format characters)");
 
         public static readonly DiagnosticDescriptor ModelTooLarge = Error(
             "MG0014",

@@ -23,9 +23,6 @@ namespace ModelGen.Generator.Emit
                 : $"[global::ModelGen.UsesBatchStatistics(Reason = {Literal(string.Join("; ", reasons))})]";
         }
 
-        public static string Literal(string text) =>
-            "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\r", "\\r").Replace("\n", "\\n") + "\"";
-
         public static void Emit(SourceWriter w, ModelPlan plan)
         {
             var spec = plan.Spec;
@@ -40,7 +37,7 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Line("/// <summary>");
-            w.Line("/// Inference over the whole batch, as declared: " + string.Join("; ", spec.Layers.Where(l => l.BatchDependentAtInference).Select(l => LayerCatalog.EmitterFor(l).BatchDependenceNote(l))) + ".");
+            w.Line("/// Inference over the whole batch, as declared: " + Xml(string.Join("; ", spec.Layers.Where(l => l.BatchDependentAtInference).Select(l => LayerCatalog.EmitterFor(l).BatchDependenceNote(l)))) + ".");
             w.Line("/// A row's output depends on the other rows of the batch (and, with active dropout, on the call). Scratch buffers come from the shared ArrayPool.");
             w.Line("/// </summary>");
             w.Open($"private void PredictBatchMode(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)");

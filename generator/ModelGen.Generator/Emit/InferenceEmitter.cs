@@ -127,7 +127,19 @@ namespace ModelGen.Generator.Emit
             {
                 w.Line();
                 w.Line($"// Step {I(number++)}: " + Describe(plan, step) + ".");
+
+                // A row operation declares locals at method scope (softmax: max, sum): give it a block of its own, so two
+                // of them in one model do not collide.
+                if (step.Kind == StepKind.Row)
+                {
+                    w.Open();
+                }
+
                 EmitStepRow(w, contexts, step, step.Source, step.Destination);
+                if (step.Kind == StepKind.Row)
+                {
+                    w.Close();
+                }
             }
 
             w.Close();

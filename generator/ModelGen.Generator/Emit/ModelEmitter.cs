@@ -55,7 +55,7 @@ namespace ModelGen.Generator.Emit
             w.Line($"/// input {spec.Input} ({I(spec.InputSize)} floats)");
             foreach (var l in spec.Layers)
             {
-                w.Line($"/// {LayerCatalog.EmitterFor(l).Describe(l)}");
+                w.Line($"/// {Xml(LayerCatalog.EmitterFor(l).Describe(l))}");
             }
 
             if (spec.HasTraining)

@@ -82,5 +82,54 @@ namespace ModelGen.Generator.Emit
 
         /// <summary>An int literal.</summary>
         public static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// A C# string literal of any text: quotes and backslashes escaped, and every character that could end a line or
+        /// is not printable (controls, U+0085, U+2028, U+2029, format characters, surrogates, unassigned) written as
+        /// <c>\uXXXX</c>, so no user text can break out of the literal.
+        /// </summary>
+        public static string Literal(string text)
+        {
+            var sb = new StringBuilder(text.Length + 2).Append('"');
+            foreach (char c in text)
+            {
+                switch (c)
+                {
+                    case '"':
+                        sb.Append("\\\"");
+                        break;
+                    case '\\':
+                        sb.Append("\\\\");
+                        break;
+                    default:
+                        if (IsPrintable(c))
+                        {
+                            sb.Append(c);
+                        }
+                        else
+                        {
+                            sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                        }
+
+                        break;
+                }
+            }
+
+            return sb.Append('"').ToString();
+        }
+
+        /// <summary>Text for an XML documentation comment: <c>&amp;</c> and <c>&lt;</c> escaped (<c>&gt;</c> is legal text).</summary>
+        public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace("]]>", "]]&gt;");
+
+        /// <summary>
+        /// Whether a character may appear as itself in generated source (literals and comments): not a control, format,
+        /// line or paragraph separator, surrogate, private-use or unassigned character.
+        /// </summary>
+        public static bool IsPrintable(char c) => char.GetUnicodeCategory(c) switch
+        {
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
+            _ => true,
+        };
     }
 }

@@ -166,7 +166,7 @@ namespace ModelGen.Generator.Parsing
                     Report(Descriptors.BadLayerName, location, layer.Name, "is used by two layers");
                 }
 
-                totalParams += (long)layer.InputSize * layer.OutputSize;
+                totalParams += layer.ParameterCount;
                 if (totalParams > Limits.MaxParameters)
                 {
                     Report(Descriptors.ModelTooLarge, location, $"The parameter count of '{className}' at {arguments.What}", AttributeArguments.Num(totalParams), AttributeArguments.Num(Limits.MaxParameters));
@@ -290,8 +290,12 @@ namespace ModelGen.Generator.Parsing
             return spans.Count;
         }
 
+        /// <summary>
+        /// A name goes into string literals, comments and XML docs of the generated code as it is: no quotes, backslashes
+        /// or characters that are not printable (controls, line and paragraph separators, format characters, surrogates).
+        /// </summary>
         private static bool IsValidName(string name) =>
-            name.Length > 0 && name.All(c => c != '"' && c != '\\' && !char.IsControl(c));
+            name.Length > 0 && name.All(c => c != '"' && c != '\\' && Emit.SourceWriter.IsPrintable(c));
 
         private static T Arg<T>(AttributeData data, int index) => Values(data).Arg<T>(index);
 

@@ -264,23 +264,25 @@ namespace Snapshots
             }
 
             // Step 4: layer 8, softmax over 10 outputs: exp(z - max) / sum.
-            float max = At(ref a, 0);
-            for (int j = 1; j < 10; j++)
             {
-                max = global::System.MathF.Max(max, At(ref a, j));
-            }
+                float max = At(ref a, 0);
+                for (int j = 1; j < 10; j++)
+                {
+                    max = global::System.MathF.Max(max, At(ref a, j));
+                }
 
-            float sum = 0f;
-            for (int j = 0; j < 10; j++)
-            {
-                float e = global::System.MathF.Exp(At(ref a, j) - max);
-                At(ref y, j) = e;
-                sum += e;
-            }
+                float sum = 0f;
+                for (int j = 0; j < 10; j++)
+                {
+                    float e = global::System.MathF.Exp(At(ref a, j) - max);
+                    At(ref y, j) = e;
+                    sum += e;
+                }
 
-            for (int j = 0; j < 10; j++)
-            {
-                At(ref y, j) /= sum;
+                for (int j = 0; j < 10; j++)
+                {
+                    At(ref y, j) /= sum;
+                }
             }
         }
 

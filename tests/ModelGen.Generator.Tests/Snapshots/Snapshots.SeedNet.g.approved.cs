@@ -190,23 +190,25 @@ namespace Snapshots
             }
 
             // Step 2: layer 2, softmax over 5 outputs: exp(z - max) / sum.
-            float max = At(ref a, 0);
-            for (int j = 1; j < 5; j++)
             {
-                max = global::System.MathF.Max(max, At(ref a, j));
-            }
+                float max = At(ref a, 0);
+                for (int j = 1; j < 5; j++)
+                {
+                    max = global::System.MathF.Max(max, At(ref a, j));
+                }
 
-            float sum = 0f;
-            for (int j = 0; j < 5; j++)
-            {
-                float e = global::System.MathF.Exp(At(ref a, j) - max);
-                At(ref y, j) = e;
-                sum += e;
-            }
+                float sum = 0f;
+                for (int j = 0; j < 5; j++)
+                {
+                    float e = global::System.MathF.Exp(At(ref a, j) - max);
+                    At(ref y, j) = e;
+                    sum += e;
+                }
 
-            for (int j = 0; j < 5; j++)
-            {
-                At(ref y, j) /= sum;
+                for (int j = 0; j < 5; j++)
+                {
+                    At(ref y, j) /= sum;
+                }
             }
         }
 
