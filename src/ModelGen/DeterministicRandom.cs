@@ -49,14 +49,21 @@ namespace ModelGen
         }
 
         /// <summary>
-        /// A stateless uniform float in [0, 1) that depends only on its four arguments: the same arguments give the
-        /// same number on every platform. Dropout masks use it so a mask depends on (seed, step, row, unit) only.
+        /// A stateless uniform float in [0, 1) that depends only on its five arguments: the same arguments give the same
+        /// number on every platform. Dropout masks use it, so a mask depends on (seed, step, row, layer, unit) only; every
+        /// combination has its own number, whatever the number of units.
         /// </summary>
-        public static float Hash(long seed, long step, int row, int unit)
+        /// <param name="seed">The trainer's seed (or -1 for Monte Carlo dropout at inference).</param>
+        /// <param name="step">The training iteration (or the inference call).</param>
+        /// <param name="row">The row of the batch.</param>
+        /// <param name="layer">The layer's position.</param>
+        /// <param name="unit">The feature.</param>
+        public static float Hash(long seed, long step, int row, int layer, int unit)
         {
             ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL);
             z = Mix(unchecked(z + ((ulong)step * 0xBF58476D1CE4E5B9UL)));
-            z = Mix(unchecked(z + ((ulong)(uint)row << 32) + (uint)unit));
+            z = Mix(unchecked(z + ((ulong)(uint)row << 32) + (uint)layer));
+            z = Mix(unchecked(z + (uint)unit));
             return (z >> 40) * (1.0f / (1 << 24));
         }
 

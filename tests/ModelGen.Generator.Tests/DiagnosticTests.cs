@@ -40,8 +40,9 @@ namespace ModelGen.Generator.Tests
             new object[] { "MG0012", "[Model, Input(2), Dense(3)] public partial class M { } [Dense(1)] public partial class M { }", "[Model, Input(2), Dense(3), Dense(1)] public partial class M { } public partial class M { }" },
             new object[] { "MG0013", "[Model, Input(2), Dense(3, Name = \"fc\"), Dense(1, Name = \"fc\")] public partial class M { }", "[Model, Input(2), Dense(3, Name = \"fc1\"), Dense(1, Name = \"fc2\")] public partial class M { }" },
             new object[] { "MG0013", "[Model, Input(2), Dense(3, Name = \"\")] public partial class M { }", "[Model, Input(2), Dense(3, Name = \"a.b\")] public partial class M { }" },
-            new object[] { "MG0014", "[Model, Input(2), Dense(20000)] public partial class M { }", "[Model, Input(2), Dense(16384)] public partial class M { }" },
-            new object[] { "MG0014", "[Model, Input(100, 200), Dense(1)] public partial class M { }", "[Model, Input(100, 100), Dense(1)] public partial class M { }" },
+            new object[] { "MG0014", "[Model, Input(2), Dense(1048577)] public partial class M { }", "[Model, Input(2), Dense(1048576)] public partial class M { }" },
+            new object[] { "MG0014", "[Model, Input(1025, 1024), Dense(1)] public partial class M { }", "[Model, Input(1024, 1024), Dense(1)] public partial class M { }" },
+            new object[] { "MG0014", "[Model, Input(30000), Dense(30000)] public partial class M { }", "[Model, Input(30000), Dense(4096)] public partial class M { }" },
         };
 
         [Theory]

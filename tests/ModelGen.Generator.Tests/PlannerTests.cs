@@ -86,6 +86,18 @@ namespace ModelGen.Generator.Tests
             Assert.Equal(new TrainingPlan(GradientWidth: 3, MinBatchSize: 1, FirstParameterLayer: 1, FusedLoss: true), plan.Training);
         }
 
+        [Theory]
+        [InlineData("Input(64), Dense(1024), ReLU, Dense(2)", false, 8192)] // a block of 4 rows: 2 x 4 x 1024 floats = 32 KiB, on the stack
+        [InlineData("Input(64), Dense(1025), ReLU, Dense(2)", true, 8200)]
+        [InlineData("Input(2), Dense(1048576)", false, 2097152)] // one step straight into the output: no buffers, so no workspace
+        [InlineData("Input(3), Tanh, Tanh", false, 6)]
+        public void WideLayersUseAPerThreadWorkspaceInsteadOfTheStack(string layers, bool heap, int floats)
+        {
+            var plan = PlanOf($"using ModelGen;\n[Model, {layers}] public partial class M {{ }}");
+            Assert.Equal(heap, plan.Inference.HeapWorkspace);
+            Assert.Equal(floats, plan.Inference.WorkspaceFloats);
+        }
+
         [Fact]
         public void ThePlanIsAnEquatableValue()
         {

@@ -81,6 +81,21 @@ namespace ModelGen.Reference
             return h;
         }
 
+        /// <summary>
+        /// Optional: the float32 computation's own input to a layer, by layer index (null when unknown). For a rectifier
+        /// (ReLU, LeakyReLU) whose reference input lies within <see cref="KinkMargin"/> of the kink at 0 (relative to the
+        /// largest input of that layer in the batch), the two computations can fall on different sides through rounding
+        /// alone, and the derivatives then differ by (1 - alpha) for that element: the derivative follows the float32
+        /// side there, as the dropout mask follows the generated mask. Only the side of the kink is taken, never a value.
+        /// </summary>
+        public Func<int, Matrix<double>?>? RectifierInputs { get; set; }
+
+        /// <summary>The margin around a rectifier's kink, relative to the layer's largest input (default 1.1e-4, the forward tolerance).</summary>
+        public double KinkMargin { get; set; } = 1.1e-4;
+
+        /// <summary>How many elements the last pass took on the float32 side of a kink.</summary>
+        public int LastKinkOverrides { get; private set; }
+
         /// <summary>What one training-mode pass computed.</summary>
         public sealed record Pass(double Loss, double[] Gradients, Matrix<double> Outputs);
 
@@ -133,7 +148,7 @@ namespace ModelGen.Reference
                         float rate = (float)l.Rate;
                         int layer = k;
                         var mask = M.Dense(h.RowCount, h.ColumnCount, (r, c) =>
-                            DeterministicRandom.Hash(seed, Iterations, r, (layer * 65536) + c) < rate ? 0.0 : 1.0 / (1.0 - l.Rate));
+                            DeterministicRandom.Hash(seed, Iterations, r, layer, c) < rate ? 0.0 : 1.0 / (1.0 - l.Rate));
                         caches[k] = (null!, null!, mask);
                         h = h.PointwiseMultiply(mask);
                         break;
@@ -149,6 +164,7 @@ namespace ModelGen.Reference
             var (loss, d) = LossAndGradient(output, t, inputs[inputs.Count - 1]);
 
             var grads = new double[Parameters.Length];
+            LastKinkOverrides = 0;
             for (int k = _d.Layers.Count - 1; k >= 0; k--)
             {
                 var l = _d.Layers[k];
@@ -231,12 +247,37 @@ namespace ModelGen.Reference
                     }
 
                     default:
-                        d = d.PointwiseMultiply(ActivationDerivative(l, input));
+                        d = d.PointwiseMultiply(ActivationDerivative(l, KinkSide(k, l, input)));
                         break;
                 }
             }
 
             return new Pass(loss, grads, output);
+        }
+
+        /// <summary>The rectifier's input with each element near the kink moved to the float32 computation's side (see <see cref="RectifierInputs"/>).</summary>
+        private Matrix<double> KinkSide(int k, LayerDescription l, Matrix<double> input)
+        {
+            if (l.Type is not (LayerType.ReLU or LayerType.LeakyReLU) || RectifierInputs?.Invoke(k) is not { } other)
+            {
+                return input;
+            }
+
+            double margin = KinkMargin * input.Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
+            var result = input.Clone();
+            for (int r = 0; r < input.RowCount; r++)
+            {
+                for (int c = 0; c < input.ColumnCount; c++)
+                {
+                    if (Math.Abs(input[r, c]) <= margin && (input[r, c] > 0) != (other[r, c] > 0))
+                    {
+                        result[r, c] = other[r, c];
+                        LastKinkOverrides++;
+                    }
+                }
+            }
+
+            return result;
         }
 
         /// <summary>One training step: training-mode pass with running-statistics update, then the optimizer update.</summary>

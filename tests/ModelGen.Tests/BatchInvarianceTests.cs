@@ -19,6 +19,7 @@ namespace ModelGen.Tests
             new object[] { "Regressor" },
             new object[] { "Everything" },
             new object[] { "Mlp784" },
+            new object[] { "WideNet" },
         };
 
         internal static IModel Trained(string name)
@@ -32,6 +33,7 @@ namespace ModelGen.Tests
                 case "Regressor": { var m = new Regressor(4); Train(m, m.CreateTrainer(8)); return m; }
                 case "Everything": { var m = new Everything(5); Train(m, m.CreateTrainer(8)); return m; }
                 case "Mlp784": { var m = new Mlp784(6); Train(m, m.CreateTrainer(8)); return m; }
+                case "WideNet": { var m = new WideNet(7); Train(m, m.CreateTrainer(8)); return m; }
                 default: throw new ArgumentException(name);
             }
         }
@@ -98,25 +100,51 @@ namespace ModelGen.Tests
             }
         }
 
-        [Fact]
-        public void PredictIsDeterministicAcrossThreads()
+        [Theory]
+        [InlineData("Mlp784")]
+        [InlineData("WideNet")]
+        public void PredictIsDeterministicAcrossThreads(string name)
         {
-            var model = Trained("Mlp784");
-            var x = TestData.Uniform(784, 9);
-            var expected = new float[10];
-            model.Predict(x, expected);
+            // WideNet runs in a per-thread workspace: threads predicting at once must never share it.
+            var model = Trained(name);
+            int rows = 9;
+            var x = TestData.Uniform(rows * model.InputLength, 9);
+            var expected = new float[rows * model.OutputLength];
+            model.PredictBatch(x, expected);
             var results = new float[8][];
-            System.Threading.Tasks.Parallel.For(0, 8, i =>
+            System.Threading.Tasks.Parallel.For(0, 8, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
             {
-                var y = new float[10];
-                for (int k = 0; k < 50; k++)
+                var y = new float[rows * model.OutputLength];
+                var one = new float[model.OutputLength];
+                for (int k = 0; k < 20; k++)
                 {
-                    model.Predict(x, y);
+                    model.PredictBatch(x, y);
+                    int r = (i + k) % rows;
+                    model.Predict(x.AsSpan(r * model.InputLength, model.InputLength), one);
+                    Assert.True(TestData.SameBits(expected.AsSpan(r * model.OutputLength, model.OutputLength), one));
                 }
 
                 results[i] = y;
             });
             Assert.All(results, y => Assert.True(TestData.SameBits(expected, y)));
+        }
+
+        [Fact]
+        public void AWorkspaceModelAllocatesNothingPerCallAfterTheFirstOnAThread()
+        {
+            var model = Trained("WideNet");
+            var x = TestData.Uniform(5 * model.InputLength, 3);
+            var y = new float[5 * model.OutputLength];
+            model.PredictBatch(x, y); // the thread's workspace is allocated here, once
+            model.Predict(x.AsSpan(0, model.InputLength), y.AsSpan(0, model.OutputLength));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                model.PredictBatch(x, y);
+                model.Predict(x.AsSpan(0, model.InputLength), y.AsSpan(0, model.OutputLength));
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
     }
 }

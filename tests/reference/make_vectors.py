@@ -31,16 +31,17 @@ def mix(z):
     return z ^ (z >> 31)
 
 
-def modelgen_hash(seed, step, row, unit):
+def modelgen_hash(seed, step, row, layer, unit):
     """ModelGen.DeterministicRandom.Hash: the dropout mask stream, reimplemented bit for bit."""
     z = ((seed & MASK) * 0x9E3779B97F4A7C15) & MASK
     z = mix((z + (step & MASK) * 0xBF58476D1CE4E5B9) & MASK)
-    z = mix((z + ((row & 0xFFFFFFFF) << 32) + (unit & 0xFFFFFFFF)) & MASK)
+    z = mix((z + ((row & 0xFFFFFFFF) << 32) + (layer & 0xFFFFFFFF)) & MASK)
+    z = mix((z + (unit & 0xFFFFFFFF)) & MASK)
     return (z >> 40) * (1.0 / (1 << 24))
 
 
 class HashDropout(nn.Module):
-    """Inverted dropout whose mask is ModelGen's: zero where hash(seed, iteration, row, layer * 65536 + j) < rate."""
+    """Inverted dropout whose mask is ModelGen's: zero where hash(seed, iteration, row, layer, j) < rate."""
 
     def __init__(self, rate, layer_index, seed):
         super().__init__()
@@ -52,7 +53,7 @@ class HashDropout(nn.Module):
         rows, features = x.shape
         keep = np.float32(1.0 / (1.0 - self.rate))
         rate = np.float32(self.rate)
-        mask = np.array([[0.0 if np.float32(modelgen_hash(self.seed, self.iteration, r, self.layer_index * 65536 + j)) < rate else keep
+        mask = np.array([[0.0 if np.float32(modelgen_hash(self.seed, self.iteration, r, self.layer_index, j)) < rate else keep
                           for j in range(features)] for r in range(rows)], dtype=np.float32)
         return x * torch.from_numpy(mask)
 

@@ -78,7 +78,7 @@ namespace ModelGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor ModelTooLarge = Error(
             "MG0014",
             "Model too large",
-            "{0} is {1}, above the supported maximum of {2}; ModelGen compiles small networks whose activations fit on the stack");
+            "{0} is {1}, above the supported maximum of {2}; split the layer, downsample the input, or use fewer parameters");
 
         public const string BatchStatisticsCategory = "ModelGen.BatchStatistics";
 

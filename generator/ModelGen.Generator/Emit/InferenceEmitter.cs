@@ -97,6 +97,17 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
 
+            if (inference.HeapWorkspace)
+            {
+                w.Line("/// <summary>");
+                w.Line($"/// The inference buffers ({I(inference.WorkspaceFloats)} floats: too wide for the stack), one array per thread: allocated on the");
+                w.Line("/// thread's first prediction and reused after, so a prediction allocates nothing and threads never share a buffer.");
+                w.Line("/// </summary>");
+                w.Line("[global::System.ThreadStatic]");
+                w.Line("private static float[]? t_workspace;");
+                w.Line();
+            }
+
             EmitRow(w, plan);
             if (inference.UsesBlocks && inference.Steps.Count > 0)
             {
@@ -203,11 +214,28 @@ namespace ModelGen.Generator.Emit
                 w.Line($"ref float folded = ref {Mm}.GetArrayDataReference(_folded);");
             }
 
+            int floats = rows * plan.Inference.Width;
+            if (plan.Inference.HeapWorkspace && (plan.Inference.Writes("a") || plan.Inference.Writes("b")))
+            {
+                w.Line($"float[] workspace = t_workspace ??= new float[{I(plan.Inference.WorkspaceFloats)}];");
+                if (plan.Inference.Writes("a"))
+                {
+                    w.Line($"ref float a = ref {Mm}.GetArrayDataReference(workspace);");
+                }
+
+                if (plan.Inference.Writes("b"))
+                {
+                    w.Line($"ref float b = ref At(ref {Mm}.GetArrayDataReference(workspace), {I(floats)});");
+                }
+
+                return;
+            }
+
             foreach (string buffer in new[] { "a", "b" })
             {
                 if (plan.Inference.Writes(buffer))
                 {
-                    w.Line($"{Span} {buffer}Buffer = stackalloc float[{I(rows * plan.Inference.Width)}];");
+                    w.Line($"{Span} {buffer}Buffer = stackalloc float[{I(floats)}];");
                     w.Line($"ref float {buffer} = ref {Mm}.GetReference({buffer}Buffer);");
                 }
             }

@@ -3,10 +3,19 @@ namespace ModelGen.Generator.Model
     /// <summary>The sizes ModelGen accepts; larger declarations get MG0014.</summary>
     internal static class Limits
     {
-        /// <summary>The largest layer width supported (activations live in stack buffers of this many floats).</summary>
-        public const int MaxWidth = 16384;
+        /// <summary>
+        /// The widest layer (or input) in floats per sample: 2^20. Inference buffers of that width live in a per-thread
+        /// workspace (<see cref="StackBytes"/> decides when), and training buffers hold a batch of rows of it.
+        /// </summary>
+        public const int MaxWidth = 1 << 20;
 
         /// <summary>The largest parameter count (the parameters live in one <c>float[]</c>).</summary>
         public const long MaxParameters = int.MaxValue / 4;
+
+        /// <summary>
+        /// The most stack an inference method takes for its activation buffers: 32 KiB. Wider models get a per-thread
+        /// workspace on the heap instead (allocated once per thread), so a deep call stack or a small thread stack is safe.
+        /// </summary>
+        public const int StackBytes = 32 * 1024;
     }
 }

@@ -88,9 +88,16 @@ namespace ModelGen.Generator.Planning
     /// <param name="Width">Floats of each ping-pong buffer for one row: the widest step.</param>
     /// <param name="BlockRows">Rows per block in <c>PredictBatch</c> (0: no blocks).</param>
     /// <param name="RowWidth">The widest tensor of a row anywhere (input or any layer output): batch-mode buffers.</param>
-    internal sealed record InferencePlan(bool BatchMode, EquatableArray<InferenceStep> Steps, EquatableArray<int> IdentityLayers, int Width, int BlockRows, int RowWidth)
+    /// <param name="HeapWorkspace">
+    /// The ping-pong buffers would take more than <see cref="Limits.StackBytes"/> of stack: they live in a per-thread
+    /// array of <see cref="WorkspaceFloats"/> floats instead of <c>stackalloc</c>.
+    /// </param>
+    internal sealed record InferencePlan(bool BatchMode, EquatableArray<InferenceStep> Steps, EquatableArray<int> IdentityLayers, int Width, int BlockRows, int RowWidth, bool HeapWorkspace)
     {
         public bool UsesBlocks => BlockRows > 0;
+
+        /// <summary>Floats of the per-thread workspace: two buffers for the largest number of rows a method handles.</summary>
+        public int WorkspaceFloats => 2 * System.Math.Max(1, BlockRows) * Width;
 
         /// <summary>Whether a step writes the buffer <paramref name="name"/>.</summary>
         public bool Writes(string name) => System.Linq.Enumerable.Any(Steps, s => s.Destination == name);

@@ -110,7 +110,7 @@ namespace ModelGen.Generator.Planning
             var identity = spec.Layers.Where(l => l.Role == InferenceRole.Identity).Select(l => l.Index).ToEquatableArray();
             if (spec.BatchModeInference)
             {
-                return new InferencePlan(true, EquatableArray<InferenceStep>.Empty, identity, 1, 0, RowWidth(spec));
+                return new InferencePlan(true, EquatableArray<InferenceStep>.Empty, identity, 1, 0, RowWidth(spec), HeapWorkspace: false);
             }
 
             var active = spec.Layers.Where(l => l.Role != InferenceRole.Identity).ToList();
@@ -146,8 +146,10 @@ namespace ModelGen.Generator.Planning
             }
 
             int width = steps.Count == 0 ? 1 : steps.Max(s => s.Size);
-            bool blocks = spec.Layers.Any(l => LayerCatalog.EmitterFor(l).SharesLoadsAcrossRows(l));
-            return new InferencePlan(false, steps.ToEquatableArray(), identity, width, blocks ? BlockRows : 0, RowWidth(spec));
+            int blockRows = spec.Layers.Any(l => LayerCatalog.EmitterFor(l).SharesLoadsAcrossRows(l)) ? BlockRows : 0;
+            bool buffers = steps.Any(s => s.Destination is "a" or "b");
+            bool heap = buffers && 2L * System.Math.Max(1, blockRows) * width * sizeof(float) > Limits.StackBytes;
+            return new InferencePlan(false, steps.ToEquatableArray(), identity, width, blockRows, RowWidth(spec), heap);
         }
 
         private static int Stage(InferenceRole role) => role switch

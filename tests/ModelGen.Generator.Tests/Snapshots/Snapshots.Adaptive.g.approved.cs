@@ -230,13 +230,13 @@ namespace Snapshots
                     At(ref a, i) = z;
                 }
 
-                // Layer 3, dropout "3" active at inference (declared): zero with probability 0.25, scale the rest by 1 / (1 - 0.25); the mask depends on (call, row, feature).
+                // Layer 3, dropout "3" active at inference (declared): zero with probability 0.25, scale the rest by 1 / (1 - 0.25); the mask depends on (call, row, layer, feature).
                 for (int r = 0; r < rows; r++)
                 {
                     for (int j = 0; j < 8; j++)
                     {
                         int i = (r * 8) + j;
-                        float m = global::ModelGen.DeterministicRandom.Hash(-1, call, r, 196608 + j) < 0.25f ? 0f : 1.3333334f;
+                        float m = global::ModelGen.DeterministicRandom.Hash(-1, call, r, 3, j) < 0.25f ? 0f : 1.3333334f;
                         At(ref a, i) = At(ref a, i) * m;
                     }
                 }

@@ -982,7 +982,7 @@ namespace Snapshots
                     for (int j = 0; j < 32; j++)
                     {
                         int i = (r * 32) + j;
-                        float m = global::ModelGen.DeterministicRandom.Hash(_seed, _iterations, r, 196608 + j) < 0.2f ? 0f : 1.25f;
+                        float m = global::ModelGen.DeterministicRandom.Hash(_seed, _iterations, r, 3, j) < 0.2f ? 0f : 1.25f;
                         At(ref mask3, i) = m;
                         At(ref y3, i) = At(ref y2, i) * m;
                     }

@@ -155,4 +155,32 @@ namespace ModelGen.Tests.Models
     public partial class McDropoutNet
     {
     }
+
+    /// <summary>
+    /// Layers too wide for stack buffers (2,048 features; a block of 4 rows would take 64 KiB): inference runs in the
+    /// per-thread workspace.
+    /// </summary>
+    [Model]
+    [Input(300)]
+    [Dense(2048, Name = "wide")]
+    [BatchNorm]
+    [ReLU]
+    [Dense(10)]
+    [Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Sgd(LearningRate = 0.01, Momentum = 0.9)]
+    public partial class WideNet
+    {
+    }
+
+    /// <summary>Two dropout layers wider than 65,536 features (their masks once collided: layer * 65536 + feature).</summary>
+    [Model]
+    [Input(65600)]
+    [Dropout(0.5)]
+    [Dropout(0.5)]
+    [Loss(LossKind.MeanSquaredError)]
+    [Sgd]
+    public partial class WideDropout
+    {
+    }
 }

@@ -1,4 +1,3 @@
-using ModelGen.Generator.Emit.Kernels;
 using ModelGen.Generator.Model;
 using static ModelGen.Generator.Emit.SourceWriter;
 
@@ -25,15 +24,8 @@ namespace ModelGen.Generator.Emit.Layers
         public override void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst)
         {
             var l = (DropoutSpec)c.Spec;
-            int f = l.OutputSize;
-            w.Line($"// Layer {c.Index}, dropout \"{l.Name}\" active at inference (declared): zero with probability {D(l.Rate)}, scale the rest by 1 / (1 - {D(l.Rate)}); the mask depends on (call, row, feature).");
-            w.Open("for (int r = 0; r < rows; r++)");
-            w.Open($"for (int j = 0; j < {I(f)}; j++)");
-            w.Line($"int i = (r * {I(f)}) + j;");
-            w.Line($"float m = global::ModelGen.DeterministicRandom.Hash(-1, call, r, {VectorKernel.Index(l.Index * 65536, "j")}) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
-            w.Line($"At(ref {dst}, i) = At(ref {src}, i) * m;");
-            w.Close();
-            w.Close();
+            w.Line($"// Layer {c.Index}, dropout \"{l.Name}\" active at inference (declared): zero with probability {D(l.Rate)}, scale the rest by 1 / (1 - {D(l.Rate)}); the mask depends on (call, row, layer, feature).");
+            Mask(w, l, "-1", "call", src, dst, mask: null);
         }
 
         public override void EmitTrainerFields(SourceWriter w, LayerContext c)
@@ -47,16 +39,29 @@ namespace ModelGen.Generator.Emit.Layers
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
             var l = (DropoutSpec)c.Spec;
-            int f = l.OutputSize;
             w.Line($"// Layer {c.Index}, dropout \"{l.Name}\": zero each value with probability {D(l.Rate)} and scale the others by 1 / (1 - {D(l.Rate)});");
             w.Line("// the mask depends only on (seed, iteration, layer, row, feature).");
             w.Line($"ref float mask{c.Index} = ref Data(_mask{c.Index});");
+            Mask(w, l, "_seed", "_iterations", x, y, mask: "mask" + c.Index);
+        }
+
+        /// <summary>
+        /// For every row and feature: <c>m</c> = 0 with probability rate, else 1 / (1 - rate), from
+        /// <c>DeterministicRandom.Hash(seed, step, row, layer, feature)</c>; writes <c>dst = src * m</c> (and the mask).
+        /// </summary>
+        private static void Mask(SourceWriter w, DropoutSpec l, string seed, string step, string src, string dst, string? mask)
+        {
+            int f = l.OutputSize;
             w.Open("for (int r = 0; r < rows; r++)");
             w.Open($"for (int j = 0; j < {I(f)}; j++)");
             w.Line($"int i = (r * {I(f)}) + j;");
-            w.Line($"float m = global::ModelGen.DeterministicRandom.Hash(_seed, _iterations, r, {VectorKernel.Index(l.Index * 65536, "j")}) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
-            w.Line($"At(ref mask{c.Index}, i) = m;");
-            w.Line($"At(ref {y}, i) = At(ref {x}, i) * m;");
+            w.Line($"float m = global::ModelGen.DeterministicRandom.Hash({seed}, {step}, r, {I(l.Index)}, j) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
+            if (mask is not null)
+            {
+                w.Line($"At(ref {mask}, i) = m;");
+            }
+
+            w.Line($"At(ref {dst}, i) = At(ref {src}, i) * m;");
             w.Close();
             w.Close();
         }
