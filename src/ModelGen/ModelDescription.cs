@@ -3,34 +3,6 @@ using System.Collections.Generic;
 
 namespace ModelGen
 {
-    /// <summary>The layer kinds a model description lists.</summary>
-    public enum LayerType
-    {
-        /// <summary>Fully connected layer.</summary>
-        Dense,
-
-        /// <summary>Batch normalization.</summary>
-        BatchNorm,
-
-        /// <summary>Rectified linear unit.</summary>
-        ReLU,
-
-        /// <summary>Leaky rectified linear unit.</summary>
-        LeakyReLU,
-
-        /// <summary>Logistic sigmoid.</summary>
-        Sigmoid,
-
-        /// <summary>Hyperbolic tangent.</summary>
-        Tanh,
-
-        /// <summary>Softmax over the features of a sample.</summary>
-        Softmax,
-
-        /// <summary>Inverted dropout (training only).</summary>
-        Dropout,
-    }
-
     /// <summary>The optimizer kinds a model description lists.</summary>
     public enum OptimizerType
     {
@@ -41,37 +13,108 @@ namespace ModelGen
         Adam,
     }
 
+    /// <summary>The element-wise activation functions.</summary>
+    public enum ActivationFunction
+    {
+        /// <summary>Rectified linear unit, <c>max(x, 0)</c>.</summary>
+        ReLU,
+
+        /// <summary>Leaky rectified linear unit, <c>x</c> for positive <c>x</c>, else <c>alpha * x</c>.</summary>
+        LeakyReLU,
+
+        /// <summary>Logistic sigmoid, <c>1 / (1 + exp(-x))</c>.</summary>
+        Sigmoid,
+
+        /// <summary>Hyperbolic tangent.</summary>
+        Tanh,
+    }
+
     /// <summary>
-    /// One layer of a generated model, as the generator saw it: kind, sizes, hyper-parameters and where its tensors live.
-    /// Lets independent code (a reference implementation, a visualizer, an exporter) execute or inspect the model.
+    /// One layer of a generated model as the generator compiled it: its name, the shapes of one sample in and out, and,
+    /// in the derived record of its kind, its hyper-parameters and where its tensors live. Lets independent code (a
+    /// reference implementation, an exporter, a visualizer) execute or convert a model by switching on the record type.
+    /// Offsets are into the arrays <see cref="IModel.Parameters"/> and the state and counters of
+    /// <see cref="TensorStorage"/>; shapes exclude the batch axis. Arrays compare by reference.
     /// </summary>
-    /// <param name="Type">The layer kind.</param>
+    /// <param name="Name">The tensor-name prefix (<c>fc1</c>, or the layer's position).</param>
+    /// <param name="InputShape">The shape of one input sample, e.g. <c>[64]</c> or <c>[1, 28, 28]</c>.</param>
+    /// <param name="OutputShape">The shape of one output sample.</param>
+    public abstract record LayerDescription(string Name, int[] InputShape, int[] OutputShape)
+    {
+        /// <summary>Floats in one input sample.</summary>
+        public int InputSize => ModelDescription.Product(InputShape);
+
+        /// <summary>Floats in one output sample.</summary>
+        public int OutputSize => ModelDescription.Product(OutputShape);
+    }
+
+    /// <summary>A fully connected layer: <c>y = W x + b</c>, <c>W</c> row-major <c>[units, inputs]</c> (the input flattened).</summary>
     /// <param name="Name">The tensor-name prefix.</param>
-    /// <param name="InputSize">Features in.</param>
-    /// <param name="OutputSize">Features out.</param>
-    /// <param name="UseBias">Dense: whether there is a bias.</param>
-    /// <param name="Alpha">LeakyReLU: the negative slope.</param>
-    /// <param name="Rate">Dropout: the drop probability.</param>
-    /// <param name="Momentum">BatchNorm: the momentum in the declared convention.</param>
-    /// <param name="Epsilon">BatchNorm: epsilon.</param>
-    /// <param name="Convention">BatchNorm: the running-statistics convention.</param>
-    /// <param name="ParameterOffset">Dense weight or BatchNorm weight: offset in the parameters (Dense bias follows the weight, BatchNorm bias follows its weight).</param>
-    /// <param name="StateOffset">BatchNorm: offset of the running mean in the state (running variance follows).</param>
-    /// <param name="CounterIndex">BatchNorm: index of num_batches_tracked.</param>
-    public sealed record LayerDescription(
-        LayerType Type,
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape"><c>[units]</c>.</param>
+    /// <param name="Units">The number of outputs.</param>
+    /// <param name="UseBias">Whether there is a bias.</param>
+    /// <param name="WeightOffset">Offset of <c>weight</c> in the parameters.</param>
+    /// <param name="BiasOffset">Offset of <c>bias</c> in the parameters, or null without bias.</param>
+    public sealed record DenseDescription(string Name, int[] InputShape, int[] OutputShape, int Units, bool UseBias, int WeightOffset, int? BiasOffset)
+        : LayerDescription(Name, InputShape, OutputShape);
+
+    /// <summary>Batch normalization over the features of its (flattened) input.</summary>
+    /// <param name="Name">The tensor-name prefix.</param>
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape">The same shape.</param>
+    /// <param name="Momentum">The momentum in <paramref name="Convention"/>'s meaning.</param>
+    /// <param name="Epsilon">Added to the variance before the square root.</param>
+    /// <param name="Convention">The running-statistics convention.</param>
+    /// <param name="UsesBatchStatisticsAtInference">Declared to normalize with the batch's statistics at inference (an opt-in).</param>
+    /// <param name="WeightOffset">Offset of <c>weight</c> (gamma) in the parameters.</param>
+    /// <param name="BiasOffset">Offset of <c>bias</c> (beta) in the parameters.</param>
+    /// <param name="RunningMeanOffset">Offset of <c>running_mean</c> in the state.</param>
+    /// <param name="RunningVarOffset">Offset of <c>running_var</c> in the state.</param>
+    /// <param name="CounterIndex">Index of <c>num_batches_tracked</c> in the counters.</param>
+    public sealed record BatchNormDescription(
         string Name,
-        int InputSize,
-        int OutputSize,
-        bool UseBias,
-        double Alpha,
-        double Rate,
+        int[] InputShape,
+        int[] OutputShape,
         double Momentum,
         double Epsilon,
         BatchNormConvention Convention,
-        int ParameterOffset,
-        int StateOffset,
-        int CounterIndex);
+        bool UsesBatchStatisticsAtInference,
+        int WeightOffset,
+        int BiasOffset,
+        int RunningMeanOffset,
+        int RunningVarOffset,
+        int CounterIndex)
+        : LayerDescription(Name, InputShape, OutputShape)
+    {
+        /// <summary>The number of normalized features.</summary>
+        public int Features => OutputSize;
+    }
+
+    /// <summary>An element-wise activation.</summary>
+    /// <param name="Name">The layer's name (it has no tensors).</param>
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape">The same shape.</param>
+    /// <param name="Function">Which function.</param>
+    /// <param name="Alpha">LeakyReLU's slope for negative inputs (0 for the others).</param>
+    public sealed record ActivationDescription(string Name, int[] InputShape, int[] OutputShape, ActivationFunction Function, double Alpha)
+        : LayerDescription(Name, InputShape, OutputShape);
+
+    /// <summary>Softmax over the features of one sample.</summary>
+    /// <param name="Name">The layer's name (it has no tensors).</param>
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape">The same shape.</param>
+    public sealed record SoftmaxDescription(string Name, int[] InputShape, int[] OutputShape)
+        : LayerDescription(Name, InputShape, OutputShape);
+
+    /// <summary>Inverted dropout; the identity at inference unless declared active there.</summary>
+    /// <param name="Name">The layer's name (it has no tensors).</param>
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape">The same shape.</param>
+    /// <param name="Rate">The probability of zeroing a feature in training.</param>
+    /// <param name="ActiveAtInference">Declared active at inference (Monte Carlo dropout, an opt-in).</param>
+    public sealed record DropoutDescription(string Name, int[] InputShape, int[] OutputShape, double Rate, bool ActiveAtInference)
+        : LayerDescription(Name, InputShape, OutputShape);
 
     /// <summary>The optimizer of a generated model with all its hyper-parameters (those it does not use are 0).</summary>
     /// <param name="Type">SGD or Adam.</param>
@@ -143,12 +186,12 @@ namespace ModelGen
         public int CounterCount { get; }
 
         /// <summary>Floats in one input sample.</summary>
-        public int InputSize => Layers.Count > 0 ? Layers[0].InputSize : Product(InputShape);
+        public int InputSize => Product(InputShape);
 
         /// <summary>Floats in one output sample.</summary>
         public int OutputSize => Layers.Count > 0 ? Layers[Layers.Count - 1].OutputSize : InputSize;
 
-        private static int Product(int[] shape)
+        internal static int Product(int[] shape)
         {
             int p = 1;
             foreach (int d in shape)

@@ -155,10 +155,10 @@ namespace ModelGen.Differential.Tests
             var d = model.Description;
             var state = new float[d.StateCount];
             var counters = new long[d.CounterCount];
-            foreach (var l in d.Layers.Where(l => l.Type == LayerType.BatchNorm))
+            foreach (var l in d.Layers.OfType<BatchNormDescription>())
             {
-                model.GetTensor(l.Name + ".running_mean").CopyTo(state, l.StateOffset);
-                model.GetTensor(l.Name + ".running_var").CopyTo(state, l.StateOffset + l.OutputSize);
+                model.GetTensor(l.Name + ".running_mean").CopyTo(state, l.RunningMeanOffset);
+                model.GetTensor(l.Name + ".running_var").CopyTo(state, l.RunningVarOffset);
                 counters[l.CounterIndex] = (long)model.GetTensor(l.Name + ".num_batches_tracked")[0];
             }
 

@@ -69,11 +69,11 @@ namespace ModelGen.Reference
             var h = x;
             foreach (var l in _d.Layers)
             {
-                h = l.Type switch
+                h = l switch
                 {
-                    LayerType.Dense => DenseForward(l, h),
-                    LayerType.BatchNorm => BatchNormInference(l, h),
-                    LayerType.Dropout => h,
+                    DenseDescription dense => DenseForward(dense, h),
+                    BatchNormDescription bn => BatchNormInference(bn, h),
+                    DropoutDescription => h,
                     _ => Activation(l, h),
                 };
             }
@@ -109,46 +109,46 @@ namespace ModelGen.Reference
             {
                 var l = _d.Layers[k];
                 inputs.Add(h);
-                switch (l.Type)
+                switch (l)
                 {
-                    case LayerType.Dense:
-                        h = DenseForward(l, h);
+                    case DenseDescription dense:
+                        h = DenseForward(dense, h);
                         break;
-                    case LayerType.BatchNorm:
+                    case BatchNormDescription bn:
                     {
                         int n = h.RowCount;
                         var mean = h.ColumnSums() / n;
                         var centered = h - M.Dense(n, h.ColumnCount, (r, c) => mean[c]);
                         var variance = centered.PointwisePower(2).ColumnSums() / n;
-                        var invStd = variance.Map(v => 1.0 / Math.Sqrt(v + l.Epsilon));
+                        var invStd = variance.Map(v => 1.0 / Math.Sqrt(v + bn.Epsilon));
                         var xhat = M.Dense(n, h.ColumnCount, (r, c) => centered[r, c] * invStd[c]);
                         caches[k] = (xhat, invStd, null!);
-                        var gamma = Slice(l.ParameterOffset, l.OutputSize);
-                        var beta = Slice(l.ParameterOffset + l.OutputSize, l.OutputSize);
+                        var gamma = Slice(bn.WeightOffset, bn.Features);
+                        var beta = Slice(bn.BiasOffset, bn.Features);
                         h = M.Dense(n, h.ColumnCount, (r, c) => (xhat[r, c] * gamma[c]) + beta[c]);
                         if (updateRunningStatistics)
                         {
-                            bool keras = l.Convention == BatchNormConvention.Keras;
-                            double keep = keras ? l.Momentum : 1 - l.Momentum;
-                            for (int j = 0; j < l.OutputSize; j++)
+                            bool keras = bn.Convention == BatchNormConvention.Keras;
+                            double keep = keras ? bn.Momentum : 1 - bn.Momentum;
+                            for (int j = 0; j < bn.Features; j++)
                             {
                                 double stored = keras ? variance[j] : variance[j] * n / (n - 1);
-                                State[l.StateOffset + j] = (keep * State[l.StateOffset + j]) + ((1 - keep) * mean[j]);
-                                State[l.StateOffset + l.OutputSize + j] = (keep * State[l.StateOffset + l.OutputSize + j]) + ((1 - keep) * stored);
+                                State[bn.RunningMeanOffset + j] = (keep * State[bn.RunningMeanOffset + j]) + ((1 - keep) * mean[j]);
+                                State[bn.RunningVarOffset + j] = (keep * State[bn.RunningVarOffset + j]) + ((1 - keep) * stored);
                             }
 
-                            Counters[l.CounterIndex]++;
+                            Counters[bn.CounterIndex]++;
                         }
 
                         break;
                     }
 
-                    case LayerType.Dropout:
+                    case DropoutDescription dropout:
                     {
-                        float rate = (float)l.Rate;
+                        float rate = (float)dropout.Rate;
                         int layer = k;
                         var mask = M.Dense(h.RowCount, h.ColumnCount, (r, c) =>
-                            DeterministicRandom.Hash(seed, Iterations, r, layer, c) < rate ? 0.0 : 1.0 / (1.0 - l.Rate));
+                            DeterministicRandom.Hash(seed, Iterations, r, layer, c) < rate ? 0.0 : 1.0 / (1.0 - dropout.Rate));
                         caches[k] = (null!, null!, mask);
                         h = h.PointwiseMultiply(mask);
                         break;
@@ -170,22 +170,22 @@ namespace ModelGen.Reference
                 var l = _d.Layers[k];
                 var input = inputs[k];
                 var layerOutput = k + 1 < inputs.Count ? inputs[k + 1] : output;
-                switch (l.Type)
+                switch (l)
                 {
-                    case LayerType.Dense:
+                    case DenseDescription dense:
                     {
-                        var w = Weight(l);
+                        var w = Weight(dense);
                         var dW = d.TransposeThisAndMultiply(input);
-                        for (int o = 0; o < l.OutputSize; o++)
+                        for (int o = 0; o < dense.OutputSize; o++)
                         {
-                            for (int i = 0; i < l.InputSize; i++)
+                            for (int i = 0; i < dense.InputSize; i++)
                             {
-                                grads[l.ParameterOffset + (o * l.InputSize) + i] += dW[o, i];
+                                grads[dense.WeightOffset + (o * dense.InputSize) + i] += dW[o, i];
                             }
 
-                            if (l.UseBias)
+                            if (dense.BiasOffset is int bias)
                             {
-                                grads[l.ParameterOffset + (l.InputSize * l.OutputSize) + o] += d.Column(o).Sum();
+                                grads[bias + o] += d.Column(o).Sum();
                             }
                         }
 
@@ -193,18 +193,18 @@ namespace ModelGen.Reference
                         break;
                     }
 
-                    case LayerType.BatchNorm:
+                    case BatchNormDescription bn:
                     {
                         var (xhat, invStd, _) = caches[k];
                         int n = d.RowCount;
-                        var gamma = Slice(l.ParameterOffset, l.OutputSize);
-                        var dx = M.Dense(n, l.OutputSize);
-                        for (int j = 0; j < l.OutputSize; j++)
+                        var gamma = Slice(bn.WeightOffset, bn.Features);
+                        var dx = M.Dense(n, bn.Features);
+                        for (int j = 0; j < bn.Features; j++)
                         {
                             var dy = d.Column(j);
                             var xh = xhat.Column(j);
-                            grads[l.ParameterOffset + j] += dy.DotProduct(xh);
-                            grads[l.ParameterOffset + l.OutputSize + j] += dy.Sum();
+                            grads[bn.WeightOffset + j] += dy.DotProduct(xh);
+                            grads[bn.BiasOffset + j] += dy.Sum();
 
                             // Jacobian of y_r = gamma * (x_r - mean) * invStd with respect to x_s, applied to dy.
                             var dxhat = dy * gamma[j];
@@ -220,10 +220,10 @@ namespace ModelGen.Reference
                         break;
                     }
 
-                    case LayerType.Dropout:
+                    case DropoutDescription:
                         d = d.PointwiseMultiply(caches[k].Mask);
                         break;
-                    case LayerType.Softmax:
+                    case SoftmaxDescription:
                     {
                         var y = layerOutput;
                         var dz = M.Dense(d.RowCount, d.ColumnCount);
@@ -246,9 +246,11 @@ namespace ModelGen.Reference
                         break;
                     }
 
-                    default:
-                        d = d.PointwiseMultiply(ActivationDerivative(l, KinkSide(k, l, input)));
+                    case ActivationDescription activation:
+                        d = d.PointwiseMultiply(ActivationDerivative(activation, KinkSide(k, activation, input)));
                         break;
+                    default:
+                        throw new NotSupportedException($"The reference has no backward pass for {l.GetType().Name}; add it (every layer kind must be here).");
                 }
             }
 
@@ -256,9 +258,9 @@ namespace ModelGen.Reference
         }
 
         /// <summary>The rectifier's input with each element near the kink moved to the float32 computation's side (see <see cref="RectifierInputs"/>).</summary>
-        private Matrix<double> KinkSide(int k, LayerDescription l, Matrix<double> input)
+        private Matrix<double> KinkSide(int k, ActivationDescription l, Matrix<double> input)
         {
-            if (l.Type is not (LayerType.ReLU or LayerType.LeakyReLU) || RectifierInputs?.Invoke(k) is not { } other)
+            if (l.Function is not (ActivationFunction.ReLU or ActivationFunction.LeakyReLU) || RectifierInputs?.Invoke(k) is not { } other)
             {
                 return input;
             }
@@ -379,35 +381,35 @@ namespace ModelGen.Reference
 
         private static double LogSigmoid(double z) => z >= 0 ? -Math.Log(1 + Math.Exp(-z)) : z - Math.Log(1 + Math.Exp(z));
 
-        private Matrix<double> DenseForward(LayerDescription l, Matrix<double> x)
+        private Matrix<double> DenseForward(DenseDescription l, Matrix<double> x)
         {
             var y = x * Weight(l).Transpose();
-            if (l.UseBias)
+            if (l.BiasOffset is int bias)
             {
-                var b = Slice(l.ParameterOffset + (l.InputSize * l.OutputSize), l.OutputSize);
+                var b = Slice(bias, l.OutputSize);
                 y = M.Dense(y.RowCount, y.ColumnCount, (r, c) => y[r, c] + b[c]);
             }
 
             return y;
         }
 
-        private Matrix<double> BatchNormInference(LayerDescription l, Matrix<double> x)
+        private Matrix<double> BatchNormInference(BatchNormDescription l, Matrix<double> x)
         {
-            var gamma = Slice(l.ParameterOffset, l.OutputSize);
-            var beta = Slice(l.ParameterOffset + l.OutputSize, l.OutputSize);
+            var gamma = Slice(l.WeightOffset, l.Features);
+            var beta = Slice(l.BiasOffset, l.Features);
             return M.Dense(x.RowCount, x.ColumnCount, (r, c) =>
-                ((x[r, c] - State[l.StateOffset + c]) / Math.Sqrt(State[l.StateOffset + l.OutputSize + c] + l.Epsilon) * gamma[c]) + beta[c]);
+                ((x[r, c] - State[l.RunningMeanOffset + c]) / Math.Sqrt(State[l.RunningVarOffset + c] + l.Epsilon) * gamma[c]) + beta[c]);
         }
 
         private static Matrix<double> Activation(LayerDescription l, Matrix<double> x)
         {
-            switch (l.Type)
+            switch (l)
             {
-                case LayerType.ReLU: return x.Map(v => v > 0 ? v : 0);
-                case LayerType.LeakyReLU: return x.Map(v => v > 0 ? v : l.Alpha * v);
-                case LayerType.Sigmoid: return x.Map(v => 1 / (1 + Math.Exp(-v)));
-                case LayerType.Tanh: return x.Map(Math.Tanh);
-                case LayerType.Softmax:
+                case ActivationDescription { Function: ActivationFunction.ReLU }: return x.Map(v => v > 0 ? v : 0);
+                case ActivationDescription { Function: ActivationFunction.LeakyReLU } a: return x.Map(v => v > 0 ? v : a.Alpha * v);
+                case ActivationDescription { Function: ActivationFunction.Sigmoid }: return x.Map(v => 1 / (1 + Math.Exp(-v)));
+                case ActivationDescription { Function: ActivationFunction.Tanh }: return x.Map(Math.Tanh);
+                case SoftmaxDescription:
                 {
                     var y = M.Dense(x.RowCount, x.ColumnCount);
                     for (int r = 0; r < x.RowCount; r++)
@@ -420,21 +422,21 @@ namespace ModelGen.Reference
                     return y;
                 }
 
-                default: throw new ArgumentOutOfRangeException(nameof(l), l.Type, "Not an activation.");
+                default: throw new NotSupportedException($"The reference has no forward pass for {l.GetType().Name}; add it (every layer kind must be here).");
             }
         }
 
-        private static Matrix<double> ActivationDerivative(LayerDescription l, Matrix<double> x) => l.Type switch
+        private static Matrix<double> ActivationDerivative(ActivationDescription l, Matrix<double> x) => l.Function switch
         {
-            LayerType.ReLU => x.Map(v => v > 0 ? 1.0 : 0.0),
-            LayerType.LeakyReLU => x.Map(v => v > 0 ? 1.0 : l.Alpha),
-            LayerType.Sigmoid => x.Map(v => { double s = 1 / (1 + Math.Exp(-v)); return s * (1 - s); }),
-            LayerType.Tanh => x.Map(v => 1 - (Math.Tanh(v) * Math.Tanh(v))),
-            _ => throw new ArgumentOutOfRangeException(nameof(l), l.Type, "Not an element-wise activation."),
+            ActivationFunction.ReLU => x.Map(v => v > 0 ? 1.0 : 0.0),
+            ActivationFunction.LeakyReLU => x.Map(v => v > 0 ? 1.0 : l.Alpha),
+            ActivationFunction.Sigmoid => x.Map(v => { double s = 1 / (1 + Math.Exp(-v)); return s * (1 - s); }),
+            ActivationFunction.Tanh => x.Map(v => 1 - (Math.Tanh(v) * Math.Tanh(v))),
+            _ => throw new NotSupportedException($"The reference has no derivative for {l.Function}."),
         };
 
-        private Matrix<double> Weight(LayerDescription l) =>
-            M.Dense(l.OutputSize, l.InputSize, (r, c) => Parameters[l.ParameterOffset + (r * l.InputSize) + c]);
+        private Matrix<double> Weight(DenseDescription l) =>
+            M.Dense(l.OutputSize, l.InputSize, (r, c) => Parameters[l.WeightOffset + (r * l.InputSize) + c]);
 
         private Vector<double> Slice(int offset, int length) => Vector<double>.Build.Dense(length, i => Parameters[offset + i]);
 

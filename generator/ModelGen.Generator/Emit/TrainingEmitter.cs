@@ -183,12 +183,9 @@ namespace ModelGen.Generator.Emit
 
             EmitRun(w, plan, contexts);
             OptimizerEmitter.EmitUpdate(w, opt);
-            w.Line(Inline);
-            w.Line($"private static ref float Data(float[] array) => ref {Mm}.GetArrayDataReference(array);");
             w.Close();
         }
 
-        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
         private static string In(LayerSpec l) => l.Index == 0 ? "x" : "y" + I(l.Index - 1);
 

@@ -32,7 +32,7 @@ namespace ModelGen.Generator.Emit.Layers
         public override string DescriptionExpression(LayerContext c)
         {
             var l = (ActivationSpec)c.Spec;
-            return LegacyDescription(c, l.Function.ToString(), alpha: l.Alpha);
+            return Description(c, "ActivationDescription", $"Function: global::ModelGen.ActivationFunction.{l.Function}, Alpha: {D(l.Alpha)}");
         }
 
         public override string EpilogueStatement(LayerContext c, string z, string j) => Statement((ActivationSpec)c.Spec, z);

@@ -24,7 +24,12 @@ namespace ModelGen.Generator.Emit.Layers
         public override string DescriptionExpression(LayerContext c)
         {
             var l = (BatchNormSpec)c.Spec;
-            return LegacyDescription(c, "BatchNorm", momentum: l.Momentum, epsilon: l.Epsilon, keras: l.Keras);
+            return Description(
+                c,
+                "BatchNormDescription",
+                $"Momentum: {D(l.Momentum)}, Epsilon: {D(l.Epsilon)}, Convention: global::ModelGen.BatchNormConvention.{(l.Keras ? "Keras" : "PyTorch")}, "
+                + $"UsesBatchStatisticsAtInference: {(l.UseBatchStatisticsAtInference ? "true" : "false")}, WeightOffset: {I(c.Plan.Offset("weight"))}, BiasOffset: {I(c.Plan.Offset("bias"))}, "
+                + $"RunningMeanOffset: {I(c.Plan.Offset("running_mean"))}, RunningVarOffset: {I(c.Plan.Offset("running_var"))}, CounterIndex: {I(c.Plan.Offset("num_batches_tracked"))}");
         }
 
         public override void EmitInitialization(SourceWriter w, LayerContext c)

@@ -25,7 +25,11 @@ namespace ModelGen.Generator.Emit.Layers
             return $"layer {I(l.Index)}, dense \"{l.Name}\" {I(l.InputSize)} -> {I(l.OutputSize)}: z = W x{(l.UseBias ? " + b" : string.Empty)}";
         }
 
-        public override string DescriptionExpression(LayerContext c) => LegacyDescription(c, "Dense", useBias: ((DenseSpec)c.Spec).UseBias);
+        public override string DescriptionExpression(LayerContext c)
+        {
+            var l = (DenseSpec)c.Spec;
+            return Description(c, "DenseDescription", $"Units: {I(l.Units)}, UseBias: {(l.UseBias ? "true" : "false")}, WeightOffset: {I(c.Plan.Offset("weight"))}, BiasOffset: {(l.UseBias ? I(c.Plan.Offset("bias")) : "null")}");
+        }
 
         public override void EmitInitialization(SourceWriter w, LayerContext c)
         {

@@ -13,7 +13,11 @@ namespace ModelGen.Generator.Emit.Layers
 
         public override string Describe(LayerSpec layer) => $"{I(layer.Index)}: dropout (rate {D(((DropoutSpec)layer).Rate)}, training only)";
 
-        public override string DescriptionExpression(LayerContext c) => LegacyDescription(c, "Dropout", rate: ((DropoutSpec)c.Spec).Rate);
+        public override string DescriptionExpression(LayerContext c)
+        {
+            var l = (DropoutSpec)c.Spec;
+            return Description(c, "DropoutDescription", $"Rate: {D(l.Rate)}, ActiveAtInference: {(l.ActiveAtInference ? "true" : "false")}");
+        }
 
         public override string IdentityNote(LayerContext c) => $"// Layer {c.Index}, dropout \"{c.Spec.Name}\" (rate {D(((DropoutSpec)c.Spec).Rate)}), is the identity at inference.";
 

@@ -109,9 +109,15 @@ namespace ModelGen.Generator.Emit.Layers
         /// </summary>
         public abstract bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput);
 
-        /// <summary>The positional <c>LayerDescription</c> every kind writes today.</summary>
-        protected static string LegacyDescription(LayerContext c, string type, bool useBias = true, double alpha = 0, double rate = 0, double momentum = 0, double epsilon = 0, bool keras = false) =>
-            $"new(global::ModelGen.LayerType.{type}, \"{c.Spec.Name}\", {I(c.Spec.InputSize)}, {I(c.Spec.OutputSize)}, {(useBias ? "true" : "false")}, {D(alpha)}, {D(rate)}, {D(momentum)}, {D(epsilon)}, global::ModelGen.BatchNormConvention.{(keras ? "Keras" : "PyTorch")}, {I(c.Plan.ParameterOffset)}, {I(c.Plan.StateOffset)}, {I(c.Plan.CounterIndex)})";
+        /// <summary>
+        /// <c>new global::ModelGen.{type}("name", new[] { input shape }, new[] { output shape }, {fields})</c>: the
+        /// description every kind writes, its own fields as named arguments.
+        /// </summary>
+        protected static string Description(LayerContext c, string type, string fields = "") =>
+            $"new global::ModelGen.{type}({Literal(c.Spec.Name)}, {Ints(c.Spec.Input.Dims)}, {Ints(c.Spec.Output.Dims)}{(fields.Length == 0 ? string.Empty : ", " + fields)})";
+
+        /// <summary>An <c>int[]</c> expression.</summary>
+        protected static string Ints(System.Collections.Generic.IEnumerable<int> values) => "new[] { " + string.Join(", ", System.Linq.Enumerable.Select(values, v => I(v))) + " }";
 
         private static InvalidOperationException Unsupported(LayerContext c, string what) =>
             new($"Layer {c.Index} ({c.Spec.KindName}) is not {what}; the planner should not have asked.");

@@ -12,7 +12,7 @@ namespace ModelGen.Generator.Emit.Layers
 
         public override string DescribeInference(LayerSpec layer) => $"layer {I(layer.Index)}, softmax over {I(layer.OutputSize)} outputs: exp(z - max) / sum";
 
-        public override string DescriptionExpression(LayerContext c) => LegacyDescription(c, "Softmax");
+        public override string DescriptionExpression(LayerContext c) => Description(c, "SoftmaxDescription");
 
         public override void EmitRowOperation(SourceWriter w, LayerContext c, string src, string dst) => Row(w, c.Spec.OutputSize, src, dst);
 
