@@ -13,9 +13,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ModelGen.Benchmarks
 {
     /// <summary>
-    /// The analyzers' cost on a synthetic compilation of 200 classes with 10 methods each (2,000 methods): call chains
-    /// inside and across classes, an interface implemented by every class, an inference entry point in every tenth class,
-    /// and a batch-statistics member reached from some of them.
+    /// The analyzers' cost on a synthetic compilation of 200 or 1,000 classes with 10 methods each (2,000 or 10,000
+    /// methods): call chains inside and across classes, an interface implemented by every class, an inference entry point
+    /// in every tenth class, and a batch-statistics member reached from some of them.
     /// </summary>
     [MemoryDiagnoser]
     public class AnalyzerBenchmarks
@@ -23,8 +23,11 @@ namespace ModelGen.Benchmarks
         private CSharpCompilation _compilation = null!;
         private ImmutableArray<DiagnosticAnalyzer> _analyzers;
 
-        public const int Classes = 200;
         public const int MethodsPerClass = 10;
+
+        /// <summary>Classes in the synthetic compilation (10 methods each).</summary>
+        [Params(200, 1000)]
+        public int Classes { get; set; } = 200;
 
         [GlobalSetup]
         public void Setup()

@@ -13,7 +13,9 @@ namespace ModelGen.Generator.Analyzers
     /// Flags inference paths that use batch statistics or training mode. MG1007 runs per method (live in the IDE) and
     /// reports direct calls from an inference entry point; MG1001 builds the compilation's call graph (calls, properties,
     /// constructors, local functions, lambdas, method groups, virtual and interface calls resolved to implementations in
-    /// the compilation) and reports, at compilation end, every longer path; MG1008 requires a Reason on the opt-in.
+    /// the compilation), computes once which methods reach batch statistics (<see cref="Reachability"/>: one
+    /// breadth-first search backwards from every batch-statistics member) and reports, at compilation end, every longer
+    /// path from an entry point; MG1008 requires a Reason on the opt-in.
     /// Branches made unreachable by a constant condition do not count.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -80,6 +82,7 @@ namespace ModelGen.Generator.Analyzers
                 start.RegisterCompilationEndAction(end =>
                 {
                     var implementations = Implementations(types.ToArray(), edges.Keys.Concat(edges.Values.SelectMany(q => q.Select(e => e.Callee))));
+                    var reach = Reachability.Compute(edges, implementations, markers);
                     foreach (var entry in entryPoints.Keys)
                     {
                         if (markers.HasOptIn(entry) || !edges.TryGetValue(entry, out var first))
@@ -87,7 +90,8 @@ namespace ModelGen.Generator.Analyzers
                             continue;
                         }
 
-                        // Breadth-first from each call site of the entry point, so each reported path is a shortest one.
+                        // From each call site of the entry point, the shortest path to batch statistics, read off the
+                        // closure computed once for the compilation.
                         var reported = new HashSet<Location>();
                         foreach (var (callee, location) in first)
                         {
@@ -96,7 +100,7 @@ namespace ModelGen.Generator.Analyzers
                                 continue; // direct calls are MG1007's
                             }
 
-                            var path = FindPath(callee, entry, edges, implementations, markers);
+                            var path = reach.PathFrom(callee, avoiding: entry) ?? FindPath(callee, entry, edges, implementations, markers, reach);
                             if (path is not null)
                             {
                                 string chain = string.Join(" -> ", new[] { entry }.Concat(path).Select(Display));
@@ -123,13 +127,24 @@ namespace ModelGen.Generator.Analyzers
             }
         }
 
+        /// <summary>
+        /// The rare case where the closure's shortest path from <paramref name="start"/> runs back through the entry point
+        /// itself: a breadth-first search that never enters the entry point, over the nodes the closure says can reach
+        /// batch statistics at all (so it touches no other part of the graph).
+        /// </summary>
         private static List<IMethodSymbol>? FindPath(
             IMethodSymbol start,
             IMethodSymbol entry,
             ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<(IMethodSymbol Callee, Location Location)>> edges,
             Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations,
-            Markers markers)
+            Markers markers,
+            Reachability reach)
         {
+            if (!reach.Reaches(start))
+            {
+                return null;
+            }
+
             var previous = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [start] = null, [entry] = null };
             var queue = new Queue<IMethodSymbol>();
             queue.Enqueue(start);
@@ -155,7 +170,7 @@ namespace ModelGen.Generator.Analyzers
 
                 foreach (var callee in next)
                 {
-                    if (!previous.ContainsKey(callee))
+                    if (reach.Reaches(callee) && !previous.ContainsKey(callee))
                     {
                         previous[callee] = node;
                         queue.Enqueue(callee);

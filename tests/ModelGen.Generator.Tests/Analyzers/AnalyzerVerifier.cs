@@ -21,6 +21,9 @@ namespace ModelGen.Generator.Tests.Analyzers
     {
         public static Task VerifyAsync(params string[] sources) => VerifyAsync(sources, Array.Empty<DiagnosticResult>());
 
+        /// <summary>An expected diagnostic of <typeparamref name="TAnalyzer"/> with the given id.</summary>
+        public static DiagnosticResult Diagnostic(string id) => new TAnalyzer().SupportedDiagnostics.Single(d => d.Id == id) is { } descriptor ? new DiagnosticResult(descriptor) : default;
+
         public static async Task VerifyAsync(string[] sources, DiagnosticResult[] expected, bool withGenerator = false)
         {
             var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>();

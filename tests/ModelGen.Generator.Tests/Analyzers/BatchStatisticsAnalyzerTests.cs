@@ -118,6 +118,37 @@ namespace ModelGen.Generator.Tests.Analyzers
         }
 
         [Fact]
+        public async Task APathBackThroughTheEntryPointIsNotTheCallSitesPath()
+        {
+            // From A the shortest way to batch statistics runs back through Score itself (A -> Score -> B -> Stats); that is
+            // B's call site's path, reported there. A's own path is the longer one that avoids Score.
+            const string code = """
+                using System;
+                using ModelGen;
+                namespace App
+                {
+                    public class Service
+                    {
+                        [InferenceEntryPoint]
+                        public void Score(float[] x) { {|#0:A(x)|}; {|#1:B(x)|}; }
+                        private void A(float[] x) { Score(x); C(x); }
+                        private void B(float[] x) => Stats.NormalizeBatch(x);
+                        private void C(float[] x) => D(x);
+                        private void D(float[] x) => F(x);
+                        private void F(float[] x) => Stats.NormalizeBatch(x);
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(
+                new[] { Model, code },
+                new[]
+                {
+                    Verify.Diagnostic("MG1001").WithLocation(0).WithArguments("Service.Score", "Stats.NormalizeBatch", "Service.Score -> Service.A -> Service.C -> Service.D -> Service.F -> Stats.NormalizeBatch"),
+                    Verify.Diagnostic("MG1001").WithLocation(1).WithArguments("Service.Score", "Stats.NormalizeBatch", "Service.Score -> Service.B -> Stats.NormalizeBatch"),
+                });
+        }
+
+        [Fact]
         public async Task CyclesTerminateAndStillFind()
         {
             const string code = """
