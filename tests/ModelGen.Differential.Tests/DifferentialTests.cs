@@ -165,6 +165,25 @@ namespace ModelGen.Differential.Tests
             return (state, counters);
         }
 
+        /// <summary>
+        /// The random networks use every layer attribute of the runtime and every description type, so every kind goes
+        /// through the reference (which throws for a kind it does not know) and the properties: a new kind missing from
+        /// the generator of random networks fails here.
+        /// </summary>
+        [Fact]
+        public void TheRandomNetworksCoverEveryLayerKind()
+        {
+            var kinds = typeof(LayerAttribute).Assembly.GetTypes()
+                .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract)
+                .Select(t => t.Name.Substring(0, t.Name.Length - "Attribute".Length));
+            var declared = new HashSet<string>(_compiled.Networks.SelectMany(n => System.Text.RegularExpressions.Regex.Matches(n.Declaration, @"\[(\w+)").Select(m => m.Groups[1].Value)));
+            Assert.All(kinds, k => Assert.True(declared.Contains(k), $"no random network uses [{k}]; add it to RandomNetworks.Create"));
+
+            var descriptions = typeof(LayerDescription).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerDescription)) && !t.IsAbstract);
+            var used = new HashSet<Type>(_compiled.Networks.SelectMany(n => _compiled.Factories[n.Seed](0).Description.Layers.Select(l => l.GetType())));
+            Assert.All(descriptions, t => Assert.True(used.Contains(t), $"no random network produces a {t.Name}"));
+        }
+
         [Fact]
         public void GeneratedCodeMatchesTheDoublePrecisionReference()
         {

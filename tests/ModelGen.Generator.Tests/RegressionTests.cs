@@ -59,6 +59,24 @@ namespace ModelGen.Generator.Tests
         }
 
         [Fact]
+        public void ANameWithAnUnpairedSurrogateIsRejected()
+        {
+            // Built here, not in InlineData: the test runner's serialization would replace the lone surrogate.
+            var result = GeneratorHarness.Run(Usings + "[Model, Input(2), Dense(1, Name = \"lone\\uD800surrogate\")] public partial class M { }");
+            Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "MG0013");
+            Assert.Empty(result.Sources);
+        }
+
+        [Fact]
+        public void NamesBeyondTheBasicPlaneAreAccepted()
+        {
+            var result = GeneratorHarness.Run(Usings + "[Model, Input(2), Dense(1, Name = \"layer\U0001F600\")] public partial class M { }");
+            Assert.Empty(result.GeneratorDiagnostics);
+            Assert.Empty(result.CompileErrors.Select(d => d.ToString()));
+            Assert.Contains("\"layer\U0001F600.weight\"", result.Sources.Single().SourceText.ToString());
+        }
+
+        [Fact]
         public void NamesWithXmlCharactersStayValidInTheDocumentation()
         {
             var result = GeneratorHarness.Run(Usings + "[Model, Input(2), Dense(1, Name = \"a<b>&c]]>\")] public partial class M { }");

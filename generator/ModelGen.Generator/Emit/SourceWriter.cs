@@ -85,33 +85,26 @@ namespace ModelGen.Generator.Emit
 
         /// <summary>
         /// A C# string literal of any text: quotes and backslashes escaped, and every character that could end a line or
-        /// is not printable (controls, U+0085, U+2028, U+2029, format characters, surrogates, unassigned) written as
+        /// is not printable (controls, U+0085, U+2028, U+2029, format characters, unpaired surrogates, unassigned) written as
         /// <c>\uXXXX</c>, so no user text can break out of the literal.
         /// </summary>
         public static string Literal(string text)
         {
             var sb = new StringBuilder(text.Length + 2).Append('"');
-            foreach (char c in text)
+            for (int i = 0; i < text.Length; i++)
             {
-                switch (c)
+                char c = text[i];
+                if (c == '"' || c == '\\')
                 {
-                    case '"':
-                        sb.Append("\\\"");
-                        break;
-                    case '\\':
-                        sb.Append("\\\\");
-                        break;
-                    default:
-                        if (IsPrintable(c))
-                        {
-                            sb.Append(c);
-                        }
-                        else
-                        {
-                            sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                        }
-
-                        break;
+                    sb.Append('\\').Append(c);
+                }
+                else if (IsPrintable(text, i))
+                {
+                    sb.Append(c);
+                }
+                else
+                {
+                    sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
                 }
             }
 
@@ -122,14 +115,29 @@ namespace ModelGen.Generator.Emit
         public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace("]]>", "]]&gt;");
 
         /// <summary>
-        /// Whether a character may appear as itself in generated source (literals and comments): not a control, format,
-        /// line or paragraph separator, surrogate, private-use or unassigned character.
+        /// Whether the character at <paramref name="index"/> may appear as itself in generated source (literals and
+        /// comments): not a control, format, line or paragraph separator, private-use or unassigned character, and not half
+        /// of a surrogate pair unless the pair is complete (a whole pair is judged by the character it encodes).
         /// </summary>
-        public static bool IsPrintable(char c) => char.GetUnicodeCategory(c) switch
+        public static bool IsPrintable(string text, int index)
         {
-            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
-            _ => true,
-        };
+            char c = text[index];
+            if (char.IsLowSurrogate(c))
+            {
+                return index > 0 && char.IsHighSurrogate(text[index - 1]) && IsPrintable(text, index - 1);
+            }
+
+            if (char.IsHighSurrogate(c) && (index + 1 >= text.Length || !char.IsLowSurrogate(text[index + 1])))
+            {
+                return false;
+            }
+
+            return CharUnicodeInfo.GetUnicodeCategory(text, index) switch
+            {
+                UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                    or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
+                _ => true,
+            };
+        }
     }
 }

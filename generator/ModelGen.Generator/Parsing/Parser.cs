@@ -292,10 +292,10 @@ namespace ModelGen.Generator.Parsing
 
         /// <summary>
         /// A name goes into string literals, comments and XML docs of the generated code as it is: no quotes, backslashes
-        /// or characters that are not printable (controls, line and paragraph separators, format characters, surrogates).
+        /// or characters that are not printable (controls, line and paragraph separators, format characters, unpaired surrogates).
         /// </summary>
         private static bool IsValidName(string name) =>
-            name.Length > 0 && name.All(c => c != '"' && c != '\\' && Emit.SourceWriter.IsPrintable(c));
+            name.Length > 0 && Enumerable.Range(0, name.Length).All(i => name[i] != '"' && name[i] != '\\' && Emit.SourceWriter.IsPrintable(name, i));
 
         private static T Arg<T>(AttributeData data, int index) => Values(data).Arg<T>(index);
 
