@@ -13,7 +13,7 @@ namespace ModelGen
     /// the generated code is their only caller (it checks every length before it indexes).
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static class GeneratedCodeSupport
+    public static partial class GeneratedCodeSupport
     {
         /// <summary>The element <paramref name="index"/> floats after <paramref name="start"/> (no bounds check: callers check lengths).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -45,6 +45,53 @@ namespace ModelGen
         {
             var h = Vector256.GetLower(v) + Vector256.GetUpper(v);
             return (h[0] + h[1]) + (h[2] + h[3]);
+        }
+
+        /// <summary>
+        /// Copies a row-major <c>[outputs, inputs]</c> weight from <paramref name="canonical"/> into the panel layout the
+        /// generated kernels read: for each block of 16 outputs, the 16 weights of input 0, then of input 1, ...; outputs
+        /// past the last are 0.
+        /// </summary>
+        public static void PackPanels(float[] canonical, int offset, float[] packed, int packedOffset, int outputs, int inputs)
+        {
+            int panels = (outputs + 15) / 16;
+            for (int p = 0; p < panels; p++)
+            {
+                int baseOffset = packedOffset + (p * inputs * 16);
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    int j = (p * 16) + lane;
+                    if (j >= outputs)
+                    {
+                        for (int k = 0; k < inputs; k++)
+                        {
+                            packed[baseOffset + (k * 16) + lane] = 0f;
+                        }
+
+                        continue;
+                    }
+
+                    int row = offset + (j * inputs);
+                    for (int k = 0; k < inputs; k++)
+                    {
+                        packed[baseOffset + (k * 16) + lane] = canonical[row + k];
+                    }
+                }
+            }
+        }
+
+        /// <summary>The inverse of <see cref="PackPanels"/>: the panels back into a row-major <c>[outputs, inputs]</c> weight.</summary>
+        public static void UnpackPanels(float[] packed, int packedOffset, float[] canonical, int offset, int outputs, int inputs)
+        {
+            for (int j = 0; j < outputs; j++)
+            {
+                int baseOffset = packedOffset + ((j / 16) * inputs * 16) + (j % 16);
+                int row = offset + (j * inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    canonical[row + k] = packed[baseOffset + (k * 16)];
+                }
+            }
         }
 
         /// <summary>Throws the <see cref="ArgumentException"/> for a span of the wrong length.</summary>

@@ -56,6 +56,8 @@ namespace ModelGen.Benchmarks
             // Peer: ONNX Runtime, one intra-op thread, OrtValue API, on the same network and weights.
             var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
             _session = new InferenceSession(OnnxExport.Mlp(_model), options);
+            var options2 = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+            _session2 = new InferenceSession(OnnxExport.Mlp(_model), options2);
             _ortIn1 = OrtValue.CreateTensorValueFromMemory(_x.AsSpan(0, 784).ToArray(), new long[] { 1, 784 });
             _ortOut1 = OrtValue.CreateTensorValueFromMemory(new float[10], new long[] { 1, 10 });
             _ortIn256 = OrtValue.CreateTensorValueFromMemory(_x, new long[] { 256, 784 });
@@ -74,6 +76,7 @@ namespace ModelGen.Benchmarks
         }
 
         private InferenceSession _session = null!;
+        private InferenceSession _session2 = null!;
         private OrtValue _ortIn1 = null!, _ortOut1 = null!, _ortIn256 = null!, _ortOut256 = null!;
         private RunOptions _run = null!;
 
@@ -85,10 +88,19 @@ namespace ModelGen.Benchmarks
         [Benchmark]
         public void OnnxRuntimePredictBatch256() => _session.Run(_run, new[] { "input" }, new[] { _ortIn256 }, new[] { "output" }, new[] { _ortOut256 });
 
+        /// <summary>Peer: ONNX Runtime with 2 intra-op threads, one sample.</summary>
+        [Benchmark]
+        public void OnnxRuntime2ThreadsPredict() => _session2.Run(_run, new[] { "input" }, new[] { _ortIn1 }, new[] { "output" }, new[] { _ortOut1 });
+
+        /// <summary>Peer: ONNX Runtime with 2 intra-op threads, 256 rows.</summary>
+        [Benchmark]
+        public void OnnxRuntime2ThreadsPredictBatch256() => _session2.Run(_run, new[] { "input" }, new[] { _ortIn256 }, new[] { "output" }, new[] { _ortOut256 });
+
         [GlobalCleanup]
         public void Cleanup()
         {
             _session.Dispose();
+            _session2.Dispose();
             _run.Dispose();
             _ortIn1.Dispose();
             _ortOut1.Dispose();

@@ -112,7 +112,10 @@ namespace ModelGen.Differential.Tests
         {
             int width = d.Layers[k].InputSize;
             var values = k == 0 ? inputs : (float[])trainer.GetType().GetField("_y" + (k - 1), BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(trainer)!;
-            return Matrix<double>.Build.Dense(rows, width, (r, c) => values[(r * width) + c]);
+
+            // The trainer's caches pad each row to whole 16-float panels; the caller's inputs are exact.
+            int stride = k == 0 ? width : (width + 15) / 16 * 16;
+            return Matrix<double>.Build.Dense(rows, width, (r, c) => values[(r * stride) + c]);
         }
 
         internal static float[] Inputs(int rows, int width, DeterministicRandom rng)

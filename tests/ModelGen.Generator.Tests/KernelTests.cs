@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Reflection;
 using System.Text;
 using ModelGen.Generator.Emit;
 using ModelGen.Generator.Emit.Kernels;
@@ -8,53 +9,67 @@ using Xunit;
 namespace ModelGen.Generator.Tests
 {
     /// <summary>
-    /// The dense kernel on its own: for many input lengths, the code it emits for one row, for a row written out without
-    /// loops, and for a block of rows is compiled and run; every row of a block and the unrolled row must give the one-row
-    /// code's bits. The reduction order of an output is one fact of the kernel, whichever form it is emitted in.
+    /// The dense kernel on its own. For many shapes, the code it emits is compiled and run in both variants (512-bit, run
+    /// emulated where the machine lacks it, and 256-bit), for one row and for a block of 6 rows, and compared bit for bit
+    /// with a plain scalar statement of the one fact about the reduction order: output j of a row is
+    /// <c>z = fma(w[j, k], x[k], z)</c> for k = 0, 1, ... from 0 (<see cref="MathF.FusedMultiplyAdd"/>). The gradient kernels
+    /// are checked the same way against their scalar statements.
     /// </summary>
     public class KernelTests
     {
-        private static readonly int[] Lengths = { 1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 63, 64, 65, 96, 100, 127, 128, 129, 257, 300 };
+        private static readonly (int N, int M)[] Shapes = { (1, 1), (2, 3), (3, 17), (7, 16), (8, 31), (9, 33), (16, 8), (17, 64), (31, 65), (40, 100), (64, 10), (100, 129) };
 
-        private const int Outputs = 5;
-        private const int Rows = 4;
+        private const int Block = 6;
+
+        private static readonly float[] Hostile = { 1e30f, -1e30f, 1e-30f, 3.4e38f, float.Epsilon, -0f, 1e-40f };
 
         [Fact]
-        public void EveryRowOfABlockAndTheUnrolledRowHaveTheOneRowBits()
+        public void BothVariantsOfEveryKernelComputeTheScalarChainsBitForBit()
         {
             var sb = new StringBuilder("using static global::ModelGen.GeneratedCodeSupport;\npublic static class K\n{\n");
-            foreach (int n in Lengths)
+            foreach (var (n, m) in Shapes)
             {
-                var w = new SourceWriter();
-                w.Open($"public static void Row{n}(float[] parameters, float[] input, float[] output)");
-                w.Line("ref float p = ref Data(parameters);");
-                w.Line("ref float x = ref Data(input);");
-                w.Line("ref float y = ref Data(output);");
-                DenseKernel.Outputs(w, 0, n, Outputs, "x", (z, j) => w.Line($"At(ref y, {j}) = {z};"));
-                w.Close();
-                w.Open($"public static void Unrolled{n}(float[] parameters, float[] input, float[] output)");
-                w.Line("ref float p = ref Data(parameters);");
-                w.Line("ref float x = ref Data(input);");
-                w.Line("ref float y = ref Data(output);");
-                DenseKernel.OutputsUnrolled(w, 0, n, Outputs, "x", (z, j) => w.Line($"At(ref y, {j}) = {z};"));
-                w.Close();
-                w.Open($"public static void Block{n}(float[] parameters, float[] input, float[] output)");
-                w.Line("ref float p = ref Data(parameters);");
-                w.Line("ref float y = ref Data(output);");
-                for (int k = 0; k < Rows; k++)
+                foreach (var (variant, width) in new[] { ("Wide", Width.Wide), ("Narrow", Width.Narrow) })
                 {
-                    w.Line($"ref float x{k} = ref At(ref Data(input), {k * n});");
-                }
-
-                DenseKernel.OutputsForRows(w, 0, n, Outputs, Enumerable.Range(0, Rows).Select(k => "x" + k).ToArray(), (zs, j) =>
-                {
-                    for (int k = 0; k < zs.Length; k++)
+                    var w = new SourceWriter();
+                    foreach (int rows in new[] { 1, Block })
                     {
-                        w.Line($"At(ref y, {k * Outputs} + {j}) = {zs[k]};");
+                        w.Open($"public static void Forward{variant}{rows}_{n}_{m}(float[] weights, float[] input, float[] output)");
+                        w.Line("ref float p = ref Data(weights);");
+                        var srcs = Enumerable.Range(0, rows).Select(r => "s" + r).ToArray();
+                        for (int r = 0; r < rows; r++)
+                        {
+                            w.Line($"ref float s{r} = ref At(ref Data(input), {r * n});");
+                            w.Line($"ref float d{r} = ref At(ref Data(output), {r * m});");
+                        }
+
+                        DenseKernel.ForwardVariant(w, width, 0, n, m, srcs, lastPanelApart: true, (v, accs, row, panel) =>
+                        {
+                            for (int h = 0; h < accs.Length; h++)
+                            {
+                                int valid = Math.Min(v.Lanes, Math.Max(0, panel.Valid - (h * 8)));
+                                string lane = h == 0 ? panel.Lane : $"{panel.Lane} + 8";
+                                w.Line(valid == v.Lanes ? $"Store{v.S}({accs[h]}, ref d{row}, {lane});" : valid > 0 ? $"StorePartial{v.S}({accs[h]}, ref d{row}, {lane}, {valid});" : "// nothing to store");
+                            }
+                        });
+                        w.Close();
                     }
-                });
-                w.Close();
-                sb.Append(w.ToString());
+
+                    int stride = (m + 15) / 16 * 16;
+                    w.Open($"public static void WeightGradient{variant}_{n}_{m}(float[] weights, float[] input, float[] gradients, float[] gradient, int rows)");
+                    w.Line("ref float x = ref Data(input);");
+                    w.Line("ref float dd = ref Data(gradients);");
+                    w.Line("ref float g = ref Data(gradient);");
+                    DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride);
+                    w.Close();
+                    w.Open($"public static void InputGradient{variant}_{n}_{m}(float[] weights, float[] gradients, float[] dx, int rows)");
+                    w.Line("ref float p = ref Data(weights);");
+                    w.Line("ref float dd = ref Data(gradients);");
+                    w.Line("ref float e = ref Data(dx);");
+                    DenseKernel.InputGradientVariant(w, width, 0, n, m, "dd", stride, "e", n);
+                    w.Close();
+                    sb.Append(w.ToString());
+                }
             }
 
             sb.Append("}\n");
@@ -65,24 +80,95 @@ namespace ModelGen.Generator.Tests
             {
                 var type = assembly.GetType("K")!;
                 var rng = new DeterministicRandom(17);
-                float[] hostile = { 1e30f, -1e30f, 1e-30f, 3.4e38f, float.Epsilon, -0f };
-                foreach (int n in Lengths)
+                foreach (var (n, m) in Shapes)
                 {
-                    for (int trial = 0; trial < 20; trial++)
+                    int panels = (m + 15) / 16, stride = panels * 16;
+                    for (int trial = 0; trial < 6; trial++)
                     {
-                        var parameters = Enumerable.Range(0, n * Outputs).Select(_ => rng.NextUniform(-1f, 1f)).ToArray();
-                        var input = Enumerable.Range(0, Rows * n).Select(i => trial % 4 == 3 && i % 5 == 0 ? hostile[rng.NextInt(hostile.Length)] : rng.NextUniform(-2f, 2f) * (1 << rng.NextInt(20))).ToArray();
-                        var block = new float[Rows * Outputs];
-                        type.GetMethod("Block" + n)!.Invoke(null, new object[] { parameters, input, block });
-                        for (int k = 0; k < Rows; k++)
+                        float Value() => trial % 3 == 2 && rng.NextDouble() < 0.2 ? Hostile[rng.NextInt(Hostile.Length)] : rng.NextUniform(-2f, 2f) * (1 << rng.NextInt(12));
+                        var weights = new float[m, n];
+                        var packed = new float[panels * n * 16];
+                        for (int j = 0; j < m; j++)
                         {
-                            var row = new float[Outputs];
-                            var unrolled = new float[Outputs];
-                            var x = input.AsSpan(k * n, n).ToArray();
-                            type.GetMethod("Row" + n)!.Invoke(null, new object[] { parameters, x, row });
-                            type.GetMethod("Unrolled" + n)!.Invoke(null, new object[] { parameters, x, unrolled });
-                            Assert.True(Same(row, block.AsSpan(k * Outputs, Outputs)), $"n = {n}, row {k} of the block");
-                            Assert.True(Same(row, unrolled), $"n = {n}, unrolled");
+                            for (int k = 0; k < n; k++)
+                            {
+                                weights[j, k] = Value();
+                                packed[((j / 16) * n * 16) + (k * 16) + (j % 16)] = weights[j, k];
+                            }
+                        }
+
+                        var input = Enumerable.Range(0, Block * n).Select(_ => Value()).ToArray();
+                        var d = new float[Block * stride];
+                        for (int r = 0; r < Block; r++)
+                        {
+                            for (int j = 0; j < stride; j++)
+                            {
+                                // The padding lanes hold junk, as the trainer's reused buffers can: the kernels must ignore it.
+                                d[(r * stride) + j] = j < m ? Value() : float.NaN;
+                            }
+                        }
+
+                        foreach (string variant in new[] { "Wide", "Narrow" })
+                        {
+                            var one = new float[m];
+                            var block = new float[Block * m];
+                            Invoke(type, $"Forward{variant}1_{n}_{m}", packed, input, one);
+                            Invoke(type, $"Forward{variant}{Block}_{n}_{m}", packed, input, block);
+                            for (int r = 0; r < Block; r++)
+                            {
+                                for (int j = 0; j < m; j++)
+                                {
+                                    float z = 0f;
+                                    for (int k = 0; k < n; k++)
+                                    {
+                                        z = MathF.FusedMultiplyAdd(weights[j, k], input[(r * n) + k], z);
+                                    }
+
+                                    Assert.True(Same(z, block[(r * m) + j]), $"{variant} forward {n}x{m}, block row {r}, output {j}: {block[(r * m) + j]} vs {z}");
+                                    if (r == 0)
+                                    {
+                                        Assert.True(Same(z, one[j]), $"{variant} forward {n}x{m}, one row, output {j}: {one[j]} vs {z}");
+                                    }
+                                }
+                            }
+
+                            var gradient = new float[panels * n * 16];
+                            Invoke(type, $"WeightGradient{variant}_{n}_{m}", packed, input, d, gradient, Block);
+                            for (int j = 0; j < stride; j++)
+                            {
+                                for (int k = 0; k < n; k++)
+                                {
+                                    float z = 0f;
+                                    for (int r = 0; r < Block && j < m; r++)
+                                    {
+                                        z = MathF.FusedMultiplyAdd(d[(r * stride) + j], input[(r * n) + k], z);
+                                    }
+
+                                    Assert.True(Same(z, gradient[((j / 16) * n * 16) + (k * 16) + (j % 16)]), $"{variant} weight gradient {n}x{m}, [{j}, {k}]");
+                                }
+                            }
+
+                            var dx = new float[Block * n];
+                            Invoke(type, $"InputGradient{variant}_{n}_{m}", packed, d, dx, Block);
+                            for (int r = 0; r < Block; r++)
+                            {
+                                for (int k = 0; k < n; k++)
+                                {
+                                    var lanes = new float[16];
+                                    for (int q = 0; q < panels; q++)
+                                    {
+                                        for (int l = 0; l < 16; l++)
+                                        {
+                                            int j = (q * 16) + l;
+                                            float dj = j < m ? d[(r * stride) + j] : 0f;
+                                            lanes[l] = MathF.FusedMultiplyAdd(j < m ? weights[j, k] : 0f, dj, lanes[l]);
+                                        }
+                                    }
+
+                                    float expected = Sum16(lanes);
+                                    Assert.True(Same(expected, dx[(r * n) + k]), $"{variant} input gradient {n}x{m}, [{r}, {k}]: {dx[(r * n) + k]} vs {expected}");
+                                }
+                            }
                         }
                     }
                 }
@@ -93,17 +179,16 @@ namespace ModelGen.Generator.Tests
             }
         }
 
-        private static bool Same(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        /// <summary>Sum16's order, written out: lanes i and i + 8, then i and i + 4, then (0 + 2) + (1 + 3).</summary>
+        private static float Sum16(float[] v)
         {
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]))
-                {
-                    return false;
-                }
-            }
-
-            return a.Length == b.Length;
+            var s8 = Enumerable.Range(0, 8).Select(i => v[i] + v[i + 8]).ToArray();
+            var s4 = Enumerable.Range(0, 4).Select(i => s8[i] + s8[i + 4]).ToArray();
+            return (s4[0] + s4[2]) + (s4[1] + s4[3]);
         }
+
+        private static void Invoke(Type type, string name, params object[] arguments) => type.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.Invoke(null, arguments);
+
+        private static bool Same(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
     }
 }

@@ -29,7 +29,7 @@ namespace ModelGen.Generator.Tests
                 Steps(plan));
             Assert.Equal(new[] { 3 }, plan.Inference.IdentityLayers.ToArray());
             Assert.Equal(32, plan.Inference.Width);
-            Assert.Equal(4, plan.Inference.BlockRows);
+            Assert.Equal(6, plan.Inference.BlockRows);
             Assert.Equal((2874, 96, 2, 96), (plan.ParameterCount, plan.StateCount, plan.CounterCount, plan.DerivedCount));
             Assert.Equal(
                 new[]
@@ -40,6 +40,12 @@ namespace ModelGen.Generator.Tests
                 },
                 plan.Tensors.Select(t => $"{t.Name} {t.Storage.ToString()[0]} {t.Offset}").ToArray());
             Assert.Equal(new[] { 32, 64 }, plan.Tensors[0].Shape.ToArray());
+
+            // The compute layout: every tensor on a 16-float boundary, padded to whole panels; dense weights in panels.
+            Assert.Equal(
+                new[] { "fc1.weight 0 panels", "fc1.bias 2048", "bn1.weight 2080", "bn1.bias 2112", "fc2.weight 2144 panels", "fc2.bias 2656", "bn2.weight 2672", "bn2.bias 2688", "out.weight 2704 panels", "out.bias 2960" },
+                plan.Tensors.Where(t => t.Storage == TensorStorageKind.Parameters).Select(t => $"{t.Name} {t.ComputeOffset}{(t.Panels ? " panels" : string.Empty)}").ToArray());
+            Assert.Equal(2976, plan.ComputeCount);
             Assert.Empty(plan.Tensors.Single(t => t.Name == "bn1.num_batches_tracked").Shape);
 
             // The second BatchNorm's folded constants follow the first's.
@@ -79,18 +85,18 @@ namespace ModelGen.Generator.Tests
         }
 
         [Fact]
-        public void TinyLayersDoNotUseBlocksAndTheBackwardPassStopsAtTheFirstParameter()
+        public void EveryDenseLayerUsesBlocksAndTheBackwardPassStopsAtTheFirstParameter()
         {
             var plan = PlanOf("using ModelGen;\n[Model, Input(3), Tanh, Dense(2), Sigmoid, Loss(LossKind.BinaryCrossEntropy), Sgd] public partial class M { }");
-            Assert.False(plan.Inference.UsesBlocks);
+            Assert.Equal(6, plan.Inference.BlockRows);
             Assert.Equal(new TrainingPlan(GradientWidth: 3, MinBatchSize: 1, FirstParameterLayer: 1, FusedLoss: true), plan.Training);
         }
 
         [Theory]
-        [InlineData("Input(64), Dense(1024), ReLU, Dense(2)", false, 8192)] // a block of 4 rows: 2 x 4 x 1024 floats = 32 KiB, on the stack
-        [InlineData("Input(64), Dense(1025), ReLU, Dense(2)", true, 8200)]
-        [InlineData("Input(2), Dense(1048576)", false, 2097152)] // one step straight into the output: no buffers, so no workspace
-        [InlineData("Input(3), Tanh, Tanh", false, 6)]
+        [InlineData("Input(64), Dense(672), ReLU, Dense(2)", false, 8064)] // a block of 6 rows: 2 x 6 x 672 floats = 31.5 KiB, on the stack
+        [InlineData("Input(64), Dense(673), ReLU, Dense(2)", true, 8256)] // rows padded to 688 floats: 32.25 KiB
+        [InlineData("Input(2), Dense(1048576)", false, 12582912)] // one step straight into the output: no buffers, so no workspace
+        [InlineData("Input(3), Tanh, Tanh", false, 32)] // no dense layer, no blocks: two rows padded to 16
         public void WideLayersUseAPerThreadWorkspaceInsteadOfTheStack(string layers, bool heap, int floats)
         {
             var plan = PlanOf($"using ModelGen;\n[Model, {layers}] public partial class M {{ }}");

@@ -27,7 +27,7 @@ namespace ModelGen.Generator.Emit
         {
             var spec = plan.Spec;
             var contexts = ModelEmitter.Contexts(plan);
-            int width = plan.Inference.RowWidth;
+            int width = Limits.Pad(plan.Inference.RowWidth);
             bool callCounter = spec.Layers.Any(l => LayerCatalog.EmitterFor(l).UsesCallCounter(l));
             if (callCounter)
             {
@@ -41,10 +41,12 @@ namespace ModelGen.Generator.Emit
             w.Line("/// A row's output depends on the other rows of the batch (and, with active dropout, on the call). Scratch buffers come from the shared ArrayPool.");
             w.Line("/// </summary>");
             w.Open($"private void PredictBatchMode(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)");
-            w.Line($"float[] bufferA = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * {I(width)});");
-            w.Line($"float[] bufferB = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * {I(width)});");
+            w.Line("// Scratch rows are padded to whole 16-float panels.");
+            w.Line($"const int Stride = {I(width)};");
+            w.Line("float[] bufferA = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * Stride);");
+            w.Line("float[] bufferB = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * Stride);");
             w.Open("try");
-            w.Line($"ref float p = ref {Mm}.GetArrayDataReference(_parameters);");
+            w.Line($"ref float p = ref {Mm}.GetArrayDataReference(_compute);");
             w.Line($"ref float folded = ref {Mm}.GetArrayDataReference(_folded);");
             w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
             w.Line($"ref float a = ref {Mm}.GetArrayDataReference(bufferA);");
@@ -71,7 +73,9 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Line();
-            w.Line($"{Mm}.CreateReadOnlySpan(ref {current}, rows * OutputSize).CopyTo(outputs);");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"{Mm}.CreateReadOnlySpan(ref At(ref {current}, r * {(current == "x" ? "InputSize" : "Stride")}), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));");
+            w.Close();
             w.Close();
             w.Open("finally");
             w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(bufferA);");

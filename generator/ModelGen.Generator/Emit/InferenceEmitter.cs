@@ -17,6 +17,9 @@ namespace ModelGen.Generator.Emit
         private const string RoSpan = "global::System.ReadOnlySpan<float>";
         private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
 
+        /// <summary>PredictBatch splits rows over threads from this many rows on (below it the hand-off costs more than it saves).</summary>
+        public const int ParallelRows = 24;
+
         public static void Emit(SourceWriter w, ModelPlan plan)
         {
             var spec = plan.Spec;
@@ -79,19 +82,33 @@ namespace ModelGen.Generator.Emit
                 return;
             }
 
+            w.Line($"// Many rows: split them over the cores in whole blocks (each row computes the same on any thread).");
+            w.Open($"if (rows >= {I(ParallelRows)} && {Rt}Parallelism.MaxDegreeOfParallelism > 1)");
+            w.Line($"{Rt}WorkerPool.Run(this, inputs, outputs, rows, {I(System.Math.Max(1, inference.BlockRows))}, s_predictRows);");
+            w.Line("return;");
+            w.Close();
+            w.Line();
+            w.Line("PredictRows(inputs, outputs, 0, rows);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>");
+            w.Line($"private static readonly {Rt}PartAction<{plan.Spec.ClassName}> s_predictRows = static (model, inputs, outputs, start, end) => model.PredictRows(inputs, outputs, start, end);");
+            w.Line();
+            w.Line("/// <summary>Predicts the rows from <paramref name=\"start\"/> to <paramref name=\"end\"/> of a batch: blocks of rows, then single rows.</summary>");
+            w.Open($"private void PredictRows({RoSpan} inputs, {Span} outputs, int start, int end)");
             w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
             w.Line($"ref float y = ref {Mm}.GetReference(outputs);");
-            w.Line("int r = 0;");
+            w.Line("int r = start;");
             if (inference.UsesBlocks)
             {
-                w.Line($"// Blocks of {I(inference.BlockRows)} rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.");
-                w.Open($"for (; r + {I(inference.BlockRows)} <= rows; r += {I(inference.BlockRows)})");
+                w.Line($"// Blocks of {I(inference.BlockRows)} rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.");
+                w.Open($"for (; r + {I(inference.BlockRows)} <= end; r += {I(inference.BlockRows)})");
                 w.Line($"PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
                 w.Close();
                 w.Line();
             }
 
-            w.Open("for (; r < rows; r++)");
+            w.Open("for (; r < end; r++)");
             w.Line("PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
             w.Close();
             w.Close();
@@ -119,9 +136,10 @@ namespace ModelGen.Generator.Emit
         {
             var inference = plan.Inference;
             var contexts = ModelEmitter.Contexts(plan);
+            var methods = w.Fork();
             w.Line("/// <summary>The inference path for one row: reads <paramref name=\"x\"/>, writes <paramref name=\"y\"/>.</summary>");
             w.Open("private void PredictRow(ref float x, ref float y)");
-            Prologue(w, plan, 1);
+            Buffers(w, plan, 1);
             if (inference.Steps.Count == 0)
             {
                 w.Line("// Every layer is the identity at inference: copy the input.");
@@ -133,28 +151,24 @@ namespace ModelGen.Generator.Emit
                 w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).IdentityNote(contexts[index]));
             }
 
+            // One method per step keeps each method small enough for the JIT to optimize fully.
             int number = 1;
             foreach (var step in inference.Steps)
             {
-                w.Line();
-                w.Line($"// Step {I(number++)}: " + Describe(plan, step) + ".");
-
-                // A row operation declares locals at method scope (softmax: max, sum): give it a block of its own, so two
-                // of them in one model do not collide.
-                if (step.Kind == StepKind.Row)
-                {
-                    w.Open();
-                }
-
-                EmitStepRow(w, contexts, step, step.Source, step.Destination);
-                if (step.Kind == StepKind.Row)
-                {
-                    w.Close();
-                }
+                string description = Describe(plan, step);
+                w.Line($"RowStep{I(number)}(ref {step.Source}, ref {step.Destination}); // {description}");
+                methods.Line($"/// <summary>Step {I(number)} for one row: {Xml(description)}.</summary>");
+                methods.Open($"private void RowStep{I(number)}(ref float src, ref float dst)");
+                References(methods, plan);
+                EmitStepRow(methods, contexts, step, "src", "dst");
+                methods.Close();
+                methods.Line();
+                number++;
             }
 
             w.Close();
             w.Line();
+            w.Append(methods);
         }
 
         private static void EmitBlock(SourceWriter w, ModelPlan plan)
@@ -163,57 +177,66 @@ namespace ModelGen.Generator.Emit
             var contexts = ModelEmitter.Contexts(plan);
             int block = inference.BlockRows;
             string Stride(string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
+            var methods = w.Fork();
             w.Line($"/// <summary>");
-            w.Line($"/// The inference path for {I(block)} consecutive rows: each weight chunk is loaded once for all of them, and each row goes");
+            w.Line($"/// The inference path for {I(block)} consecutive rows: each weight panel is loaded once for all of them, and each row goes");
             w.Line("/// through exactly the operations of <see cref=\"PredictRow\"/>, in the same order, so its result has the same bits.");
             w.Line("/// </summary>");
             w.Open("private void PredictBlock(ref float x, ref float y)");
-            Prologue(w, plan, block);
-
+            Buffers(w, plan, block);
             int number = 1;
             foreach (var step in inference.Steps)
             {
-                w.Line();
-                w.Line($"// Step {I(number++)} for each of the {I(block)} rows: " + Describe(plan, step) + ".");
+                string description = Describe(plan, step);
                 var head = contexts[step.Head];
                 var emitter = LayerCatalog.EmitterFor(head.Spec);
                 if (step.Kind == StepKind.Producer && emitter.SharesLoadsAcrossRows(head.Spec))
                 {
-                    w.Open();
+                    w.Line($"BlockStep{I(number)}(ref {step.Source}, ref {step.Destination}); // {description}");
+                    methods.Line($"/// <summary>Step {I(number)} for {I(block)} rows at once: {Xml(description)}.</summary>");
+                    methods.Open($"private void BlockStep{I(number)}(ref float src, ref float dst)");
+                    References(methods, plan);
                     var srcs = Enumerable.Range(0, block).Select(k => "s" + I(k)).ToArray();
                     var dsts = Enumerable.Range(0, block).Select(k => "d" + I(k)).ToArray();
                     for (int k = 0; k < block; k++)
                     {
-                        w.Line($"ref float {srcs[k]} = ref At(ref {step.Source}, {I(k)} * {Stride(step.Source)});");
-                        w.Line($"ref float {dsts[k]} = ref At(ref {step.Destination}, {I(k)} * {Stride(step.Destination)});");
+                        methods.Line($"ref float {srcs[k]} = ref At(ref src, {I(k)} * {Stride(step.Source)});");
+                        methods.Line($"ref float {dsts[k]} = ref At(ref dst, {I(k)} * {Stride(step.Destination)});");
                     }
 
-                    emitter.EmitProducerBlock(w, head, srcs, dsts, Epilogue(w, contexts, step));
+                    emitter.EmitProducer(methods, head, srcs, dsts, Epilogues(contexts, step), exactOutput: step.Destination == "y");
+                    methods.Close();
+                    methods.Line();
+                }
+                else
+                {
+                    // Nothing to share between rows: the row step, once per row.
+                    w.Open($"for (int k = 0; k < {I(block)}; k++) // {description}");
+                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(step.Source)}), ref At(ref {step.Destination}, k * {Stride(step.Destination)}));");
                     w.Close();
-                    continue;
                 }
 
-                // Not worth sharing loads: run the row code once per row.
-                w.Open($"for (int k = 0; k < {I(block)}; k++)");
-                w.Line($"ref float s = ref At(ref {step.Source}, k * {Stride(step.Source)});");
-                w.Line($"ref float d = ref At(ref {step.Destination}, k * {Stride(step.Destination)});");
-                EmitStepRow(w, contexts, step, "s", "d");
-                w.Close();
+                number++;
             }
 
             w.Close();
             w.Line();
+            w.Append(methods);
         }
 
-        /// <summary>The references every inference method starts with, and the ping-pong buffers for <paramref name="rows"/> rows.</summary>
-        private static void Prologue(SourceWriter w, ModelPlan plan, int rows)
+        /// <summary>The references a step method starts with.</summary>
+        private static void References(SourceWriter w, ModelPlan plan)
         {
-            w.Line($"ref float p = ref {Mm}.GetArrayDataReference(_parameters);");
+            w.Line($"ref float p = ref {Mm}.GetArrayDataReference(_compute);");
             if (plan.DerivedCount > 0)
             {
                 w.Line($"ref float folded = ref {Mm}.GetArrayDataReference(_folded);");
             }
+        }
 
+        /// <summary>The ping-pong buffers for <paramref name="rows"/> rows: on the stack, or in the thread's workspace.</summary>
+        private static void Buffers(SourceWriter w, ModelPlan plan, int rows)
+        {
             int floats = rows * plan.Inference.Width;
             if (plan.Inference.HeapWorkspace && (plan.Inference.Writes("a") || plan.Inference.Writes("b")))
             {
@@ -252,7 +275,7 @@ namespace ModelGen.Generator.Emit
                     emitter.EmitRowOperation(w, head, src, dst);
                     break;
                 case StepKind.Producer:
-                    emitter.EmitProducerRow(w, head, src, dst, Epilogue(w, contexts, step));
+                    emitter.EmitProducer(w, head, new[] { src }, new[] { dst }, Epilogues(contexts, step), exactOutput: step.Destination == "y");
                     break;
                 default:
                     w.Open($"for (int j = 0; j < {I(step.Size)}; j++)");
@@ -269,13 +292,7 @@ namespace ModelGen.Generator.Emit
         }
 
         /// <summary>The fused layers after a producer, applied in order to each output value.</summary>
-        private static Epilogue Epilogue(SourceWriter w, LayerContext[] contexts, InferenceStep step) => (z, j) =>
-        {
-            foreach (int index in step.Layers.Skip(1))
-            {
-                w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).EpilogueStatement(contexts[index], z, j));
-            }
-        };
+        private static LayerContext[] Epilogues(LayerContext[] contexts, InferenceStep step) => step.Layers.Skip(1).Select(i => contexts[i]).ToArray();
 
         private static string Describe(ModelPlan plan, InferenceStep step) =>
             string.Join(", then ", step.Layers.Select(i => LayerCatalog.EmitterFor(plan.Spec.Layers[i]).DescribeInference(plan.Spec.Layers[i])));

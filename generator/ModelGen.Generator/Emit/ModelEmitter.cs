@@ -98,8 +98,23 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <summary>Floats of non-trainable state (BatchNorm running means and variances).</summary>");
             w.Line($"private const int StateCount = {I(plan.StateCount)};");
             w.Line();
-            w.Line("/// <summary>Trainable parameters, tensor after tensor in layer order (Linear weights row-major <c>[out, in]</c>).</summary>");
+            w.Line("/// <summary>Floats of the parameters in the compute layout (every tensor on a 16-float boundary, dense weights in panels).</summary>");
+            w.Line($"private const int ComputeCount = {I(plan.ComputeCount)};");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Trainable parameters as <see cref=\"Parameters\"/> shows them: tensor after tensor in layer order (Linear weights row-major");
+            w.Line("/// <c>[out, in]</c>). Stale while <see cref=\"_canonicalStale\"/>: training updates <see cref=\"_compute\"/> only.");
+            w.Line("/// </summary>");
             w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The parameters the kernels and the optimizer read: each tensor at a multiple of 16 floats and padded to whole 16-float");
+            w.Line("/// panels; dense weights in panels (per block of 16 outputs, their 16 weights of input 0, then of input 1, ...).");
+            w.Line("/// </summary>");
+            w.Line("private readonly float[] _compute = new float[ComputeCount];");
+            w.Line();
+            w.Line("/// <summary>Whether training changed <see cref=\"_compute\"/> since <see cref=\"_parameters\"/> was last written from it.</summary>");
+            w.Line("private bool _canonicalStale;");
             w.Line();
             w.Line("/// <summary>BatchNorm running statistics: per BatchNorm layer, the running mean then the running variance.</summary>");
             w.Line("private readonly float[] _state = new float[StateCount];");
@@ -108,7 +123,7 @@ namespace ModelGen.Generator.Emit
             w.Line($"private readonly long[] _counters = new long[{I(plan.CounterCount)}];");
             w.Line();
             w.Line("/// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>");
-            w.Line($"private readonly float[] _folded = new float[{(plan.DerivedCount == plan.StateCount ? "StateCount" : I(plan.DerivedCount))}];");
+            w.Line($"private readonly float[] _folded = new float[{I(System.Math.Max(plan.DerivedCount, 0))}];");
             w.Line();
 
             EmitTensorTable(w, plan);
@@ -116,6 +131,7 @@ namespace ModelGen.Generator.Emit
             EmitConstructor(w, plan);
             InferenceEmitter.Emit(w, plan);
             EmitRefresh(w, plan);
+            EmitLayouts(w, plan);
             EmitParameterAccess(w, spec);
             EmitWeightIo(w, spec);
             if (spec.HasTraining)
@@ -188,9 +204,51 @@ namespace ModelGen.Generator.Emit
                 LayerCatalog.EmitterFor(c.Spec).EmitInitialization(w, c);
             }
 
+            w.Line("Pack(_parameters, _compute);");
             w.Line("RefreshInference();");
             w.Close();
             w.Line();
+        }
+
+        private static void EmitLayouts(SourceWriter w, ModelPlan plan)
+        {
+            w.Line("/// <summary>Writes every parameter tensor of <paramref name=\"canonical\"/> (<see cref=\"Parameters\"/>' layout) into <paramref name=\"compute\"/> (the compute layout).</summary>");
+            w.Open("private static void Pack(float[] canonical, float[] compute)");
+            Layout(w, plan, pack: true);
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Writes every parameter tensor of <paramref name=\"compute\"/> back into <paramref name=\"canonical\"/>.</summary>");
+            w.Open("private static void Unpack(float[] compute, float[] canonical)");
+            Layout(w, plan, pack: false);
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Brings <see cref=\"_parameters\"/> up to date with training, for the members that show or save it.</summary>");
+            w.Open("private void SyncParameters()");
+            w.Open("if (_canonicalStale)");
+            w.Line("Unpack(_compute, _parameters);");
+            w.Line("_canonicalStale = false;");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        private static void Layout(SourceWriter w, ModelPlan plan, bool pack)
+        {
+            foreach (var t in plan.Tensors.Where(t => t.Storage == TensorStorageKind.Parameters))
+            {
+                if (t.Panels)
+                {
+                    w.Line(pack
+                        ? $"PackPanels(canonical, {I(t.Offset)}, compute, {I(t.ComputeOffset)}, {I(t.Shape[0])}, {I(t.Shape[1])}); // {t.Name}"
+                        : $"UnpackPanels(compute, {I(t.ComputeOffset)}, canonical, {I(t.Offset)}, {I(t.Shape[0])}, {I(t.Shape[1])}); // {t.Name}");
+                }
+                else
+                {
+                    w.Line(pack
+                        ? $"global::System.Array.Copy(canonical, {I(t.Offset)}, compute, {I(t.ComputeOffset)}, {I(t.Elements)}); // {t.Name}"
+                        : $"global::System.Array.Copy(compute, {I(t.ComputeOffset)}, canonical, {I(t.Offset)}, {I(t.Elements)}); // {t.Name}");
+                }
+            }
         }
 
         private static void EmitRefresh(SourceWriter w, ModelPlan plan)
@@ -215,7 +273,12 @@ namespace ModelGen.Generator.Emit
         private static void EmitParameterAccess(SourceWriter w, ModelSpec spec)
         {
             w.Line("/// <summary>The trainable parameters in the order of <see cref=\"Tensors\"/> (read-only view; use <see cref=\"SetParameters\"/> to change them).</summary>");
-            w.Line($"public {RoSpan} {Names.Parameters} => _parameters;");
+            w.Open($"public {RoSpan} {Names.Parameters}");
+            w.Open("get");
+            w.Line("SyncParameters();");
+            w.Line("return _parameters;");
+            w.Close();
+            w.Close();
             w.Line();
             w.Line("/// <summary>Replaces every trainable parameter.</summary>");
             w.Line("/// <param name=\"values\">Exactly <see cref=\"ParameterCount\"/> floats.</param>");
@@ -225,17 +288,24 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
             w.Line("values.CopyTo(_parameters);");
+            w.Line("_canonicalStale = false;");
+            w.Line("Pack(_parameters, _compute);");
             w.Line("RefreshInference();");
             w.Close();
             w.Line();
             w.Line("/// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref=\"Tensors\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name.</exception>");
-            w.Line($"public float[] {Names.GetTensor}(string name) => {Rt}TensorAccess.Get(Tensors, \"{spec.ClassName}\", name, _parameters, _state, _counters);");
+            w.Open($"public float[] {Names.GetTensor}(string name)");
+            w.Line("SyncParameters();");
+            w.Line($"return {Rt}TensorAccess.Get(Tensors, \"{spec.ClassName}\", name, _parameters, _state, _counters);");
+            w.Close();
             w.Line();
             w.Line("/// <summary>Overwrites one tensor's values by its name in <see cref=\"Tensors\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name, or <paramref name=\"values\"/> has the wrong length.</exception>");
             w.Open($"public void {Names.SetTensor}(string name, {RoSpan} values)");
+            w.Line("SyncParameters();");
             w.Line($"{Rt}TensorAccess.Set(Tensors, \"{spec.ClassName}\", name, values, _parameters, _state, _counters);");
+            w.Line("Pack(_parameters, _compute);");
             w.Line("RefreshInference();");
             w.Close();
             w.Line();
@@ -247,10 +317,16 @@ namespace ModelGen.Generator.Emit
             w.Line("/// Saves the parameters and running statistics to <paramref name=\"path\"/> in the safetensors format, with the names and");
             w.Line("/// shapes of <see cref=\"Tensors\"/>. Writes a temporary file first and replaces the target only when it is complete.");
             w.Line("/// </summary>");
-            w.Line($"public void {Names.SaveWeights}(string path) => {Rt}SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);");
+            w.Open($"public void {Names.SaveWeights}(string path)");
+            w.Line("SyncParameters();");
+            w.Line($"{Rt}SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);");
+            w.Close();
             w.Line();
             w.Line("/// <summary>Writes the parameters and running statistics to <paramref name=\"stream\"/> in the safetensors format.</summary>");
-            w.Line($"public void {Names.SaveWeights}(global::System.IO.Stream stream) => {Rt}SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);");
+            w.Open($"public void {Names.SaveWeights}(global::System.IO.Stream stream)");
+            w.Line("SyncParameters();");
+            w.Line($"{Rt}SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);");
+            w.Close();
             w.Line();
             w.Line("/// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>");
             w.Line($"private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() {{ [\"format\"] = \"pt\", [\"modelgen.model\"] = \"{spec.ClassName}\" }};");
@@ -268,7 +344,9 @@ namespace ModelGen.Generator.Emit
             w.Line("/// </summary>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file does not match the model; the message names the tensor and the problem.</exception>");
             w.Open($"public void {Names.LoadWeights}(global::System.IO.Stream stream)");
+            w.Line("SyncParameters();");
             w.Line($"{Rt}SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);");
+            w.Line("Pack(_parameters, _compute);");
             w.Line("RefreshInference();");
             w.Close();
             w.Line();

@@ -42,6 +42,16 @@ namespace ModelGen.Generator.Emit
             return this;
         }
 
+        /// <summary>A new writer at this writer's indentation, for code written out of order (appended later with <see cref="Append"/>).</summary>
+        public SourceWriter Fork() => new() { _indent = _indent };
+
+        /// <summary>Appends everything <paramref name="other"/> wrote.</summary>
+        public SourceWriter Append(SourceWriter other)
+        {
+            _sb.Append(other._sb);
+            return this;
+        }
+
         public override string ToString() => _sb.ToString();
 
         /// <summary>A float literal that round-trips: <c>0.01f</c>, <c>1E-05f</c>.</summary>

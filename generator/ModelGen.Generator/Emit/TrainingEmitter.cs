@@ -65,11 +65,15 @@ namespace ModelGen.Generator.Emit
             w.Line("private long _iterations;");
             w.Line("private int _rows;");
             w.Line();
-            w.Line("/// <summary>Gradients of the loss with respect to every parameter, laid out like the parameters.</summary>");
-            w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+            w.Line("/// <summary>Gradients of the loss with respect to every parameter, in the compute layout (like <c>_compute</c>).</summary>");
+            w.Line("private readonly float[] _gradients = new float[ComputeCount];");
+            w.Line("/// <summary>The gradients in the layout of <see cref=\"Parameters\"/>, written when <see cref=\"Gradients\"/> is read.</summary>");
+            w.Line("private readonly float[] _gradientsCanonical = new float[ParameterCount];");
+            w.Line("/// <summary>The last batch's outputs as whole rows of <see cref=\"OutputSize\"/>, written when <see cref=\"LastOutputs\"/> is read.</summary>");
+            w.Line("private readonly float[] _lastOutputs;");
             OptimizerEmitter.EmitFields(w, opt);
 
-            w.Line("/// <summary>Gradient ping-pong buffers, rows times the widest layer.</summary>");
+            w.Line("/// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>");
             w.Line("private readonly float[] _gradientA;");
             w.Line("private readonly float[] _gradientB;");
             foreach (var c in contexts)
@@ -88,11 +92,12 @@ namespace ModelGen.Generator.Emit
             w.Line("_model = model ?? throw new global::System.ArgumentNullException(nameof(model));");
             w.Line("_seed = seed;");
             w.Line("MaxBatchSize = maxBatchSize;");
-            w.Line($"_gradientA = new float[maxBatchSize * {I(width)}];");
-            w.Line($"_gradientB = new float[maxBatchSize * {I(width)}];");
+            w.Line($"_gradientA = new float[maxBatchSize * {I(Limits.Pad(width))}];");
+            w.Line($"_gradientB = new float[maxBatchSize * {I(Limits.Pad(width))}];");
+            w.Line("_lastOutputs = new float[maxBatchSize * OutputSize];");
             foreach (var c in contexts)
             {
-                w.Line($"_y{c.Index} = new float[maxBatchSize * {I(c.Spec.OutputSize)}];");
+                w.Line($"_y{c.Index} = new float[maxBatchSize * {I(c.OutputStride)}];");
                 LayerCatalog.EmitterFor(c.Spec).EmitTrainerAllocations(w, c);
             }
 
@@ -118,10 +123,23 @@ namespace ModelGen.Generator.Emit
             w.Line($"public {Rt}LossKind Loss => {Rt}LossKind.{loss};");
             w.Line();
             w.Line("/// <inheritdoc/>");
-            w.Line($"public {RoSpan} LastOutputs => new {RoSpan}(_y{I(last)}, 0, _rows * OutputSize);");
+            w.Open($"public {RoSpan} LastOutputs");
+            w.Open("get");
+            w.Open("for (int r = 0; r < _rows; r++)");
+            w.Line($"global::System.Array.Copy(_y{I(last)}, r * {I(contexts[last].OutputStride)}, _lastOutputs, r * OutputSize, OutputSize);");
+            w.Close();
+            w.Line();
+            w.Line($"return new {RoSpan}(_lastOutputs, 0, _rows * OutputSize);");
+            w.Close();
+            w.Close();
             w.Line();
             w.Line("/// <summary>The gradients computed by the last <see cref=\"TrainStep\"/> or <see cref=\"ComputeGradients\"/>, laid out like <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"public {RoSpan} Gradients => _gradients;");
+            w.Open($"public {RoSpan} Gradients");
+            w.Open("get");
+            w.Line("Unpack(_gradients, _gradientsCanonical);");
+            w.Line("return _gradientsCanonical;");
+            w.Close();
+            w.Close();
             w.Line();
 
             w.Line("/// <summary>");
@@ -137,6 +155,7 @@ namespace ModelGen.Generator.Emit
             w.Line("float loss = Run(inputs, targets, rows, updateRunningStatistics: true);");
             w.Line("ApplyOptimizer();");
             w.Line("_iterations++;");
+            w.Line("_model._canonicalStale = true;");
             w.Line("_model.RefreshInference();");
             w.Line("return loss;");
             w.Close();
@@ -197,19 +216,14 @@ namespace ModelGen.Generator.Emit
             var lastLayer = layers[last];
             bool fused = plan.Training!.FusedLoss;
             int k = spec.OutputSize;
+            int ks = Limits.Pad(k);
+            int zs = fused && last == 0 ? spec.InputSize : ks;
+            var methods = w.Fork();
             w.Line("/// <summary>Training-mode forward pass, loss and backward pass for one batch; returns the loss.</summary>");
             w.Open($"private float Run({RoSpan} inputs, {RoSpan} targets, int rows, bool updateRunningStatistics)");
             w.Line("_rows = rows;");
-            w.Line("global::System.Array.Clear(_gradients);");
             w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
             w.Line($"ref float t = ref {Mm}.GetReference(targets);");
-            w.Line("ref float p = ref Data(_model._parameters);");
-            w.Line("ref float g = ref Data(_gradients);");
-            if (plan.StateCount > 0)
-            {
-                w.Line("ref float s = ref Data(_model._state);");
-            }
-
             w.Line("ref float dA = ref Data(_gradientA);");
             w.Line("ref float dB = ref Data(_gradientB);");
             foreach (var l in layers)
@@ -217,10 +231,17 @@ namespace ModelGen.Generator.Emit
                 w.Line($"ref float y{I(l.Index)} = ref Data(_y{I(l.Index)});");
             }
 
+            // One method per layer and pass keeps each method small enough for the JIT to optimize fully.
+            w.Line();
             foreach (var c in contexts)
             {
-                w.Line();
-                LayerCatalog.EmitterFor(c.Spec).EmitTrainingForward(w, c, In(c.Spec), "y" + c.Index);
+                w.Line($"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);");
+                methods.Line($"/// <summary>Training-mode forward of layer {c.Index} ({c.Spec.KindName}) over <paramref name=\"rows\"/> rows of <paramref name=\"x\"/> into <paramref name=\"y\"/>.</summary>");
+                methods.Open($"private void Forward{c.Index}(ref float x, ref float y, int rows, bool updateRunningStatistics)");
+                References(methods, plan, gradients: false);
+                LayerCatalog.EmitterFor(c.Spec).EmitTrainingForward(methods, c, "x", "y");
+                methods.Close();
+                methods.Line();
             }
 
             // Loss and its gradient with respect to the last layer's output (or, fused, its input).
@@ -234,10 +255,10 @@ namespace ModelGen.Generator.Emit
                     w.Line("// Loss: categorical cross-entropy -sum(t * log(softmax(z))) per row, averaged over the rows, computed from the logits z");
                     w.Line("// (the softmax input) with log-sum-exp. Its gradient with respect to the logits is (p * sum(t) - t) / rows.");
                     w.Open("for (int r = 0; r < rows; r++)");
-                    w.Line($"ref float zr = ref At(ref {z}, r * {I(k)});");
-                    w.Line($"ref float pr = ref At(ref {yl}, r * {I(k)});");
+                    w.Line($"ref float zr = ref At(ref {z}, r * {I(zs)});");
+                    w.Line($"ref float pr = ref At(ref {yl}, r * {I(ks)});");
                     w.Line($"ref float tr = ref At(ref t, r * {I(k)});");
-                    w.Line($"ref float dr = ref At(ref dA, r * {I(k)});");
+                    w.Line($"ref float dr = ref At(ref dA, r * {I(ks)});");
                     w.Line("float max = zr;");
                     w.Open($"for (int j = 1; j < {I(k)}; j++)");
                     w.Line("max = global::System.MathF.Max(max, At(ref zr, j));");
@@ -266,11 +287,13 @@ namespace ModelGen.Generator.Emit
                     w.Line("// Loss: binary cross-entropy -(t log p + (1 - t) log(1 - p)) averaged over every output, computed from the logits z");
                     w.Line("// (the sigmoid input) as max(z, 0) - z t + log(1 + exp(-|z|)). Its gradient with respect to the logits is (p - t) / (rows * outputs).");
                     w.Line($"int count = rows * {I(k)};");
-                    w.Open("for (int i = 0; i < count; i++)");
-                    w.Line($"double zi = At(ref {z}, i);");
-                    w.Line("double ti = At(ref t, i);");
+                    w.Open("for (int r = 0; r < rows; r++)");
+                    w.Open($"for (int j = 0; j < {I(k)}; j++)");
+                    w.Line($"double zi = At(ref {z}, (r * {I(zs)}) + j);");
+                    w.Line($"double ti = At(ref t, (r * {I(k)}) + j);");
                     w.Line("loss += global::System.Math.Max(zi, 0) - (zi * ti) + global::System.Math.Log(1 + global::System.Math.Exp(-global::System.Math.Abs(zi)));");
-                    w.Line($"At(ref dA, i) = (float)((At(ref {yl}, i) - ti) / count);");
+                    w.Line($"At(ref dA, (r * {I(ks)}) + j) = (float)((At(ref {yl}, (r * {I(ks)}) + j) - ti) / count);");
+                    w.Close();
                     w.Close();
                     w.Line();
                     w.Line("loss /= count;");
@@ -278,10 +301,12 @@ namespace ModelGen.Generator.Emit
                 default:
                     w.Line("// Loss: mean squared error (y - t)^2 averaged over every output; its gradient is 2 (y - t) / (rows * outputs).");
                     w.Line($"int count = rows * {I(k)};");
-                    w.Open("for (int i = 0; i < count; i++)");
-                    w.Line($"double e = (double)At(ref {yl}, i) - At(ref t, i);");
+                    w.Open("for (int r = 0; r < rows; r++)");
+                    w.Open($"for (int j = 0; j < {I(k)}; j++)");
+                    w.Line($"double e = (double)At(ref {yl}, (r * {I(ks)}) + j) - At(ref t, (r * {I(k)}) + j);");
                     w.Line("loss += e * e;");
-                    w.Line("At(ref dA, i) = (float)(2 * e / count);");
+                    w.Line($"At(ref dA, (r * {I(ks)}) + j) = (float)(2 * e / count);");
+                    w.Close();
                     w.Close();
                     w.Line();
                     w.Line("loss /= count;");
@@ -292,21 +317,47 @@ namespace ModelGen.Generator.Emit
             int start = fused ? last - 1 : last;
             int firstParam = plan.Training.FirstParameterLayer;
             string cur = "dA", other = "dB";
+            w.Line();
             for (int i = start; firstParam >= 0 && i >= firstParam; i--)
             {
-                w.Line();
                 var c = contexts[i];
                 bool needInput = i > firstParam;
-                if (LayerCatalog.EmitterFor(c.Spec).EmitBackward(w, c, In(c.Spec), "y" + c.Index, cur, other, needInput))
+                w.Line($"Backward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, ref {cur}, ref {other}, rows);");
+                methods.Line($"/// <summary>");
+                methods.Line($"/// Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output: parameter gradients into");
+                methods.Line($"/// <c>_gradients</c>{(needInput ? ", the gradient of its input into <paramref name=\"d\"/> or <paramref name=\"e\"/>" : string.Empty)}.");
+                methods.Line($"/// </summary>");
+                methods.Open($"private void Backward{c.Index}(ref float x, ref float y, ref float d, ref float e, int rows)");
+                References(methods, plan, gradients: true);
+                if (LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, c, "x", "y", "d", "e", needInput))
                 {
                     (cur, other) = (other, cur);
                 }
+
+                methods.Close();
+                methods.Line();
             }
 
             w.Line();
             w.Line("return (float)loss;");
             w.Close();
             w.Line();
+            w.Append(methods);
+        }
+
+        /// <summary>The references a layer's training method starts with.</summary>
+        private static void References(SourceWriter w, ModelPlan plan, bool gradients)
+        {
+            w.Line("ref float p = ref Data(_model._compute);");
+            if (gradients)
+            {
+                w.Line("ref float g = ref Data(_gradients);");
+            }
+
+            if (plan.StateCount > 0)
+            {
+                w.Line("ref float s = ref Data(_model._state);");
+            }
         }
     }
 }

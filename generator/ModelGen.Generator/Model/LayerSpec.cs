@@ -33,7 +33,11 @@ namespace ModelGen.Generator.Model
     }
 
     /// <summary>One tensor a layer owns: its suffix (the <c>state_dict</c> name after the layer name), shape and storage.</summary>
-    internal sealed record TensorSpec(string Suffix, EquatableArray<int> Shape, TensorStorageKind Storage)
+    /// <param name="Panels">
+    /// A <c>[outputs, inputs]</c> weight that the kernels read in panels: in the compute layout, for each block of 16
+    /// outputs, the 16 weights of input 0, then of input 1, ... (outputs past the last padded with 0).
+    /// </param>
+    internal sealed record TensorSpec(string Suffix, EquatableArray<int> Shape, TensorStorageKind Storage, bool Panels = false)
     {
         /// <summary>Elements in the tensor (1 for a scalar).</summary>
         public long Elements => System.Linq.Enumerable.Aggregate(Shape, 1L, (a, d) => a * d);

@@ -17,5 +17,11 @@ namespace ModelGen.Generator.Model
         /// workspace on the heap instead (allocated once per thread), so a deep call stack or a small thread stack is safe.
         /// </summary>
         public const int StackBytes = 32 * 1024;
+
+        /// <summary>Floats per panel of the compute layout and of padded rows: 16 (one 512-bit vector, two 256-bit ones).</summary>
+        public const int Lanes = 16;
+
+        /// <summary><paramref name="floats"/> rounded up to a whole number of panels.</summary>
+        public static int Pad(int floats) => (floats + Lanes - 1) / Lanes * Lanes;
     }
 }

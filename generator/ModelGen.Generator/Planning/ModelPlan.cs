@@ -11,6 +11,10 @@ namespace ModelGen.Generator.Planning
     /// <param name="Layers">Per layer (same order as <see cref="ModelSpec.Layers"/>): offsets and tensors.</param>
     /// <param name="Tensors">Every tensor in <c>state_dict</c> order, with its offset in its storage.</param>
     /// <param name="ParameterCount">Floats of trainable parameters.</param>
+    /// <param name="ComputeCount">
+    /// Floats of the parameters in the compute layout the kernels and the optimizer use: every tensor at a multiple of 16,
+    /// padded to whole panels, dense weights in panels (<see cref="TensorSpec.Panels"/>).
+    /// </param>
     /// <param name="StateCount">Floats of non-trainable state (running statistics).</param>
     /// <param name="CounterCount">Counters (<c>num_batches_tracked</c>).</param>
     /// <param name="DerivedCount">Floats of inference constants derived from the tensors (BatchNorm's folded scale and shift).</param>
@@ -21,6 +25,7 @@ namespace ModelGen.Generator.Planning
         EquatableArray<LayerPlan> Layers,
         EquatableArray<TensorPlan> Tensors,
         int ParameterCount,
+        int ComputeCount,
         int StateCount,
         int CounterCount,
         int DerivedCount,
@@ -36,14 +41,19 @@ namespace ModelGen.Generator.Planning
     /// <param name="HeInitialization">A producer followed (across affine and identity layers) by a rectifier: He, not Glorot.</param>
     internal sealed record LayerPlan(int ParameterOffset, int StateOffset, int CounterIndex, int DerivedOffset, EquatableArray<TensorPlan> Tensors, bool HeInitialization)
     {
-        /// <summary>The offset of the tensor with this suffix (<c>weight</c>, <c>bias</c>, <c>running_var</c>, ...).</summary>
-        public int Offset(string suffix)
+        /// <summary>The offset of the tensor with this suffix (<c>weight</c>, <c>bias</c>, <c>running_var</c>, ...) in its storage.</summary>
+        public int Offset(string suffix) => Tensor(suffix).Offset;
+
+        /// <summary>The offset of a parameter tensor in the compute layout.</summary>
+        public int Compute(string suffix) => Tensor(suffix).ComputeOffset;
+
+        private TensorPlan Tensor(string suffix)
         {
             foreach (var t in Tensors)
             {
                 if (t.Suffix == suffix)
                 {
-                    return t.Offset;
+                    return t;
                 }
             }
 
@@ -52,7 +62,16 @@ namespace ModelGen.Generator.Planning
     }
 
     /// <summary>One tensor: its <c>state_dict</c> name, shape, storage and offset there.</summary>
-    internal sealed record TensorPlan(string Name, string Suffix, EquatableArray<int> Shape, TensorStorageKind Storage, int Offset);
+    /// <param name="ComputeOffset">Parameters: the offset in the compute layout (a multiple of 16); others: the same as <paramref name="Offset"/>.</param>
+    /// <param name="Panels">A dense weight stored in panels in the compute layout.</param>
+    internal sealed record TensorPlan(string Name, string Suffix, EquatableArray<int> Shape, TensorStorageKind Storage, int Offset, int ComputeOffset, bool Panels)
+    {
+        /// <summary>Elements of the tensor.</summary>
+        public int Elements => System.Linq.Enumerable.Aggregate(Shape, 1, (a, d) => a * d);
+
+        /// <summary>Floats it takes in the compute layout (panels of 16 outputs, or the elements padded to a whole panel).</summary>
+        public int ComputeSize => Panels ? (Shape[0] + 15) / 16 * 16 * Shape[1] : Model.Limits.Pad(Elements);
+    }
 
     /// <summary>How a step of the running-statistics inference path computes.</summary>
     internal enum StepKind
@@ -85,7 +104,7 @@ namespace ModelGen.Generator.Planning
     /// <param name="BatchMode">A layer opted in to batch dependence: inference runs layer by layer over the whole batch.</param>
     /// <param name="Steps">The running-statistics steps (empty in batch mode).</param>
     /// <param name="IdentityLayers">Layers that are the identity at inference (dropout).</param>
-    /// <param name="Width">Floats of each ping-pong buffer for one row: the widest step.</param>
+    /// <param name="Width">Floats of each ping-pong buffer for one row: the widest step, padded to whole panels.</param>
     /// <param name="BlockRows">Rows per block in <c>PredictBatch</c> (0: no blocks).</param>
     /// <param name="RowWidth">The widest tensor of a row anywhere (input or any layer output): batch-mode buffers.</param>
     /// <param name="HeapWorkspace">
@@ -96,7 +115,7 @@ namespace ModelGen.Generator.Planning
     {
         public bool UsesBlocks => BlockRows > 0;
 
-        /// <summary>Floats of the per-thread workspace: two buffers for the largest number of rows a method handles.</summary>
+        /// <summary>Floats of the per-thread workspace: two buffers of <see cref="Width"/> for the most rows a method handles.</summary>
         public int WorkspaceFloats => 2 * System.Math.Max(1, BlockRows) * Width;
 
         /// <summary>Whether a step writes the buffer <paramref name="name"/>.</summary>

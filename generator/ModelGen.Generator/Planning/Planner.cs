@@ -10,14 +10,14 @@ namespace ModelGen.Generator.Planning
     /// </summary>
     internal static class Planner
     {
-        /// <summary>Rows per block in <c>PredictBatch</c> when some layer's kernel shares loads across rows.</summary>
-        public const int BlockRows = 4;
+        /// <summary>Rows per block in <c>PredictBatch</c> and in the trainer's dense kernels (the register tile's rows).</summary>
+        public const int BlockRows = 6;
 
         public static ModelPlan Plan(ModelSpec spec)
         {
             var layers = new List<LayerPlan>();
             var tensors = new List<TensorPlan>();
-            int parameters = 0, state = 0, counters = 0, derived = 0;
+            int parameters = 0, compute = 0, state = 0, counters = 0, derived = 0;
             foreach (var l in spec.Layers)
             {
                 int layerParameters = parameters, layerState = state, layerCounters = counters;
@@ -42,7 +42,14 @@ namespace ModelGen.Generator.Planning
                             break;
                     }
 
-                    own.Add(new TensorPlan(l.Name + "." + t.Suffix, t.Suffix, t.Shape, t.Storage, offset));
+                    int computeOffset = offset;
+                    if (t.Storage == TensorStorageKind.Parameters)
+                    {
+                        computeOffset = compute;
+                        compute += t.Panels ? Limits.Pad(t.Shape[0]) * t.Shape[1] : Limits.Pad(size);
+                    }
+
+                    own.Add(new TensorPlan(l.Name + "." + t.Suffix, t.Suffix, t.Shape, t.Storage, offset, computeOffset, t.Panels));
                 }
 
                 bool hasState = l.Tensors.Any(t => t.Storage == TensorStorageKind.State);
@@ -70,7 +77,7 @@ namespace ModelGen.Generator.Planning
                     spec.Loss != LossKindSpec.MeanSquaredError);
             }
 
-            return new ModelPlan(spec, layers.ToEquatableArray(), tensors.ToEquatableArray(), parameters, state, counters, derived, inference, training);
+            return new ModelPlan(spec, layers.ToEquatableArray(), tensors.ToEquatableArray(), parameters, compute, state, counters, derived, inference, training);
         }
 
         /// <summary>The widest tensor of one row anywhere in the network (the input or any layer's output).</summary>
@@ -145,7 +152,7 @@ namespace ModelGen.Generator.Planning
                 current = destination;
             }
 
-            int width = steps.Count == 0 ? 1 : steps.Max(s => s.Size);
+            int width = Limits.Pad(steps.Count == 0 ? 1 : steps.Max(s => s.Size));
             int blockRows = spec.Layers.Any(l => LayerCatalog.EmitterFor(l).SharesLoadsAcrossRows(l)) ? BlockRows : 0;
             bool buffers = steps.Any(s => s.Destination is "a" or "b");
             bool heap = buffers && 2L * System.Math.Max(1, blockRows) * width * sizeof(float) > Limits.StackBytes;

@@ -38,8 +38,23 @@ namespace Snapshots
         /// <summary>Floats of non-trainable state (BatchNorm running means and variances).</summary>
         private const int StateCount = 16;
 
-        /// <summary>Trainable parameters, tensor after tensor in layer order (Linear weights row-major <c>[out, in]</c>).</summary>
+        /// <summary>Floats of the parameters in the compute layout (every tensor on a 16-float boundary, dense weights in panels).</summary>
+        private const int ComputeCount = 288;
+
+        /// <summary>
+        /// Trainable parameters as <see cref="Parameters"/> shows them: tensor after tensor in layer order (Linear weights row-major
+        /// <c>[out, in]</c>). Stale while <see cref="_canonicalStale"/>: training updates <see cref="_compute"/> only.
+        /// </summary>
         private readonly float[] _parameters = new float[ParameterCount];
+
+        /// <summary>
+        /// The parameters the kernels and the optimizer read: each tensor at a multiple of 16 floats and padded to whole 16-float
+        /// panels; dense weights in panels (per block of 16 outputs, their 16 weights of input 0, then of input 1, ...).
+        /// </summary>
+        private readonly float[] _compute = new float[ComputeCount];
+
+        /// <summary>Whether training changed <see cref="_compute"/> since <see cref="_parameters"/> was last written from it.</summary>
+        private bool _canonicalStale;
 
         /// <summary>BatchNorm running statistics: per BatchNorm layer, the running mean then the running variance.</summary>
         private readonly float[] _state = new float[StateCount];
@@ -48,7 +63,7 @@ namespace Snapshots
         private readonly long[] _counters = new long[1];
 
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
-        private readonly float[] _folded = new float[StateCount];
+        private readonly float[] _folded = new float[32];
 
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
@@ -115,6 +130,7 @@ namespace Snapshots
                 _parameters[72 + i] = random.NextUniform(-0.7745967f, 0.7745967f);
             }
 
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -174,11 +190,13 @@ namespace Snapshots
         /// </summary>
         private void PredictBatchMode(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)
         {
-            float[] bufferA = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * 8);
-            float[] bufferB = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * 8);
+            // Scratch rows are padded to whole 16-float panels.
+            const int Stride = 16;
+            float[] bufferA = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * Stride);
+            float[] bufferB = global::System.Buffers.ArrayPool<float>.Shared.Rent(rows * Stride);
             try
             {
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
                 ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(bufferA);
@@ -188,13 +206,38 @@ namespace Snapshots
                 // Layer 0, dense "0" 6 -> 8: z = W x + b, row by row.
                 for (int r = 0; r < rows; r++)
                 {
-                    ref float xr = ref At(ref x, r * 6);
-                    for (int j = 0; j < 8; j++)
+                    ref float xr = ref At(ref x, r * InputSize);
+                    ref float yr = ref At(ref a, r * Stride);
+                    // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                    // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                    if (Wide)
                     {
-                        ref float w = ref At(ref p, (j * 6));
-                        float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1)) + (At(ref w, 2) * At(ref xr, 2)) + (At(ref w, 3) * At(ref xr, 3)) + (At(ref w, 4) * At(ref xr, 4)) + (At(ref w, 5) * At(ref xr, 5));
-                        z += At(ref p, 48 + j);
-                        At(ref a, (r * 8) + j) = z;
+                        ref float w = ref At(ref p, 0);
+                        var a0_0 = Zero16();
+                        for (int k = 0; k < 6; k++)
+                        {
+                            int o = k * 16;
+                            var w0 = Load16(ref w, o);
+                            var x0 = Splat16(ref xr, k); a0_0 = Fma16(w0, x0, a0_0);
+                        }
+                        a0_0 += Load16(ref p, 96);
+                        Store16(a0_0, ref yr, 0);
+                    }
+                    else
+                    {
+                        ref float w = ref At(ref p, 0);
+                        var a0_0l = Zero8(); var a0_0h = Zero8();
+                        for (int k = 0; k < 6; k++)
+                        {
+                            int o = k * 16;
+                            var w0l = Load8(ref w, o);
+                            var w0h = Load8(ref w, o + 8);
+                            var x0 = Splat8(ref xr, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        }
+                        a0_0l += Load8(ref p, 96);
+                        Store8(a0_0l, ref yr, 0);
+                        a0_0h += Load8(ref p, 104);
+                        Store8(a0_0h, ref yr, 8);
                     }
                 }
 
@@ -204,14 +247,14 @@ namespace Snapshots
                     double sum = 0;
                     for (int r = 0; r < rows; r++)
                     {
-                        sum += At(ref a, (r * 8) + j);
+                        sum += At(ref a, (r * Stride) + j);
                     }
 
                     double mean = sum / rows;
                     double squares = 0;
                     for (int r = 0; r < rows; r++)
                     {
-                        double d = At(ref a, (r * 8) + j) - mean;
+                        double d = At(ref a, (r * Stride) + j) - mean;
                         squares += d * d;
                     }
 
@@ -220,17 +263,19 @@ namespace Snapshots
                     float meanF = (float)mean;
                     for (int r = 0; r < rows; r++)
                     {
-                        int i = (r * 8) + j;
-                        At(ref a, i) = (At(ref p, 56 + j) * ((At(ref a, i) - meanF) * invStd)) + At(ref p, 64 + j);
+                        At(ref a, (r * Stride) + j) = (At(ref p, 112 + j) * ((At(ref a, (r * Stride) + j) - meanF) * invStd)) + At(ref p, 128 + j);
                     }
                 }
 
                 // Layer 2, ReLU, element-wise.
-                for (int i = 0; i < rows * 8; i++)
+                for (int r = 0; r < rows; r++)
                 {
-                    float z = At(ref a, i);
-                    z = global::System.MathF.Max(z, 0f);
-                    At(ref a, i) = z;
+                    for (int j = 0; j < 8; j++)
+                    {
+                        float z = At(ref a, (r * Stride) + j);
+                        z = global::System.MathF.Max(z, 0f);
+                        At(ref a, (r * Stride) + j) = z;
+                    }
                 }
 
                 // Layer 3, dropout "3" active at inference (declared): zero with probability 0.25, scale the rest by 1 / (1 - 0.25); the mask depends on (call, row, layer, feature).
@@ -238,32 +283,54 @@ namespace Snapshots
                 {
                     for (int j = 0; j < 8; j++)
                     {
-                        int i = (r * 8) + j;
                         float m = global::ModelGen.DeterministicRandom.Hash(-1, call, r, 3, j) < 0.25f ? 0f : 1.3333334f;
-                        At(ref a, i) = At(ref a, i) * m;
+                        At(ref a, (r * Stride) + j) = At(ref a, (r * Stride) + j) * m;
                     }
                 }
 
                 // Layer 4, dense "4" 8 -> 2: z = W x + b, row by row.
                 for (int r = 0; r < rows; r++)
                 {
-                    ref float xr = ref At(ref a, r * 8);
-                    for (int j = 0; j < 2; j++)
+                    ref float xr = ref At(ref a, r * Stride);
+                    ref float yr = ref At(ref b, r * Stride);
+                    // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                    // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                    if (Wide)
                     {
-                        ref float w = ref At(ref p, 72 + (j * 8));
-                        var acc0 = Zero8();
-                        acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                        float z = Sum8(acc0);
-                        z += At(ref p, 88 + j);
-                        At(ref b, (r * 2) + j) = z;
+                        ref float w = ref At(ref p, 144);
+                        var a0_0 = Zero16();
+                        for (int k = 0; k < 8; k++)
+                        {
+                            int o = k * 16;
+                            var w0 = Load16(ref w, o);
+                            var x0 = Splat16(ref xr, k); a0_0 = Fma16(w0, x0, a0_0);
+                        }
+                        a0_0 += Load16(ref p, 272);
+                        Store16(a0_0, ref yr, 0);
+                    }
+                    else
+                    {
+                        ref float w = ref At(ref p, 144);
+                        var a0_0l = Zero8(); var a0_0h = Zero8();
+                        for (int k = 0; k < 8; k++)
+                        {
+                            int o = k * 16;
+                            var w0l = Load8(ref w, o);
+                            var w0h = Load8(ref w, o + 8);
+                            var x0 = Splat8(ref xr, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        }
+                        a0_0l += Load8(ref p, 272);
+                        Store8(a0_0l, ref yr, 0);
+                        a0_0h += Load8(ref p, 280);
+                        Store8(a0_0h, ref yr, 8);
                     }
                 }
 
                 // Layer 5, softmax over 2 outputs per row.
                 for (int r = 0; r < rows; r++)
                 {
-                    ref float sr = ref At(ref b, r * 2);
-                    ref float dr = ref At(ref b, r * 2);
+                    ref float sr = ref At(ref b, r * Stride);
+                    ref float dr = ref At(ref b, r * Stride);
                     float max = At(ref sr, 0);
                     for (int j = 1; j < 2; j++)
                     {
@@ -284,7 +351,10 @@ namespace Snapshots
                     }
                 }
 
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref b, rows * OutputSize).CopyTo(outputs);
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref At(ref b, r * Stride), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+                }
             }
             finally
             {
@@ -299,14 +369,53 @@ namespace Snapshots
             // Layer 1, batch norm "1": scale = weight / sqrt(running_var + 1E-05), shift = bias - running_mean * scale.
             for (int j = 0; j < 8; j++)
             {
-                double scale = _parameters[56 + j] / global::System.Math.Sqrt(_state[8 + j] + 1E-05);
+                double scale = _compute[112 + j] / global::System.Math.Sqrt(_state[8 + j] + 1E-05);
                 _folded[j] = (float)scale;
-                _folded[8 + j] = (float)(_parameters[64 + j] - (_state[j] * scale));
+                _folded[16 + j] = (float)(_compute[128 + j] - (_state[j] * scale));
+            }
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="canonical"/> (<see cref="Parameters"/>' layout) into <paramref name="compute"/> (the compute layout).</summary>
+        private static void Pack(float[] canonical, float[] compute)
+        {
+            PackPanels(canonical, 0, compute, 0, 8, 6); // 0.weight
+            global::System.Array.Copy(canonical, 48, compute, 96, 8); // 0.bias
+            global::System.Array.Copy(canonical, 56, compute, 112, 8); // 1.weight
+            global::System.Array.Copy(canonical, 64, compute, 128, 8); // 1.bias
+            PackPanels(canonical, 72, compute, 144, 2, 8); // 4.weight
+            global::System.Array.Copy(canonical, 88, compute, 272, 2); // 4.bias
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="compute"/> back into <paramref name="canonical"/>.</summary>
+        private static void Unpack(float[] compute, float[] canonical)
+        {
+            UnpackPanels(compute, 0, canonical, 0, 8, 6); // 0.weight
+            global::System.Array.Copy(compute, 96, canonical, 48, 8); // 0.bias
+            global::System.Array.Copy(compute, 112, canonical, 56, 8); // 1.weight
+            global::System.Array.Copy(compute, 128, canonical, 64, 8); // 1.bias
+            UnpackPanels(compute, 144, canonical, 72, 2, 8); // 4.weight
+            global::System.Array.Copy(compute, 272, canonical, 88, 2); // 4.bias
+        }
+
+        /// <summary>Brings <see cref="_parameters"/> up to date with training, for the members that show or save it.</summary>
+        private void SyncParameters()
+        {
+            if (_canonicalStale)
+            {
+                Unpack(_compute, _parameters);
+                _canonicalStale = false;
             }
         }
 
         /// <summary>The trainable parameters in the order of <see cref="Tensors"/> (read-only view; use <see cref="SetParameters"/> to change them).</summary>
-        public global::System.ReadOnlySpan<float> Parameters => _parameters;
+        public global::System.ReadOnlySpan<float> Parameters
+        {
+            get
+            {
+                SyncParameters();
+                return _parameters;
+            }
+        }
 
         /// <summary>Replaces every trainable parameter.</summary>
         /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
@@ -318,18 +427,26 @@ namespace Snapshots
             }
 
             values.CopyTo(_parameters);
+            _canonicalStale = false;
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
-        public float[] GetTensor(string name) => global::ModelGen.TensorAccess.Get(Tensors, "Adaptive", name, _parameters, _state, _counters);
+        public float[] GetTensor(string name)
+        {
+            SyncParameters();
+            return global::ModelGen.TensorAccess.Get(Tensors, "Adaptive", name, _parameters, _state, _counters);
+        }
 
         /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
+            SyncParameters();
             global::ModelGen.TensorAccess.Set(Tensors, "Adaptive", name, values, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -337,10 +454,18 @@ namespace Snapshots
         /// Saves the parameters and running statistics to <paramref name="path"/> in the safetensors format, with the names and
         /// shapes of <see cref="Tensors"/>. Writes a temporary file first and replaces the target only when it is complete.
         /// </summary>
-        public void SaveWeights(string path) => global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(string path)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveWeights(global::System.IO.Stream stream) => global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(global::System.IO.Stream stream)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
         private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() { ["format"] = "pt", ["modelgen.model"] = "Adaptive" };
@@ -360,7 +485,9 @@ namespace Snapshots
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
+            SyncParameters();
             global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 

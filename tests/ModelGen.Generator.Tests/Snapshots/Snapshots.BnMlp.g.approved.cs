@@ -42,8 +42,23 @@ namespace Snapshots
         /// <summary>Floats of non-trainable state (BatchNorm running means and variances).</summary>
         private const int StateCount = 96;
 
-        /// <summary>Trainable parameters, tensor after tensor in layer order (Linear weights row-major <c>[out, in]</c>).</summary>
+        /// <summary>Floats of the parameters in the compute layout (every tensor on a 16-float boundary, dense weights in panels).</summary>
+        private const int ComputeCount = 2976;
+
+        /// <summary>
+        /// Trainable parameters as <see cref="Parameters"/> shows them: tensor after tensor in layer order (Linear weights row-major
+        /// <c>[out, in]</c>). Stale while <see cref="_canonicalStale"/>: training updates <see cref="_compute"/> only.
+        /// </summary>
         private readonly float[] _parameters = new float[ParameterCount];
+
+        /// <summary>
+        /// The parameters the kernels and the optimizer read: each tensor at a multiple of 16 floats and padded to whole 16-float
+        /// panels; dense weights in panels (per block of 16 outputs, their 16 weights of input 0, then of input 1, ...).
+        /// </summary>
+        private readonly float[] _compute = new float[ComputeCount];
+
+        /// <summary>Whether training changed <see cref="_compute"/> since <see cref="_parameters"/> was last written from it.</summary>
+        private bool _canonicalStale;
 
         /// <summary>BatchNorm running statistics: per BatchNorm layer, the running mean then the running variance.</summary>
         private readonly float[] _state = new float[StateCount];
@@ -52,7 +67,7 @@ namespace Snapshots
         private readonly long[] _counters = new long[2];
 
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
-        private readonly float[] _folded = new float[StateCount];
+        private readonly float[] _folded = new float[96];
 
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
@@ -141,6 +156,7 @@ namespace Snapshots
                 _parameters[2704 + i] = random.NextUniform(-0.48038447f, 0.48038447f);
             }
 
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -186,16 +202,32 @@ namespace Snapshots
                 ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $"PredictBatch writes {rows} output rows of {OutputSize} floats, in all");
             }
 
+            // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
+            if (rows >= 24 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+            {
+                global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
+                return;
+            }
+
+            PredictRows(inputs, outputs, 0, rows);
+        }
+
+        /// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>
+        private static readonly global::ModelGen.PartAction<BnMlp> s_predictRows = static (model, inputs, outputs, start, end) => model.PredictRows(inputs, outputs, start, end);
+
+        /// <summary>Predicts the rows from <paramref name="start"/> to <paramref name="end"/> of a batch: blocks of rows, then single rows.</summary>
+        private void PredictRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int start, int end)
+        {
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int r = 0;
-            // Blocks of 4 rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.
-            for (; r + 4 <= rows; r += 4)
+            int r = start;
+            // Blocks of 6 rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.
+            for (; r + 6 <= end; r += 6)
             {
                 PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
 
-            for (; r < rows; r++)
+            for (; r < end; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -204,320 +236,569 @@ namespace Snapshots
         /// <summary>The inference path for one row: reads <paramref name="x"/>, writes <paramref name="y"/>.</summary>
         private void PredictRow(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
             global::System.Span<float> aBuffer = stackalloc float[32];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
             global::System.Span<float> bBuffer = stackalloc float[32];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
             // Layer 3, dropout "3" (rate 0.2), is the identity at inference.
+            RowStep1(ref x, ref a); // layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0)
+            RowStep2(ref a, ref b); // layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0)
+            RowStep3(ref b, ref a); // layer 7, dense "out" 16 -> 10: z = W x + b
+            RowStep4(ref a, ref y); // layer 8, softmax over 10 outputs: exp(z - max) / sum
+        }
 
-            // Step 1: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).
-            for (int j = 0; j < 32; j++)
+        /// <summary>Step 1 for one row: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).</summary>
+        private void RowStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float w = ref At(ref p, (j * 64));
-                var acc0 = Zero8();
-                var acc1 = Zero8();
-                var acc2 = Zero8();
-                var acc3 = Zero8();
-                for (int i = 0; i < 64; i += 32)
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16(); var a0_1 = Zero16();
+                for (int k = 0; k < 64; k++)
                 {
-                    acc0 += Load8(ref w, i) * Load8(ref x, i);
-                    acc1 += Load8(ref w, i + 8) * Load8(ref x, i + 8);
-                    acc2 += Load8(ref w, i + 16) * Load8(ref x, i + 16);
-                    acc3 += Load8(ref w, i + 24) * Load8(ref x, i + 24);
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var w1 = Load16(ref w, o + 1024);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
                 }
-                float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                z += At(ref p, 2048 + j);
-                z = (z * At(ref folded, j)) + At(ref folded, 32 + j);
-                z = global::System.MathF.Max(z, 0f);
-                At(ref a, j) = z;
+                a0_0 += Load16(ref p, 2048);
+                a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a0_0 = Relu16(a0_0);
+                Store16(a0_0, ref dst, 0);
+                a0_1 += Load16(ref p, 2064);
+                a0_1 = (a0_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a0_1 = Relu16(a0_1);
+                Store16(a0_1, ref dst, 16);
             }
-
-            // Step 2: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).
-            for (int j = 0; j < 16; j++)
+            else
             {
-                ref float w = ref At(ref p, 2144 + (j * 32));
-                var acc0 = Zero8();
-                var acc1 = Zero8();
-                var acc2 = Zero8();
-                var acc3 = Zero8();
-                acc0 += Load8(ref w, 0) * Load8(ref a, 0);
-                acc1 += Load8(ref w, 8) * Load8(ref a, 8);
-                acc2 += Load8(ref w, 16) * Load8(ref a, 16);
-                acc3 += Load8(ref w, 24) * Load8(ref a, 24);
-                float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                z += At(ref p, 2656 + j);
-                z = (z * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
-                z = global::System.MathF.Max(z, 0f);
-                At(ref b, j) = z;
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a0_1l = Zero8(); var a0_1h = Zero8();
+                for (int k = 0; k < 64; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var w1l = Load8(ref w, o + 1024);
+                    var w1h = Load8(ref w, o + 1032);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h); a0_1l = Fma8(w1l, x0, a0_1l); a0_1h = Fma8(w1h, x0, a0_1h);
+                }
+                a0_0l += Load8(ref p, 2048);
+                a0_0l = (a0_0l * Load8(ref folded, 0)) + Load8(ref folded, 32);
+                a0_0l = Relu8(a0_0l);
+                Store8(a0_0l, ref dst, 0);
+                a0_0h += Load8(ref p, 2056);
+                a0_0h = (a0_0h * Load8(ref folded, 8)) + Load8(ref folded, 40);
+                a0_0h = Relu8(a0_0h);
+                Store8(a0_0h, ref dst, 8);
+                a0_1l += Load8(ref p, 2064);
+                a0_1l = (a0_1l * Load8(ref folded, 16)) + Load8(ref folded, 48);
+                a0_1l = Relu8(a0_1l);
+                Store8(a0_1l, ref dst, 16);
+                a0_1h += Load8(ref p, 2072);
+                a0_1h = (a0_1h * Load8(ref folded, 24)) + Load8(ref folded, 56);
+                a0_1h = Relu8(a0_1h);
+                Store8(a0_1h, ref dst, 24);
+            }
+        }
+
+        /// <summary>Step 2 for one row: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).</summary>
+        private void RowStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 2144);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 32; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                a0_0 += Load16(ref p, 2656);
+                a0_0 = (a0_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a0_0 = Relu16(a0_0);
+                Store16(a0_0, ref dst, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 2144);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 32; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 2656);
+                a0_0l = (a0_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a0_0l = Relu8(a0_0l);
+                Store8(a0_0l, ref dst, 0);
+                a0_0h += Load8(ref p, 2664);
+                a0_0h = (a0_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a0_0h = Relu8(a0_0h);
+                Store8(a0_0h, ref dst, 8);
+            }
+        }
+
+        /// <summary>Step 3 for one row: layer 7, dense "out" 16 -> 10: z = W x + b.</summary>
+        private void RowStep3(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 2704);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 16; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                a0_0 += Load16(ref p, 2960);
+                Store16(a0_0, ref dst, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 2704);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 16; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 2960);
+                Store8(a0_0l, ref dst, 0);
+                a0_0h += Load8(ref p, 2968);
+                Store8(a0_0h, ref dst, 8);
+            }
+        }
+
+        /// <summary>Step 4 for one row: layer 8, softmax over 10 outputs: exp(z - max) / sum.</summary>
+        private void RowStep4(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            float max = At(ref src, 0);
+            for (int j = 1; j < 10; j++)
+            {
+                max = global::System.MathF.Max(max, At(ref src, j));
             }
 
-            // Step 3: layer 7, dense "out" 16 -> 10: z = W x + b.
+            float sum = 0f;
             for (int j = 0; j < 10; j++)
             {
-                ref float w = ref At(ref p, 2704 + (j * 16));
-                var acc0 = Zero8();
-                var acc1 = Zero8();
-                acc0 += Load8(ref w, 0) * Load8(ref b, 0);
-                acc1 += Load8(ref w, 8) * Load8(ref b, 8);
-                float z = Sum8(acc0 + acc1);
-                z += At(ref p, 2864 + j);
-                At(ref a, j) = z;
+                float e = global::System.MathF.Exp(At(ref src, j) - max);
+                At(ref dst, j) = e;
+                sum += e;
             }
 
-            // Step 4: layer 8, softmax over 10 outputs: exp(z - max) / sum.
+            for (int j = 0; j < 10; j++)
             {
-                float max = At(ref a, 0);
-                for (int j = 1; j < 10; j++)
-                {
-                    max = global::System.MathF.Max(max, At(ref a, j));
-                }
-
-                float sum = 0f;
-                for (int j = 0; j < 10; j++)
-                {
-                    float e = global::System.MathF.Exp(At(ref a, j) - max);
-                    At(ref y, j) = e;
-                    sum += e;
-                }
-
-                for (int j = 0; j < 10; j++)
-                {
-                    At(ref y, j) /= sum;
-                }
+                At(ref dst, j) /= sum;
             }
         }
 
         /// <summary>
-        /// The inference path for 4 consecutive rows: each weight chunk is loaded once for all of them, and each row goes
+        /// The inference path for 6 consecutive rows: each weight panel is loaded once for all of them, and each row goes
         /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
         /// </summary>
         private void PredictBlock(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
-            global::System.Span<float> aBuffer = stackalloc float[128];
+            global::System.Span<float> aBuffer = stackalloc float[192];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
-            global::System.Span<float> bBuffer = stackalloc float[128];
+            global::System.Span<float> bBuffer = stackalloc float[192];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
-
-            // Step 1 for each of the 4 rows: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).
+            BlockStep1(ref x, ref a); // layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0)
+            BlockStep2(ref a, ref b); // layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0)
+            BlockStep3(ref b, ref a); // layer 7, dense "out" 16 -> 10: z = W x + b
+            for (int k = 0; k < 6; k++) // layer 8, softmax over 10 outputs: exp(z - max) / sum
             {
-                ref float s0 = ref At(ref x, 0 * InputSize);
-                ref float d0 = ref At(ref a, 0 * 32);
-                ref float s1 = ref At(ref x, 1 * InputSize);
-                ref float d1 = ref At(ref a, 1 * 32);
-                ref float s2 = ref At(ref x, 2 * InputSize);
-                ref float d2 = ref At(ref a, 2 * 32);
-                ref float s3 = ref At(ref x, 3 * InputSize);
-                ref float d3 = ref At(ref a, 3 * 32);
-                for (int j = 0; j < 32; j++)
+                RowStep4(ref At(ref a, k * 32), ref At(ref y, k * OutputSize));
+            }
+        }
+
+        /// <summary>Step 1 for 6 rows at once: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).</summary>
+        private void BlockStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            ref float s0 = ref At(ref src, 0 * InputSize);
+            ref float d0 = ref At(ref dst, 0 * 32);
+            ref float s1 = ref At(ref src, 1 * InputSize);
+            ref float d1 = ref At(ref dst, 1 * 32);
+            ref float s2 = ref At(ref src, 2 * InputSize);
+            ref float d2 = ref At(ref dst, 2 * 32);
+            ref float s3 = ref At(ref src, 3 * InputSize);
+            ref float d3 = ref At(ref dst, 3 * 32);
+            ref float s4 = ref At(ref src, 4 * InputSize);
+            ref float d4 = ref At(ref dst, 4 * 32);
+            ref float s5 = ref At(ref src, 5 * InputSize);
+            ref float d5 = ref At(ref dst, 5 * 32);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
+                for (int k = 0; k < 64; k++)
                 {
-                    ref float w = ref At(ref p, (j * 64));
-                    var acc00 = Zero8();
-                    var acc01 = Zero8();
-                    var acc02 = Zero8();
-                    var acc03 = Zero8();
-                    var acc10 = Zero8();
-                    var acc11 = Zero8();
-                    var acc12 = Zero8();
-                    var acc13 = Zero8();
-                    var acc20 = Zero8();
-                    var acc21 = Zero8();
-                    var acc22 = Zero8();
-                    var acc23 = Zero8();
-                    var acc30 = Zero8();
-                    var acc31 = Zero8();
-                    var acc32 = Zero8();
-                    var acc33 = Zero8();
-                    for (int i = 0; i < 64; i += 32)
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var w1 = Load16(ref w, o + 1024);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0); a1_1 = Fma16(w1, x1, a1_1);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0); a2_1 = Fma16(w1, x2, a2_1);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0); a3_1 = Fma16(w1, x3, a3_1);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0); a4_1 = Fma16(w1, x4, a4_1);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0); a5_1 = Fma16(w1, x5, a5_1);
+                }
+                a0_0 += Load16(ref p, 2048);
+                a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a0_0 = Relu16(a0_0);
+                Store16(a0_0, ref d0, 0);
+                a0_1 += Load16(ref p, 2064);
+                a0_1 = (a0_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a0_1 = Relu16(a0_1);
+                Store16(a0_1, ref d0, 16);
+                a1_0 += Load16(ref p, 2048);
+                a1_0 = (a1_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a1_0 = Relu16(a1_0);
+                Store16(a1_0, ref d1, 0);
+                a1_1 += Load16(ref p, 2064);
+                a1_1 = (a1_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a1_1 = Relu16(a1_1);
+                Store16(a1_1, ref d1, 16);
+                a2_0 += Load16(ref p, 2048);
+                a2_0 = (a2_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a2_0 = Relu16(a2_0);
+                Store16(a2_0, ref d2, 0);
+                a2_1 += Load16(ref p, 2064);
+                a2_1 = (a2_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a2_1 = Relu16(a2_1);
+                Store16(a2_1, ref d2, 16);
+                a3_0 += Load16(ref p, 2048);
+                a3_0 = (a3_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a3_0 = Relu16(a3_0);
+                Store16(a3_0, ref d3, 0);
+                a3_1 += Load16(ref p, 2064);
+                a3_1 = (a3_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a3_1 = Relu16(a3_1);
+                Store16(a3_1, ref d3, 16);
+                a4_0 += Load16(ref p, 2048);
+                a4_0 = (a4_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a4_0 = Relu16(a4_0);
+                Store16(a4_0, ref d4, 0);
+                a4_1 += Load16(ref p, 2064);
+                a4_1 = (a4_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a4_1 = Relu16(a4_1);
+                Store16(a4_1, ref d4, 16);
+                a5_0 += Load16(ref p, 2048);
+                a5_0 = (a5_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                a5_0 = Relu16(a5_0);
+                Store16(a5_0, ref d5, 0);
+                a5_1 += Load16(ref p, 2064);
+                a5_1 = (a5_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                a5_1 = Relu16(a5_1);
+                Store16(a5_1, ref d5, 16);
+            }
+            else
+            {
+                for (int pg = 0; pg < 2; pg += 1)
+                {
+                    ref float w = ref At(ref p, (pg * 1024));
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 64; k++)
                     {
-                        var w0 = Load8(ref w, i);
-                        acc00 += w0 * Load8(ref s0, i);
-                        acc10 += w0 * Load8(ref s1, i);
-                        acc20 += w0 * Load8(ref s2, i);
-                        acc30 += w0 * Load8(ref s3, i);
-                        var w1 = Load8(ref w, i + 8);
-                        acc01 += w1 * Load8(ref s0, i + 8);
-                        acc11 += w1 * Load8(ref s1, i + 8);
-                        acc21 += w1 * Load8(ref s2, i + 8);
-                        acc31 += w1 * Load8(ref s3, i + 8);
-                        var w2 = Load8(ref w, i + 16);
-                        acc02 += w2 * Load8(ref s0, i + 16);
-                        acc12 += w2 * Load8(ref s1, i + 16);
-                        acc22 += w2 * Load8(ref s2, i + 16);
-                        acc32 += w2 * Load8(ref s3, i + 16);
-                        var w3 = Load8(ref w, i + 24);
-                        acc03 += w3 * Load8(ref s0, i + 24);
-                        acc13 += w3 * Load8(ref s1, i + 24);
-                        acc23 += w3 * Load8(ref s2, i + 24);
-                        acc33 += w3 * Load8(ref s3, i + 24);
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
                     }
-                    float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
-                    float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
-                    float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
-                    float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
-                    z0 += At(ref p, 2048 + j);
-                    z0 = (z0 * At(ref folded, j)) + At(ref folded, 32 + j);
-                    z0 = global::System.MathF.Max(z0, 0f);
-                    At(ref d0, j) = z0;
-                    z1 += At(ref p, 2048 + j);
-                    z1 = (z1 * At(ref folded, j)) + At(ref folded, 32 + j);
-                    z1 = global::System.MathF.Max(z1, 0f);
-                    At(ref d1, j) = z1;
-                    z2 += At(ref p, 2048 + j);
-                    z2 = (z2 * At(ref folded, j)) + At(ref folded, 32 + j);
-                    z2 = global::System.MathF.Max(z2, 0f);
-                    At(ref d2, j) = z2;
-                    z3 += At(ref p, 2048 + j);
-                    z3 = (z3 * At(ref folded, j)) + At(ref folded, 32 + j);
-                    z3 = global::System.MathF.Max(z3, 0f);
-                    At(ref d3, j) = z3;
+                    a0_0l += Load8(ref p, 2048 + (pg * 16));
+                    a0_0l = (a0_0l * Load8(ref folded, (pg * 16))) + Load8(ref folded, 32 + (pg * 16));
+                    a0_0l = Relu8(a0_0l);
+                    Store8(a0_0l, ref d0, (pg * 16));
+                    a0_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                    a0_0h = (a0_0h * Load8(ref folded, (pg * 16) + 8)) + Load8(ref folded, 32 + (pg * 16) + 8);
+                    a0_0h = Relu8(a0_0h);
+                    Store8(a0_0h, ref d0, (pg * 16) + 8);
+                    a1_0l += Load8(ref p, 2048 + (pg * 16));
+                    a1_0l = (a1_0l * Load8(ref folded, (pg * 16))) + Load8(ref folded, 32 + (pg * 16));
+                    a1_0l = Relu8(a1_0l);
+                    Store8(a1_0l, ref d1, (pg * 16));
+                    a1_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                    a1_0h = (a1_0h * Load8(ref folded, (pg * 16) + 8)) + Load8(ref folded, 32 + (pg * 16) + 8);
+                    a1_0h = Relu8(a1_0h);
+                    Store8(a1_0h, ref d1, (pg * 16) + 8);
+                    a2_0l += Load8(ref p, 2048 + (pg * 16));
+                    a2_0l = (a2_0l * Load8(ref folded, (pg * 16))) + Load8(ref folded, 32 + (pg * 16));
+                    a2_0l = Relu8(a2_0l);
+                    Store8(a2_0l, ref d2, (pg * 16));
+                    a2_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                    a2_0h = (a2_0h * Load8(ref folded, (pg * 16) + 8)) + Load8(ref folded, 32 + (pg * 16) + 8);
+                    a2_0h = Relu8(a2_0h);
+                    Store8(a2_0h, ref d2, (pg * 16) + 8);
+                    a3_0l += Load8(ref p, 2048 + (pg * 16));
+                    a3_0l = (a3_0l * Load8(ref folded, (pg * 16))) + Load8(ref folded, 32 + (pg * 16));
+                    a3_0l = Relu8(a3_0l);
+                    Store8(a3_0l, ref d3, (pg * 16));
+                    a3_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                    a3_0h = (a3_0h * Load8(ref folded, (pg * 16) + 8)) + Load8(ref folded, 32 + (pg * 16) + 8);
+                    a3_0h = Relu8(a3_0h);
+                    Store8(a3_0h, ref d3, (pg * 16) + 8);
+                    a4_0l += Load8(ref p, 2048 + (pg * 16));
+                    a4_0l = (a4_0l * Load8(ref folded, (pg * 16))) + Load8(ref folded, 32 + (pg * 16));
+                    a4_0l = Relu8(a4_0l);
+                    Store8(a4_0l, ref d4, (pg * 16));
+                    a4_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                    a4_0h = (a4_0h * Load8(ref folded, (pg * 16) + 8)) + Load8(ref folded, 32 + (pg * 16) + 8);
+                    a4_0h = Relu8(a4_0h);
+                    Store8(a4_0h, ref d4, (pg * 16) + 8);
+                    a5_0l += Load8(ref p, 2048 + (pg * 16));
+                    a5_0l = (a5_0l * Load8(ref folded, (pg * 16))) + Load8(ref folded, 32 + (pg * 16));
+                    a5_0l = Relu8(a5_0l);
+                    Store8(a5_0l, ref d5, (pg * 16));
+                    a5_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                    a5_0h = (a5_0h * Load8(ref folded, (pg * 16) + 8)) + Load8(ref folded, 32 + (pg * 16) + 8);
+                    a5_0h = Relu8(a5_0h);
+                    Store8(a5_0h, ref d5, (pg * 16) + 8);
                 }
             }
+        }
 
-            // Step 2 for each of the 4 rows: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).
+        /// <summary>Step 2 for 6 rows at once: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).</summary>
+        private void BlockStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            ref float s0 = ref At(ref src, 0 * 32);
+            ref float d0 = ref At(ref dst, 0 * 32);
+            ref float s1 = ref At(ref src, 1 * 32);
+            ref float d1 = ref At(ref dst, 1 * 32);
+            ref float s2 = ref At(ref src, 2 * 32);
+            ref float d2 = ref At(ref dst, 2 * 32);
+            ref float s3 = ref At(ref src, 3 * 32);
+            ref float d3 = ref At(ref dst, 3 * 32);
+            ref float s4 = ref At(ref src, 4 * 32);
+            ref float d4 = ref At(ref dst, 4 * 32);
+            ref float s5 = ref At(ref src, 5 * 32);
+            ref float d5 = ref At(ref dst, 5 * 32);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float s0 = ref At(ref a, 0 * 32);
-                ref float d0 = ref At(ref b, 0 * 32);
-                ref float s1 = ref At(ref a, 1 * 32);
-                ref float d1 = ref At(ref b, 1 * 32);
-                ref float s2 = ref At(ref a, 2 * 32);
-                ref float d2 = ref At(ref b, 2 * 32);
-                ref float s3 = ref At(ref a, 3 * 32);
-                ref float d3 = ref At(ref b, 3 * 32);
-                for (int j = 0; j < 16; j++)
+                ref float w = ref At(ref p, 2144);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 32; k++)
                 {
-                    ref float w = ref At(ref p, 2144 + (j * 32));
-                    var acc00 = Zero8();
-                    var acc01 = Zero8();
-                    var acc02 = Zero8();
-                    var acc03 = Zero8();
-                    var acc10 = Zero8();
-                    var acc11 = Zero8();
-                    var acc12 = Zero8();
-                    var acc13 = Zero8();
-                    var acc20 = Zero8();
-                    var acc21 = Zero8();
-                    var acc22 = Zero8();
-                    var acc23 = Zero8();
-                    var acc30 = Zero8();
-                    var acc31 = Zero8();
-                    var acc32 = Zero8();
-                    var acc33 = Zero8();
-                    var w0 = Load8(ref w, 0);
-                    acc00 += w0 * Load8(ref s0, 0);
-                    acc10 += w0 * Load8(ref s1, 0);
-                    acc20 += w0 * Load8(ref s2, 0);
-                    acc30 += w0 * Load8(ref s3, 0);
-                    var w1 = Load8(ref w, 8);
-                    acc01 += w1 * Load8(ref s0, 8);
-                    acc11 += w1 * Load8(ref s1, 8);
-                    acc21 += w1 * Load8(ref s2, 8);
-                    acc31 += w1 * Load8(ref s3, 8);
-                    var w2 = Load8(ref w, 16);
-                    acc02 += w2 * Load8(ref s0, 16);
-                    acc12 += w2 * Load8(ref s1, 16);
-                    acc22 += w2 * Load8(ref s2, 16);
-                    acc32 += w2 * Load8(ref s3, 16);
-                    var w3 = Load8(ref w, 24);
-                    acc03 += w3 * Load8(ref s0, 24);
-                    acc13 += w3 * Load8(ref s1, 24);
-                    acc23 += w3 * Load8(ref s2, 24);
-                    acc33 += w3 * Load8(ref s3, 24);
-                    float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
-                    float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
-                    float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
-                    float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
-                    z0 += At(ref p, 2656 + j);
-                    z0 = (z0 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
-                    z0 = global::System.MathF.Max(z0, 0f);
-                    At(ref d0, j) = z0;
-                    z1 += At(ref p, 2656 + j);
-                    z1 = (z1 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
-                    z1 = global::System.MathF.Max(z1, 0f);
-                    At(ref d1, j) = z1;
-                    z2 += At(ref p, 2656 + j);
-                    z2 = (z2 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
-                    z2 = global::System.MathF.Max(z2, 0f);
-                    At(ref d2, j) = z2;
-                    z3 += At(ref p, 2656 + j);
-                    z3 = (z3 * At(ref folded, 64 + j)) + At(ref folded, 80 + j);
-                    z3 = global::System.MathF.Max(z3, 0f);
-                    At(ref d3, j) = z3;
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
                 }
+                a0_0 += Load16(ref p, 2656);
+                a0_0 = (a0_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a0_0 = Relu16(a0_0);
+                Store16(a0_0, ref d0, 0);
+                a1_0 += Load16(ref p, 2656);
+                a1_0 = (a1_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a1_0 = Relu16(a1_0);
+                Store16(a1_0, ref d1, 0);
+                a2_0 += Load16(ref p, 2656);
+                a2_0 = (a2_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a2_0 = Relu16(a2_0);
+                Store16(a2_0, ref d2, 0);
+                a3_0 += Load16(ref p, 2656);
+                a3_0 = (a3_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a3_0 = Relu16(a3_0);
+                Store16(a3_0, ref d3, 0);
+                a4_0 += Load16(ref p, 2656);
+                a4_0 = (a4_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a4_0 = Relu16(a4_0);
+                Store16(a4_0, ref d4, 0);
+                a5_0 += Load16(ref p, 2656);
+                a5_0 = (a5_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                a5_0 = Relu16(a5_0);
+                Store16(a5_0, ref d5, 0);
             }
-
-            // Step 3 for each of the 4 rows: layer 7, dense "out" 16 -> 10: z = W x + b.
+            else
             {
-                ref float s0 = ref At(ref b, 0 * 32);
-                ref float d0 = ref At(ref a, 0 * 32);
-                ref float s1 = ref At(ref b, 1 * 32);
-                ref float d1 = ref At(ref a, 1 * 32);
-                ref float s2 = ref At(ref b, 2 * 32);
-                ref float d2 = ref At(ref a, 2 * 32);
-                ref float s3 = ref At(ref b, 3 * 32);
-                ref float d3 = ref At(ref a, 3 * 32);
-                for (int j = 0; j < 10; j++)
+                ref float w = ref At(ref p, 2144);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 32; k++)
                 {
-                    ref float w = ref At(ref p, 2704 + (j * 16));
-                    var acc00 = Zero8();
-                    var acc01 = Zero8();
-                    var acc10 = Zero8();
-                    var acc11 = Zero8();
-                    var acc20 = Zero8();
-                    var acc21 = Zero8();
-                    var acc30 = Zero8();
-                    var acc31 = Zero8();
-                    var w0 = Load8(ref w, 0);
-                    acc00 += w0 * Load8(ref s0, 0);
-                    acc10 += w0 * Load8(ref s1, 0);
-                    acc20 += w0 * Load8(ref s2, 0);
-                    acc30 += w0 * Load8(ref s3, 0);
-                    var w1 = Load8(ref w, 8);
-                    acc01 += w1 * Load8(ref s0, 8);
-                    acc11 += w1 * Load8(ref s1, 8);
-                    acc21 += w1 * Load8(ref s2, 8);
-                    acc31 += w1 * Load8(ref s3, 8);
-                    float z0 = Sum8(acc00 + acc01);
-                    float z1 = Sum8(acc10 + acc11);
-                    float z2 = Sum8(acc20 + acc21);
-                    float z3 = Sum8(acc30 + acc31);
-                    z0 += At(ref p, 2864 + j);
-                    At(ref d0, j) = z0;
-                    z1 += At(ref p, 2864 + j);
-                    At(ref d1, j) = z1;
-                    z2 += At(ref p, 2864 + j);
-                    At(ref d2, j) = z2;
-                    z3 += At(ref p, 2864 + j);
-                    At(ref d3, j) = z3;
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
                 }
+                a0_0l += Load8(ref p, 2656);
+                a0_0l = (a0_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a0_0l = Relu8(a0_0l);
+                Store8(a0_0l, ref d0, 0);
+                a0_0h += Load8(ref p, 2664);
+                a0_0h = (a0_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a0_0h = Relu8(a0_0h);
+                Store8(a0_0h, ref d0, 8);
+                a1_0l += Load8(ref p, 2656);
+                a1_0l = (a1_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a1_0l = Relu8(a1_0l);
+                Store8(a1_0l, ref d1, 0);
+                a1_0h += Load8(ref p, 2664);
+                a1_0h = (a1_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a1_0h = Relu8(a1_0h);
+                Store8(a1_0h, ref d1, 8);
+                a2_0l += Load8(ref p, 2656);
+                a2_0l = (a2_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a2_0l = Relu8(a2_0l);
+                Store8(a2_0l, ref d2, 0);
+                a2_0h += Load8(ref p, 2664);
+                a2_0h = (a2_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a2_0h = Relu8(a2_0h);
+                Store8(a2_0h, ref d2, 8);
+                a3_0l += Load8(ref p, 2656);
+                a3_0l = (a3_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a3_0l = Relu8(a3_0l);
+                Store8(a3_0l, ref d3, 0);
+                a3_0h += Load8(ref p, 2664);
+                a3_0h = (a3_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a3_0h = Relu8(a3_0h);
+                Store8(a3_0h, ref d3, 8);
+                a4_0l += Load8(ref p, 2656);
+                a4_0l = (a4_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a4_0l = Relu8(a4_0l);
+                Store8(a4_0l, ref d4, 0);
+                a4_0h += Load8(ref p, 2664);
+                a4_0h = (a4_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a4_0h = Relu8(a4_0h);
+                Store8(a4_0h, ref d4, 8);
+                a5_0l += Load8(ref p, 2656);
+                a5_0l = (a5_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                a5_0l = Relu8(a5_0l);
+                Store8(a5_0l, ref d5, 0);
+                a5_0h += Load8(ref p, 2664);
+                a5_0h = (a5_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                a5_0h = Relu8(a5_0h);
+                Store8(a5_0h, ref d5, 8);
             }
+        }
 
-            // Step 4 for each of the 4 rows: layer 8, softmax over 10 outputs: exp(z - max) / sum.
-            for (int k = 0; k < 4; k++)
+        /// <summary>Step 3 for 6 rows at once: layer 7, dense "out" 16 -> 10: z = W x + b.</summary>
+        private void BlockStep3(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            ref float s0 = ref At(ref src, 0 * 32);
+            ref float d0 = ref At(ref dst, 0 * 32);
+            ref float s1 = ref At(ref src, 1 * 32);
+            ref float d1 = ref At(ref dst, 1 * 32);
+            ref float s2 = ref At(ref src, 2 * 32);
+            ref float d2 = ref At(ref dst, 2 * 32);
+            ref float s3 = ref At(ref src, 3 * 32);
+            ref float d3 = ref At(ref dst, 3 * 32);
+            ref float s4 = ref At(ref src, 4 * 32);
+            ref float d4 = ref At(ref dst, 4 * 32);
+            ref float s5 = ref At(ref src, 5 * 32);
+            ref float d5 = ref At(ref dst, 5 * 32);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float s = ref At(ref a, k * 32);
-                ref float d = ref At(ref y, k * OutputSize);
-                float max = At(ref s, 0);
-                for (int j = 1; j < 10; j++)
+                ref float w = ref At(ref p, 2704);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 16; k++)
                 {
-                    max = global::System.MathF.Max(max, At(ref s, j));
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
                 }
-
-                float sum = 0f;
-                for (int j = 0; j < 10; j++)
+                a0_0 += Load16(ref p, 2960);
+                Store16(a0_0, ref d0, 0);
+                a1_0 += Load16(ref p, 2960);
+                Store16(a1_0, ref d1, 0);
+                a2_0 += Load16(ref p, 2960);
+                Store16(a2_0, ref d2, 0);
+                a3_0 += Load16(ref p, 2960);
+                Store16(a3_0, ref d3, 0);
+                a4_0 += Load16(ref p, 2960);
+                Store16(a4_0, ref d4, 0);
+                a5_0 += Load16(ref p, 2960);
+                Store16(a5_0, ref d5, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 2704);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 16; k++)
                 {
-                    float e = global::System.MathF.Exp(At(ref s, j) - max);
-                    At(ref d, j) = e;
-                    sum += e;
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
                 }
-
-                for (int j = 0; j < 10; j++)
-                {
-                    At(ref d, j) /= sum;
-                }
+                a0_0l += Load8(ref p, 2960);
+                Store8(a0_0l, ref d0, 0);
+                a0_0h += Load8(ref p, 2968);
+                Store8(a0_0h, ref d0, 8);
+                a1_0l += Load8(ref p, 2960);
+                Store8(a1_0l, ref d1, 0);
+                a1_0h += Load8(ref p, 2968);
+                Store8(a1_0h, ref d1, 8);
+                a2_0l += Load8(ref p, 2960);
+                Store8(a2_0l, ref d2, 0);
+                a2_0h += Load8(ref p, 2968);
+                Store8(a2_0h, ref d2, 8);
+                a3_0l += Load8(ref p, 2960);
+                Store8(a3_0l, ref d3, 0);
+                a3_0h += Load8(ref p, 2968);
+                Store8(a3_0h, ref d3, 8);
+                a4_0l += Load8(ref p, 2960);
+                Store8(a4_0l, ref d4, 0);
+                a4_0h += Load8(ref p, 2968);
+                Store8(a4_0h, ref d4, 8);
+                a5_0l += Load8(ref p, 2960);
+                Store8(a5_0l, ref d5, 0);
+                a5_0h += Load8(ref p, 2968);
+                Store8(a5_0h, ref d5, 8);
             }
         }
 
@@ -527,21 +808,68 @@ namespace Snapshots
             // Layer 1, batch norm "bn1": scale = weight / sqrt(running_var + 1E-05), shift = bias - running_mean * scale.
             for (int j = 0; j < 32; j++)
             {
-                double scale = _parameters[2080 + j] / global::System.Math.Sqrt(_state[32 + j] + 1E-05);
+                double scale = _compute[2080 + j] / global::System.Math.Sqrt(_state[32 + j] + 1E-05);
                 _folded[j] = (float)scale;
-                _folded[32 + j] = (float)(_parameters[2112 + j] - (_state[j] * scale));
+                _folded[32 + j] = (float)(_compute[2112 + j] - (_state[j] * scale));
             }
             // Layer 5, batch norm "bn2": scale = weight / sqrt(running_var + 1E-05), shift = bias - running_mean * scale.
             for (int j = 0; j < 16; j++)
             {
-                double scale = _parameters[2672 + j] / global::System.Math.Sqrt(_state[80 + j] + 1E-05);
+                double scale = _compute[2672 + j] / global::System.Math.Sqrt(_state[80 + j] + 1E-05);
                 _folded[64 + j] = (float)scale;
-                _folded[80 + j] = (float)(_parameters[2688 + j] - (_state[64 + j] * scale));
+                _folded[80 + j] = (float)(_compute[2688 + j] - (_state[64 + j] * scale));
+            }
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="canonical"/> (<see cref="Parameters"/>' layout) into <paramref name="compute"/> (the compute layout).</summary>
+        private static void Pack(float[] canonical, float[] compute)
+        {
+            PackPanels(canonical, 0, compute, 0, 32, 64); // fc1.weight
+            global::System.Array.Copy(canonical, 2048, compute, 2048, 32); // fc1.bias
+            global::System.Array.Copy(canonical, 2080, compute, 2080, 32); // bn1.weight
+            global::System.Array.Copy(canonical, 2112, compute, 2112, 32); // bn1.bias
+            PackPanels(canonical, 2144, compute, 2144, 16, 32); // fc2.weight
+            global::System.Array.Copy(canonical, 2656, compute, 2656, 16); // fc2.bias
+            global::System.Array.Copy(canonical, 2672, compute, 2672, 16); // bn2.weight
+            global::System.Array.Copy(canonical, 2688, compute, 2688, 16); // bn2.bias
+            PackPanels(canonical, 2704, compute, 2704, 10, 16); // out.weight
+            global::System.Array.Copy(canonical, 2864, compute, 2960, 10); // out.bias
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="compute"/> back into <paramref name="canonical"/>.</summary>
+        private static void Unpack(float[] compute, float[] canonical)
+        {
+            UnpackPanels(compute, 0, canonical, 0, 32, 64); // fc1.weight
+            global::System.Array.Copy(compute, 2048, canonical, 2048, 32); // fc1.bias
+            global::System.Array.Copy(compute, 2080, canonical, 2080, 32); // bn1.weight
+            global::System.Array.Copy(compute, 2112, canonical, 2112, 32); // bn1.bias
+            UnpackPanels(compute, 2144, canonical, 2144, 16, 32); // fc2.weight
+            global::System.Array.Copy(compute, 2656, canonical, 2656, 16); // fc2.bias
+            global::System.Array.Copy(compute, 2672, canonical, 2672, 16); // bn2.weight
+            global::System.Array.Copy(compute, 2688, canonical, 2688, 16); // bn2.bias
+            UnpackPanels(compute, 2704, canonical, 2704, 10, 16); // out.weight
+            global::System.Array.Copy(compute, 2960, canonical, 2864, 10); // out.bias
+        }
+
+        /// <summary>Brings <see cref="_parameters"/> up to date with training, for the members that show or save it.</summary>
+        private void SyncParameters()
+        {
+            if (_canonicalStale)
+            {
+                Unpack(_compute, _parameters);
+                _canonicalStale = false;
             }
         }
 
         /// <summary>The trainable parameters in the order of <see cref="Tensors"/> (read-only view; use <see cref="SetParameters"/> to change them).</summary>
-        public global::System.ReadOnlySpan<float> Parameters => _parameters;
+        public global::System.ReadOnlySpan<float> Parameters
+        {
+            get
+            {
+                SyncParameters();
+                return _parameters;
+            }
+        }
 
         /// <summary>Replaces every trainable parameter.</summary>
         /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
@@ -553,18 +881,26 @@ namespace Snapshots
             }
 
             values.CopyTo(_parameters);
+            _canonicalStale = false;
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
-        public float[] GetTensor(string name) => global::ModelGen.TensorAccess.Get(Tensors, "BnMlp", name, _parameters, _state, _counters);
+        public float[] GetTensor(string name)
+        {
+            SyncParameters();
+            return global::ModelGen.TensorAccess.Get(Tensors, "BnMlp", name, _parameters, _state, _counters);
+        }
 
         /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
+            SyncParameters();
             global::ModelGen.TensorAccess.Set(Tensors, "BnMlp", name, values, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -572,10 +908,18 @@ namespace Snapshots
         /// Saves the parameters and running statistics to <paramref name="path"/> in the safetensors format, with the names and
         /// shapes of <see cref="Tensors"/>. Writes a temporary file first and replaces the target only when it is complete.
         /// </summary>
-        public void SaveWeights(string path) => global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(string path)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveWeights(global::System.IO.Stream stream) => global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(global::System.IO.Stream stream)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
         private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() { ["format"] = "pt", ["modelgen.model"] = "BnMlp" };
@@ -595,7 +939,9 @@ namespace Snapshots
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
+            SyncParameters();
             global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -631,13 +977,17 @@ namespace Snapshots
             private long _iterations;
             private int _rows;
 
-            /// <summary>Gradients of the loss with respect to every parameter, laid out like the parameters.</summary>
-            private readonly float[] _gradients = new float[ParameterCount];
+            /// <summary>Gradients of the loss with respect to every parameter, in the compute layout (like <c>_compute</c>).</summary>
+            private readonly float[] _gradients = new float[ComputeCount];
+            /// <summary>The gradients in the layout of <see cref="Parameters"/>, written when <see cref="Gradients"/> is read.</summary>
+            private readonly float[] _gradientsCanonical = new float[ParameterCount];
+            /// <summary>The last batch's outputs as whole rows of <see cref="OutputSize"/>, written when <see cref="LastOutputs"/> is read.</summary>
+            private readonly float[] _lastOutputs;
             /// <summary>Adam first-moment estimates.</summary>
-            private readonly float[] _moment1 = new float[ParameterCount];
+            private readonly float[] _moment1 = new float[ComputeCount];
             /// <summary>Adam second-moment estimates.</summary>
-            private readonly float[] _moment2 = new float[ParameterCount];
-            /// <summary>Gradient ping-pong buffers, rows times the widest layer.</summary>
+            private readonly float[] _moment2 = new float[ComputeCount];
+            /// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>
             private readonly float[] _gradientA;
             private readonly float[] _gradientB;
             /// <summary>Layer 0 (Dense) outputs of the current batch.</summary>
@@ -681,6 +1031,7 @@ namespace Snapshots
                 MaxBatchSize = maxBatchSize;
                 _gradientA = new float[maxBatchSize * 64];
                 _gradientB = new float[maxBatchSize * 64];
+                _lastOutputs = new float[maxBatchSize * OutputSize];
                 _y0 = new float[maxBatchSize * 32];
                 _y1 = new float[maxBatchSize * 32];
                 _xhat1 = new float[maxBatchSize * 32];
@@ -691,8 +1042,8 @@ namespace Snapshots
                 _y5 = new float[maxBatchSize * 16];
                 _xhat5 = new float[maxBatchSize * 16];
                 _y6 = new float[maxBatchSize * 16];
-                _y7 = new float[maxBatchSize * 10];
-                _y8 = new float[maxBatchSize * 10];
+                _y7 = new float[maxBatchSize * 16];
+                _y8 = new float[maxBatchSize * 16];
             }
 
             private const int MinBatchSizeValue = 2;
@@ -713,10 +1064,28 @@ namespace Snapshots
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.CategoricalCrossEntropy;
 
             /// <inheritdoc/>
-            public global::System.ReadOnlySpan<float> LastOutputs => new global::System.ReadOnlySpan<float>(_y8, 0, _rows * OutputSize);
+            public global::System.ReadOnlySpan<float> LastOutputs
+            {
+                get
+                {
+                    for (int r = 0; r < _rows; r++)
+                    {
+                        global::System.Array.Copy(_y8, r * 16, _lastOutputs, r * OutputSize, OutputSize);
+                    }
+
+                    return new global::System.ReadOnlySpan<float>(_lastOutputs, 0, _rows * OutputSize);
+                }
+            }
 
             /// <summary>The gradients computed by the last <see cref="TrainStep"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
-            public global::System.ReadOnlySpan<float> Gradients => _gradients;
+            public global::System.ReadOnlySpan<float> Gradients
+            {
+                get
+                {
+                    Unpack(_gradients, _gradientsCanonical);
+                    return _gradientsCanonical;
+                }
+            }
 
             /// <summary>
             /// One training step: training-mode forward pass (batch statistics, dropout), running-statistics update, loss,
@@ -733,6 +1102,7 @@ namespace Snapshots
                 float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
                 ApplyOptimizer();
                 _iterations++;
+                _model._canonicalStale = true;
                 _model.RefreshInference();
                 return loss;
             }
@@ -784,12 +1154,8 @@ namespace Snapshots
             private float Run(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, bool updateRunningStatistics)
             {
                 _rows = rows;
-                global::System.Array.Clear(_gradients);
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
-                ref float p = ref Data(_model._parameters);
-                ref float g = ref Data(_gradients);
-                ref float s = ref Data(_model._state);
                 ref float dA = ref Data(_gradientA);
                 ref float dB = ref Data(_gradientB);
                 ref float y0 = ref Data(_y0);
@@ -802,404 +1168,25 @@ namespace Snapshots
                 ref float y7 = ref Data(_y7);
                 ref float y8 = ref Data(_y8);
 
-                // Layer 0, dense "fc1" 64 -> 32: y[r, j] = W[j, :] . x[r, :] + b[j];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref x, (r + 0) * 64);
-                        ref float by0 = ref At(ref y0, (r + 0) * 32);
-                        ref float bx1 = ref At(ref x, (r + 1) * 64);
-                        ref float by1 = ref At(ref y0, (r + 1) * 32);
-                        ref float bx2 = ref At(ref x, (r + 2) * 64);
-                        ref float by2 = ref At(ref y0, (r + 2) * 32);
-                        ref float bx3 = ref At(ref x, (r + 3) * 64);
-                        ref float by3 = ref At(ref y0, (r + 3) * 32);
-                        for (int j = 0; j < 32; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 64));
-                            var acc00 = Zero8();
-                            var acc01 = Zero8();
-                            var acc02 = Zero8();
-                            var acc03 = Zero8();
-                            var acc10 = Zero8();
-                            var acc11 = Zero8();
-                            var acc12 = Zero8();
-                            var acc13 = Zero8();
-                            var acc20 = Zero8();
-                            var acc21 = Zero8();
-                            var acc22 = Zero8();
-                            var acc23 = Zero8();
-                            var acc30 = Zero8();
-                            var acc31 = Zero8();
-                            var acc32 = Zero8();
-                            var acc33 = Zero8();
-                            for (int i = 0; i < 64; i += 32)
-                            {
-                                var w0 = Load8(ref w, i);
-                                acc00 += w0 * Load8(ref bx0, i);
-                                acc10 += w0 * Load8(ref bx1, i);
-                                acc20 += w0 * Load8(ref bx2, i);
-                                acc30 += w0 * Load8(ref bx3, i);
-                                var w1 = Load8(ref w, i + 8);
-                                acc01 += w1 * Load8(ref bx0, i + 8);
-                                acc11 += w1 * Load8(ref bx1, i + 8);
-                                acc21 += w1 * Load8(ref bx2, i + 8);
-                                acc31 += w1 * Load8(ref bx3, i + 8);
-                                var w2 = Load8(ref w, i + 16);
-                                acc02 += w2 * Load8(ref bx0, i + 16);
-                                acc12 += w2 * Load8(ref bx1, i + 16);
-                                acc22 += w2 * Load8(ref bx2, i + 16);
-                                acc32 += w2 * Load8(ref bx3, i + 16);
-                                var w3 = Load8(ref w, i + 24);
-                                acc03 += w3 * Load8(ref bx0, i + 24);
-                                acc13 += w3 * Load8(ref bx1, i + 24);
-                                acc23 += w3 * Load8(ref bx2, i + 24);
-                                acc33 += w3 * Load8(ref bx3, i + 24);
-                            }
-                            float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
-                            float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
-                            float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
-                            float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
-                            At(ref by0, j) = z0 + At(ref p, 2048 + j);
-                            At(ref by1, j) = z1 + At(ref p, 2048 + j);
-                            At(ref by2, j) = z2 + At(ref p, 2048 + j);
-                            At(ref by3, j) = z3 + At(ref p, 2048 + j);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref x, r * 64);
-                        ref float yr = ref At(ref y0, r * 32);
-                        for (int j = 0; j < 32; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 64));
-                            var acc0 = Zero8();
-                            var acc1 = Zero8();
-                            var acc2 = Zero8();
-                            var acc3 = Zero8();
-                            for (int i = 0; i < 64; i += 32)
-                            {
-                                acc0 += Load8(ref w, i) * Load8(ref xr, i);
-                                acc1 += Load8(ref w, i + 8) * Load8(ref xr, i + 8);
-                                acc2 += Load8(ref w, i + 16) * Load8(ref xr, i + 16);
-                                acc3 += Load8(ref w, i + 24) * Load8(ref xr, i + 24);
-                            }
-                            float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                            z += At(ref p, 2048 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 1, batch norm "bn1", training mode: normalize each feature with the batch mean and biased variance,
-                // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
-                // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
-                for (int j = 0; j < 32; j++)
-                {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        sum += At(ref y0, (r * 32) + j);
-                    }
-
-                    double mean = sum / rows;
-                    double squares = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        double d = At(ref y0, (r * 32) + j) - mean;
-                        squares += d * d;
-                    }
-
-                    double variance = squares / rows;
-                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
-                    _invStd1[j] = invStd;
-                    float meanF = (float)mean;
-                    float gamma = At(ref p, 2080 + j);
-                    float beta = At(ref p, 2112 + j);
-                    ref float xhat = ref Data(_xhat1);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        int i = (r * 32) + j;
-                        float h = (At(ref y0, i) - meanF) * invStd;
-                        At(ref xhat, i) = h;
-                        At(ref y1, i) = (gamma * h) + beta;
-                    }
-
-                    if (updateRunningStatistics)
-                    {
-                        At(ref s, j) = (float)((0.9 * At(ref s, j)) + (0.1 * mean));
-                        At(ref s, 32 + j) = (float)((0.9 * At(ref s, 32 + j)) + (0.1 * (variance * rows / (rows - 1))));
-                    }
-                }
-
-                if (updateRunningStatistics)
-                {
-                    _model._counters[0]++;
-                }
-
-                // Layer 2, relu, element-wise.
-                for (int i = 0; i < rows * 32; i++)
-                {
-                    float z = At(ref y1, i);
-                    z = global::System.MathF.Max(z, 0f);
-                    At(ref y2, i) = z;
-                }
-
-                // Layer 3, dropout "3": zero each value with probability 0.2 and scale the others by 1 / (1 - 0.2);
-                // the mask depends only on (seed, iteration, layer, row, feature).
-                ref float mask3 = ref Data(_mask3);
-                for (int r = 0; r < rows; r++)
-                {
-                    for (int j = 0; j < 32; j++)
-                    {
-                        int i = (r * 32) + j;
-                        float m = global::ModelGen.DeterministicRandom.Hash(_seed, _iterations, r, 3, j) < 0.2f ? 0f : 1.25f;
-                        At(ref mask3, i) = m;
-                        At(ref y3, i) = At(ref y2, i) * m;
-                    }
-                }
-
-                // Layer 4, dense "fc2" 32 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref y3, (r + 0) * 32);
-                        ref float by0 = ref At(ref y4, (r + 0) * 16);
-                        ref float bx1 = ref At(ref y3, (r + 1) * 32);
-                        ref float by1 = ref At(ref y4, (r + 1) * 16);
-                        ref float bx2 = ref At(ref y3, (r + 2) * 32);
-                        ref float by2 = ref At(ref y4, (r + 2) * 16);
-                        ref float bx3 = ref At(ref y3, (r + 3) * 32);
-                        ref float by3 = ref At(ref y4, (r + 3) * 16);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            ref float w = ref At(ref p, 2144 + (j * 32));
-                            var acc00 = Zero8();
-                            var acc01 = Zero8();
-                            var acc02 = Zero8();
-                            var acc03 = Zero8();
-                            var acc10 = Zero8();
-                            var acc11 = Zero8();
-                            var acc12 = Zero8();
-                            var acc13 = Zero8();
-                            var acc20 = Zero8();
-                            var acc21 = Zero8();
-                            var acc22 = Zero8();
-                            var acc23 = Zero8();
-                            var acc30 = Zero8();
-                            var acc31 = Zero8();
-                            var acc32 = Zero8();
-                            var acc33 = Zero8();
-                            var w0 = Load8(ref w, 0);
-                            acc00 += w0 * Load8(ref bx0, 0);
-                            acc10 += w0 * Load8(ref bx1, 0);
-                            acc20 += w0 * Load8(ref bx2, 0);
-                            acc30 += w0 * Load8(ref bx3, 0);
-                            var w1 = Load8(ref w, 8);
-                            acc01 += w1 * Load8(ref bx0, 8);
-                            acc11 += w1 * Load8(ref bx1, 8);
-                            acc21 += w1 * Load8(ref bx2, 8);
-                            acc31 += w1 * Load8(ref bx3, 8);
-                            var w2 = Load8(ref w, 16);
-                            acc02 += w2 * Load8(ref bx0, 16);
-                            acc12 += w2 * Load8(ref bx1, 16);
-                            acc22 += w2 * Load8(ref bx2, 16);
-                            acc32 += w2 * Load8(ref bx3, 16);
-                            var w3 = Load8(ref w, 24);
-                            acc03 += w3 * Load8(ref bx0, 24);
-                            acc13 += w3 * Load8(ref bx1, 24);
-                            acc23 += w3 * Load8(ref bx2, 24);
-                            acc33 += w3 * Load8(ref bx3, 24);
-                            float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
-                            float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
-                            float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
-                            float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
-                            At(ref by0, j) = z0 + At(ref p, 2656 + j);
-                            At(ref by1, j) = z1 + At(ref p, 2656 + j);
-                            At(ref by2, j) = z2 + At(ref p, 2656 + j);
-                            At(ref by3, j) = z3 + At(ref p, 2656 + j);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y3, r * 32);
-                        ref float yr = ref At(ref y4, r * 16);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            ref float w = ref At(ref p, 2144 + (j * 32));
-                            var acc0 = Zero8();
-                            var acc1 = Zero8();
-                            var acc2 = Zero8();
-                            var acc3 = Zero8();
-                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                            acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
-                            acc2 += Load8(ref w, 16) * Load8(ref xr, 16);
-                            acc3 += Load8(ref w, 24) * Load8(ref xr, 24);
-                            float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                            z += At(ref p, 2656 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 5, batch norm "bn2", training mode: normalize each feature with the batch mean and biased variance,
-                // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
-                // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
-                for (int j = 0; j < 16; j++)
-                {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        sum += At(ref y4, (r * 16) + j);
-                    }
-
-                    double mean = sum / rows;
-                    double squares = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        double d = At(ref y4, (r * 16) + j) - mean;
-                        squares += d * d;
-                    }
-
-                    double variance = squares / rows;
-                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
-                    _invStd5[j] = invStd;
-                    float meanF = (float)mean;
-                    float gamma = At(ref p, 2672 + j);
-                    float beta = At(ref p, 2688 + j);
-                    ref float xhat = ref Data(_xhat5);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        int i = (r * 16) + j;
-                        float h = (At(ref y4, i) - meanF) * invStd;
-                        At(ref xhat, i) = h;
-                        At(ref y5, i) = (gamma * h) + beta;
-                    }
-
-                    if (updateRunningStatistics)
-                    {
-                        At(ref s, 64 + j) = (float)((0.9 * At(ref s, 64 + j)) + (0.1 * mean));
-                        At(ref s, 80 + j) = (float)((0.9 * At(ref s, 80 + j)) + (0.1 * (variance * rows / (rows - 1))));
-                    }
-                }
-
-                if (updateRunningStatistics)
-                {
-                    _model._counters[1]++;
-                }
-
-                // Layer 6, relu, element-wise.
-                for (int i = 0; i < rows * 16; i++)
-                {
-                    float z = At(ref y5, i);
-                    z = global::System.MathF.Max(z, 0f);
-                    At(ref y6, i) = z;
-                }
-
-                // Layer 7, dense "out" 16 -> 10: y[r, j] = W[j, :] . x[r, :] + b[j];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref y6, (r + 0) * 16);
-                        ref float by0 = ref At(ref y7, (r + 0) * 10);
-                        ref float bx1 = ref At(ref y6, (r + 1) * 16);
-                        ref float by1 = ref At(ref y7, (r + 1) * 10);
-                        ref float bx2 = ref At(ref y6, (r + 2) * 16);
-                        ref float by2 = ref At(ref y7, (r + 2) * 10);
-                        ref float bx3 = ref At(ref y6, (r + 3) * 16);
-                        ref float by3 = ref At(ref y7, (r + 3) * 10);
-                        for (int j = 0; j < 10; j++)
-                        {
-                            ref float w = ref At(ref p, 2704 + (j * 16));
-                            var acc00 = Zero8();
-                            var acc01 = Zero8();
-                            var acc10 = Zero8();
-                            var acc11 = Zero8();
-                            var acc20 = Zero8();
-                            var acc21 = Zero8();
-                            var acc30 = Zero8();
-                            var acc31 = Zero8();
-                            var w0 = Load8(ref w, 0);
-                            acc00 += w0 * Load8(ref bx0, 0);
-                            acc10 += w0 * Load8(ref bx1, 0);
-                            acc20 += w0 * Load8(ref bx2, 0);
-                            acc30 += w0 * Load8(ref bx3, 0);
-                            var w1 = Load8(ref w, 8);
-                            acc01 += w1 * Load8(ref bx0, 8);
-                            acc11 += w1 * Load8(ref bx1, 8);
-                            acc21 += w1 * Load8(ref bx2, 8);
-                            acc31 += w1 * Load8(ref bx3, 8);
-                            float z0 = Sum8(acc00 + acc01);
-                            float z1 = Sum8(acc10 + acc11);
-                            float z2 = Sum8(acc20 + acc21);
-                            float z3 = Sum8(acc30 + acc31);
-                            At(ref by0, j) = z0 + At(ref p, 2864 + j);
-                            At(ref by1, j) = z1 + At(ref p, 2864 + j);
-                            At(ref by2, j) = z2 + At(ref p, 2864 + j);
-                            At(ref by3, j) = z3 + At(ref p, 2864 + j);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y6, r * 16);
-                        ref float yr = ref At(ref y7, r * 10);
-                        for (int j = 0; j < 10; j++)
-                        {
-                            ref float w = ref At(ref p, 2704 + (j * 16));
-                            var acc0 = Zero8();
-                            var acc1 = Zero8();
-                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                            acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
-                            float z = Sum8(acc0 + acc1);
-                            z += At(ref p, 2864 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 8, softmax over 10 outputs per row: exp(z - max) / sum.
-                for (int r = 0; r < rows; r++)
-                {
-                    ref float sr = ref At(ref y7, r * 10);
-                    ref float dr = ref At(ref y8, r * 10);
-                    float max = At(ref sr, 0);
-                    for (int j = 1; j < 10; j++)
-                    {
-                        max = global::System.MathF.Max(max, At(ref sr, j));
-                    }
-
-                    float sum = 0f;
-                    for (int j = 0; j < 10; j++)
-                    {
-                        float e = global::System.MathF.Exp(At(ref sr, j) - max);
-                        At(ref dr, j) = e;
-                        sum += e;
-                    }
-
-                    for (int j = 0; j < 10; j++)
-                    {
-                        At(ref dr, j) /= sum;
-                    }
-                }
+                Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                Forward1(ref y0, ref y1, rows, updateRunningStatistics);
+                Forward2(ref y1, ref y2, rows, updateRunningStatistics);
+                Forward3(ref y2, ref y3, rows, updateRunningStatistics);
+                Forward4(ref y3, ref y4, rows, updateRunningStatistics);
+                Forward5(ref y4, ref y5, rows, updateRunningStatistics);
+                Forward6(ref y5, ref y6, rows, updateRunningStatistics);
+                Forward7(ref y6, ref y7, rows, updateRunningStatistics);
+                Forward8(ref y7, ref y8, rows, updateRunningStatistics);
 
                 double loss = 0;
                 // Loss: categorical cross-entropy -sum(t * log(softmax(z))) per row, averaged over the rows, computed from the logits z
                 // (the softmax input) with log-sum-exp. Its gradient with respect to the logits is (p * sum(t) - t) / rows.
                 for (int r = 0; r < rows; r++)
                 {
-                    ref float zr = ref At(ref y7, r * 10);
-                    ref float pr = ref At(ref y8, r * 10);
+                    ref float zr = ref At(ref y7, r * 16);
+                    ref float pr = ref At(ref y8, r * 16);
                     ref float tr = ref At(ref t, r * 10);
-                    ref float dr = ref At(ref dA, r * 10);
+                    ref float dr = ref At(ref dA, r * 16);
                     float max = zr;
                     for (int j = 1; j < 10; j++)
                     {
@@ -1228,91 +1215,843 @@ namespace Snapshots
 
                 loss /= rows;
 
-                // Backward, layer 7 dense "out": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
+                Backward7(ref y6, ref y7, ref dA, ref dB, rows);
+                Backward6(ref y5, ref y6, ref dB, ref dA, rows);
+                Backward5(ref y4, ref y5, ref dB, ref dA, rows);
+                Backward4(ref y3, ref y4, ref dB, ref dA, rows);
+                Backward3(ref y2, ref y3, ref dA, ref dB, rows);
+                Backward2(ref y1, ref y2, ref dA, ref dB, rows);
+                Backward1(ref y0, ref y1, ref dA, ref dB, rows);
+                Backward0(ref x, ref y0, ref dA, ref dB, rows);
+
+                return (float)loss;
+            }
+
+            /// <summary>Training-mode forward of layer 0 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward0(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 0, dense "fc1" 64 -> 32: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
                 {
                     int r = 0;
-                    for (; r + 4 <= rows; r += 4)
+                    for (; r + 6 <= rows; r += 6)
                     {
-                        ref float bx0 = ref At(ref y6, (r + 0) * 16);
-                        ref float bd0 = ref At(ref dA, (r + 0) * 10);
-                        ref float be0 = ref At(ref dB, (r + 0) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 16).Clear();
-                        ref float bx1 = ref At(ref y6, (r + 1) * 16);
-                        ref float bd1 = ref At(ref dA, (r + 1) * 10);
-                        ref float be1 = ref At(ref dB, (r + 1) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 16).Clear();
-                        ref float bx2 = ref At(ref y6, (r + 2) * 16);
-                        ref float bd2 = ref At(ref dA, (r + 2) * 10);
-                        ref float be2 = ref At(ref dB, (r + 2) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 16).Clear();
-                        ref float bx3 = ref At(ref y6, (r + 3) * 16);
-                        ref float bd3 = ref At(ref dA, (r + 3) * 10);
-                        ref float be3 = ref At(ref dB, (r + 3) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 16).Clear();
-                        for (int j = 0; j < 10; j++)
+                        ref float s0 = ref At(ref x, (r + 0) * 64);
+                        ref float d0 = ref At(ref y, (r + 0) * 32);
+                        ref float s1 = ref At(ref x, (r + 1) * 64);
+                        ref float d1 = ref At(ref y, (r + 1) * 32);
+                        ref float s2 = ref At(ref x, (r + 2) * 64);
+                        ref float d2 = ref At(ref y, (r + 2) * 32);
+                        ref float s3 = ref At(ref x, (r + 3) * 64);
+                        ref float d3 = ref At(ref y, (r + 3) * 32);
+                        ref float s4 = ref At(ref x, (r + 4) * 64);
+                        ref float d4 = ref At(ref y, (r + 4) * 32);
+                        ref float s5 = ref At(ref x, (r + 5) * 64);
+                        ref float d5 = ref At(ref y, (r + 5) * 32);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
                         {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            At(ref g, 2864 + j) += dz0;
-                            At(ref g, 2864 + j) += dz1;
-                            At(ref g, 2864 + j) += dz2;
-                            At(ref g, 2864 + j) += dz3;
-                            ref float gw = ref At(ref g, 2704 + (j * 16));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 16; i += 8)
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
+                            for (int k = 0; k < 64; k++)
                             {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var w1 = Load16(ref w, o + 1024);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0); a1_1 = Fma16(w1, x1, a1_1);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0); a2_1 = Fma16(w1, x2, a2_1);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0); a3_1 = Fma16(w1, x3, a3_1);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0); a4_1 = Fma16(w1, x4, a4_1);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0); a5_1 = Fma16(w1, x5, a5_1);
                             }
-                            ref float w = ref At(ref p, 2704 + (j * 16));
-                            for (int i = 0; i < 16; i += 8)
+                            a0_0 += Load16(ref p, 2048);
+                            Store16(a0_0, ref d0, 0);
+                            a0_1 += Load16(ref p, 2064);
+                            Store16(a0_1, ref d0, 16);
+                            a1_0 += Load16(ref p, 2048);
+                            Store16(a1_0, ref d1, 0);
+                            a1_1 += Load16(ref p, 2064);
+                            Store16(a1_1, ref d1, 16);
+                            a2_0 += Load16(ref p, 2048);
+                            Store16(a2_0, ref d2, 0);
+                            a2_1 += Load16(ref p, 2064);
+                            Store16(a2_1, ref d2, 16);
+                            a3_0 += Load16(ref p, 2048);
+                            Store16(a3_0, ref d3, 0);
+                            a3_1 += Load16(ref p, 2064);
+                            Store16(a3_1, ref d3, 16);
+                            a4_0 += Load16(ref p, 2048);
+                            Store16(a4_0, ref d4, 0);
+                            a4_1 += Load16(ref p, 2064);
+                            Store16(a4_1, ref d4, 16);
+                            a5_0 += Load16(ref p, 2048);
+                            Store16(a5_0, ref d5, 0);
+                            a5_1 += Load16(ref p, 2064);
+                            Store16(a5_1, ref d5, 16);
+                        }
+                        else
+                        {
+                            for (int pg = 0; pg < 2; pg += 1)
                             {
-                                var xv = Load8(ref w, i);
-                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
-                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
-                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
-                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
+                                ref float w = ref At(ref p, (pg * 1024));
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int k = 0; k < 64; k++)
+                                {
+                                    int o = k * 16;
+                                    var w0l = Load8(ref w, o);
+                                    var w0h = Load8(ref w, o + 8);
+                                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                                }
+                                a0_0l += Load8(ref p, 2048 + (pg * 16));
+                                Store8(a0_0l, ref d0, (pg * 16));
+                                a0_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                                Store8(a0_0h, ref d0, (pg * 16) + 8);
+                                a1_0l += Load8(ref p, 2048 + (pg * 16));
+                                Store8(a1_0l, ref d1, (pg * 16));
+                                a1_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                                Store8(a1_0h, ref d1, (pg * 16) + 8);
+                                a2_0l += Load8(ref p, 2048 + (pg * 16));
+                                Store8(a2_0l, ref d2, (pg * 16));
+                                a2_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                                Store8(a2_0h, ref d2, (pg * 16) + 8);
+                                a3_0l += Load8(ref p, 2048 + (pg * 16));
+                                Store8(a3_0l, ref d3, (pg * 16));
+                                a3_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                                Store8(a3_0h, ref d3, (pg * 16) + 8);
+                                a4_0l += Load8(ref p, 2048 + (pg * 16));
+                                Store8(a4_0l, ref d4, (pg * 16));
+                                a4_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                                Store8(a4_0h, ref d4, (pg * 16) + 8);
+                                a5_0l += Load8(ref p, 2048 + (pg * 16));
+                                Store8(a5_0l, ref d5, (pg * 16));
+                                a5_0h += Load8(ref p, 2048 + (pg * 16) + 8);
+                                Store8(a5_0h, ref d5, (pg * 16) + 8);
                             }
                         }
                     }
 
                     for (; r < rows; r++)
                     {
-                        ref float xr = ref At(ref y6, r * 16);
-                        ref float dr = ref At(ref dA, r * 10);
-                        ref float er = ref At(ref dB, r * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 16).Clear();
-                        for (int j = 0; j < 10; j++)
+                        ref float s0 = ref At(ref x, r * 64);
+                        ref float d0 = ref At(ref y, r * 32);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
                         {
-                            float dz = At(ref dr, j);
-                            At(ref g, 2864 + j) += dz;
-                            ref float gw = ref At(ref g, 2704 + (j * 16));
-                            var dz8 = Splat8(dz);
-                            for (int i = 0; i < 16; i += 8)
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16(); var a0_1 = Zero16();
+                            for (int k = 0; k < 64; k++)
                             {
-                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var w1 = Load16(ref w, o + 1024);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
                             }
-                            ref float w = ref At(ref p, 2704 + (j * 16));
-                            for (int i = 0; i < 16; i += 8)
+                            a0_0 += Load16(ref p, 2048);
+                            Store16(a0_0, ref d0, 0);
+                            a0_1 += Load16(ref p, 2064);
+                            Store16(a0_1, ref d0, 16);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a0_1l = Zero8(); var a0_1h = Zero8();
+                            for (int k = 0; k < 64; k++)
                             {
-                                Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var w1l = Load8(ref w, o + 1024);
+                                var w1h = Load8(ref w, o + 1032);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h); a0_1l = Fma8(w1l, x0, a0_1l); a0_1h = Fma8(w1h, x0, a0_1h);
+                            }
+                            a0_0l += Load8(ref p, 2048);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 2056);
+                            Store8(a0_0h, ref d0, 8);
+                            a0_1l += Load8(ref p, 2064);
+                            Store8(a0_1l, ref d0, 16);
+                            a0_1h += Load8(ref p, 2072);
+                            Store8(a0_1h, ref d0, 24);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 1 (BatchNorm) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward1(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 1, batch norm "bn1", training mode: normalize each feature with the batch mean and biased variance,
+                // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
+                // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
+                for (int j = 0; j < 32; j++)
+                {
+                    double sum = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += At(ref x, (r * 32) + j);
+                    }
+
+                    double mean = sum / rows;
+                    double squares = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        double d = At(ref x, (r * 32) + j) - mean;
+                        squares += d * d;
+                    }
+
+                    double variance = squares / rows;
+                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
+                    _invStd1[j] = invStd;
+                    float meanF = (float)mean;
+                    float gamma = At(ref p, 2080 + j);
+                    float beta = At(ref p, 2112 + j);
+                    ref float xhat = ref Data(_xhat1);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float h = (At(ref x, (r * 32) + j) - meanF) * invStd;
+                        At(ref xhat, (r * 32) + j) = h;
+                        At(ref y, (r * 32) + j) = (gamma * h) + beta;
+                    }
+
+                    if (updateRunningStatistics)
+                    {
+                        At(ref s, j) = (float)((0.9 * At(ref s, j)) + (0.1 * mean));
+                        At(ref s, 32 + j) = (float)((0.9 * At(ref s, 32 + j)) + (0.1 * (variance * rows / (rows - 1))));
+                    }
+                }
+
+                if (updateRunningStatistics)
+                {
+                    _model._counters[0]++;
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 2 (ReLU) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward2(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 2, relu, element-wise.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 32; j++)
+                    {
+                        float z = At(ref x, (r * 32) + j);
+                        z = global::System.MathF.Max(z, 0f);
+                        At(ref y, (r * 32) + j) = z;
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 3 (Dropout) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward3(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 3, dropout "3": zero each value with probability 0.2 and scale the others by 1 / (1 - 0.2);
+                // the mask depends only on (seed, iteration, layer, row, feature).
+                ref float mask3 = ref Data(_mask3);
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 32; j++)
+                    {
+                        float m = global::ModelGen.DeterministicRandom.Hash(_seed, _iterations, r, 3, j) < 0.2f ? 0f : 1.25f;
+                        At(ref mask3, (r * 32) + j) = m;
+                        At(ref y, (r * 32) + j) = At(ref x, (r * 32) + j) * m;
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 4 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward4(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 4, dense "fc2" 32 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 32);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 32);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 32);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 32);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 32);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 32);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 2144);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 32; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 2656);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 2656);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 2656);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 2656);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 2656);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 2656);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 2144);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 32; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 2656);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 2664);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 2656);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 2664);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 2656);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 2664);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 2656);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 2664);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 2656);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 2664);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 2656);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 2664);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 32);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 2144);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 32; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 2656);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 2144);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 32; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 2656);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 2664);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 5 (BatchNorm) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward5(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 5, batch norm "bn2", training mode: normalize each feature with the batch mean and biased variance,
+                // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
+                // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
+                for (int j = 0; j < 16; j++)
+                {
+                    double sum = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += At(ref x, (r * 16) + j);
+                    }
+
+                    double mean = sum / rows;
+                    double squares = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        double d = At(ref x, (r * 16) + j) - mean;
+                        squares += d * d;
+                    }
+
+                    double variance = squares / rows;
+                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
+                    _invStd5[j] = invStd;
+                    float meanF = (float)mean;
+                    float gamma = At(ref p, 2672 + j);
+                    float beta = At(ref p, 2688 + j);
+                    ref float xhat = ref Data(_xhat5);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float h = (At(ref x, (r * 16) + j) - meanF) * invStd;
+                        At(ref xhat, (r * 16) + j) = h;
+                        At(ref y, (r * 16) + j) = (gamma * h) + beta;
+                    }
+
+                    if (updateRunningStatistics)
+                    {
+                        At(ref s, 64 + j) = (float)((0.9 * At(ref s, 64 + j)) + (0.1 * mean));
+                        At(ref s, 80 + j) = (float)((0.9 * At(ref s, 80 + j)) + (0.1 * (variance * rows / (rows - 1))));
+                    }
+                }
+
+                if (updateRunningStatistics)
+                {
+                    _model._counters[1]++;
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 6 (ReLU) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward6(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 6, relu, element-wise.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 16; j++)
+                    {
+                        float z = At(ref x, (r * 16) + j);
+                        z = global::System.MathF.Max(z, 0f);
+                        At(ref y, (r * 16) + j) = z;
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 7 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward7(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 7, dense "out" 16 -> 10: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 16);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 16);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 16);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 16);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 16);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 16);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 2704);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 2960);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 2960);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 2960);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 2960);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 2960);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 2960);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 2704);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 2960);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 2968);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 2960);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 2968);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 2960);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 2968);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 2960);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 2968);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 2960);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 2968);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 2960);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 2968);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 16);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 2704);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 2960);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 2704);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 2960);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 2968);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 8 (Softmax) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward8(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 8, softmax over 10 outputs per row: exp(z - max) / sum.
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float sr = ref At(ref x, r * 16);
+                    ref float dr = ref At(ref y, r * 16);
+                    float max = At(ref sr, 0);
+                    for (int j = 1; j < 10; j++)
+                    {
+                        max = global::System.MathF.Max(max, At(ref sr, j));
+                    }
+
+                    float sum = 0f;
+                    for (int j = 0; j < 10; j++)
+                    {
+                        float e = global::System.MathF.Exp(At(ref sr, j) - max);
+                        At(ref dr, j) = e;
+                        sum += e;
+                    }
+
+                    for (int j = 0; j < 10; j++)
+                    {
+                        At(ref dr, j) /= sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 7 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward7(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
+                // Backward, layer 7 dense "out": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                {
+                    if (Wide)
+                    {
+                        {
+                            for (int k = 0; k < 12; k += 6)
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + k;
+                                    var d0 = LoadMasked16(ref d, dr, 10);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 2704 + (k * 16));
+                                Store16(a1_0, ref g, 2720 + (k * 16));
+                                Store16(a2_0, ref g, 2736 + (k * 16));
+                                Store16(a3_0, ref g, 2752 + (k * 16));
+                                Store16(a4_0, ref g, 2768 + (k * 16));
+                                Store16(a5_0, ref g, 2784 + (k * 16));
+                            }
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 12;
+                                    var d0 = LoadMasked16(ref d, dr, 10);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                }
+                                Store16(a0_0, ref g, 2896);
+                                Store16(a1_0, ref g, 2912);
+                                Store16(a2_0, ref g, 2928);
+                                Store16(a3_0, ref g, 2944);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        {
+                            for (int k = 0; k < 12; k += 6)
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + k;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = LoadMasked8(ref d, dr + 8, 2);
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 2704 + (k * 16));
+                                Store8(a0_0h, ref g, 2712 + (k * 16));
+                                Store8(a1_0l, ref g, 2720 + (k * 16));
+                                Store8(a1_0h, ref g, 2728 + (k * 16));
+                                Store8(a2_0l, ref g, 2736 + (k * 16));
+                                Store8(a2_0h, ref g, 2744 + (k * 16));
+                                Store8(a3_0l, ref g, 2752 + (k * 16));
+                                Store8(a3_0h, ref g, 2760 + (k * 16));
+                                Store8(a4_0l, ref g, 2768 + (k * 16));
+                                Store8(a4_0h, ref g, 2776 + (k * 16));
+                                Store8(a5_0l, ref g, 2784 + (k * 16));
+                                Store8(a5_0h, ref g, 2792 + (k * 16));
+                            }
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 12;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = LoadMasked8(ref d, dr + 8, 2);
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                }
+                                Store8(a0_0l, ref g, 2896);
+                                Store8(a0_0h, ref g, 2904);
+                                Store8(a1_0l, ref g, 2912);
+                                Store8(a1_0h, ref g, 2920);
+                                Store8(a2_0l, ref g, 2928);
+                                Store8(a2_0h, ref g, 2936);
+                                Store8(a3_0l, ref g, 2944);
+                                Store8(a3_0h, ref g, 2952);
                             }
                         }
                     }
                 }
-
-                // Backward, layer 6 ReLU: d *= f'(x), written from the output y.
-                for (int i = 0; i < rows * 16; i++)
+                for (int j = 0; j < 16; j += 8)
                 {
-                    float yi = At(ref y6, i);
-                    At(ref dB, i) *= (yi > 0f ? 1f : 0f);
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 10 - j);
+                    }
+                    Store8(sum, ref g, 2960 + j);
                 }
+                if (Wide)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 16; k += 8)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16(); var a6_0 = Zero16(); var a7_0 = Zero16();
+                            {
+                                ref float wq = ref At(ref p, 2704);
+                                var dq = LoadMasked16(ref d, dr + (0 * 16), 10);
+                                a0_0 = Fma16(Load16(ref wq, (k * 16) + 0), dq, a0_0);
+                                a1_0 = Fma16(Load16(ref wq, (k * 16) + 16), dq, a1_0);
+                                a2_0 = Fma16(Load16(ref wq, (k * 16) + 32), dq, a2_0);
+                                a3_0 = Fma16(Load16(ref wq, (k * 16) + 48), dq, a3_0);
+                                a4_0 = Fma16(Load16(ref wq, (k * 16) + 64), dq, a4_0);
+                                a5_0 = Fma16(Load16(ref wq, (k * 16) + 80), dq, a5_0);
+                                a6_0 = Fma16(Load16(ref wq, (k * 16) + 96), dq, a6_0);
+                                a7_0 = Fma16(Load16(ref wq, (k * 16) + 112), dq, a7_0);
+                            }
+                            At(ref e, (r * 16) + k) = Sum16(a0_0);
+                            At(ref e, (r * 16) + k + 1) = Sum16(a1_0);
+                            At(ref e, (r * 16) + k + 2) = Sum16(a2_0);
+                            At(ref e, (r * 16) + k + 3) = Sum16(a3_0);
+                            At(ref e, (r * 16) + k + 4) = Sum16(a4_0);
+                            At(ref e, (r * 16) + k + 5) = Sum16(a5_0);
+                            At(ref e, (r * 16) + k + 6) = Sum16(a6_0);
+                            At(ref e, (r * 16) + k + 7) = Sum16(a7_0);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            {
+                                ref float wq = ref At(ref p, 2704);
+                                var dql = Load8(ref d, dr + (0 * 16));
+                                var dqh = LoadMasked8(ref d, dr + (0 * 16) + 8, 2);
+                                a0_0l = Fma8(Load8(ref wq, (k * 16) + 0), dql, a0_0l); a0_0h = Fma8(Load8(ref wq, (k * 16) + 8), dqh, a0_0h);
+                                a1_0l = Fma8(Load8(ref wq, (k * 16) + 16), dql, a1_0l); a1_0h = Fma8(Load8(ref wq, (k * 16) + 24), dqh, a1_0h);
+                                a2_0l = Fma8(Load8(ref wq, (k * 16) + 32), dql, a2_0l); a2_0h = Fma8(Load8(ref wq, (k * 16) + 40), dqh, a2_0h);
+                                a3_0l = Fma8(Load8(ref wq, (k * 16) + 48), dql, a3_0l); a3_0h = Fma8(Load8(ref wq, (k * 16) + 56), dqh, a3_0h);
+                            }
+                            At(ref e, (r * 16) + k) = Sum16(a0_0l, a0_0h);
+                            At(ref e, (r * 16) + k + 1) = Sum16(a1_0l, a1_0h);
+                            At(ref e, (r * 16) + k + 2) = Sum16(a2_0l, a2_0h);
+                            At(ref e, (r * 16) + k + 3) = Sum16(a3_0l, a3_0h);
+                        }
+                    }
+                }
+            }
 
+            /// <summary>
+            /// Backward of layer 6 (ReLU) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward6(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
+                // Backward, layer 6 ReLU: d *= f'(x), written from the output y.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 16; j++)
+                    {
+                        int i = (r * 16) + j;
+                        float yi = At(ref y, i);
+                        At(ref d, i) *= (yi > 0f ? 1f : 0f);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 5 (BatchNorm) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward5(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
                 // Backward, layer 5 batch norm "bn2": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
                 ref float xhat5 = ref Data(_xhat5);
                 for (int j = 0; j < 16; j++)
@@ -1321,112 +2060,243 @@ namespace Snapshots
                     double sumDH = 0;
                     for (int r = 0; r < rows; r++)
                     {
-                        int i = (r * 16) + j;
-                        sumD += At(ref dB, i);
-                        sumDH += (double)At(ref dB, i) * At(ref xhat5, i);
+                        float dr = At(ref d, (r * 16) + j);
+                        sumD += dr;
+                        sumDH += (double)dr * At(ref xhat5, (r * 16) + j);
                     }
 
-                    At(ref g, 2672 + j) += (float)sumDH;
-                    At(ref g, 2688 + j) += (float)sumD;
+                    At(ref g, 2672 + j) = (float)sumDH;
+                    At(ref g, 2688 + j) = (float)sumD;
                     double scale = (double)At(ref p, 2672 + j) * _invStd5[j] / rows;
                     for (int r = 0; r < rows; r++)
                     {
                         int i = (r * 16) + j;
-                        At(ref dB, i) = (float)(scale * ((rows * (double)At(ref dB, i)) - sumD - (At(ref xhat5, i) * sumDH)));
+                        At(ref d, i) = (float)(scale * ((rows * (double)At(ref d, i)) - sumD - (At(ref xhat5, (r * 16) + j) * sumDH)));
                     }
                 }
+            }
 
-                // Backward, layer 4 dense "fc2": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
+            /// <summary>
+            /// Backward of layer 4 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward4(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
+                // Backward, layer 4 dense "fc2": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
                 {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
+                    if (Wide)
                     {
-                        ref float bx0 = ref At(ref y3, (r + 0) * 32);
-                        ref float bd0 = ref At(ref dB, (r + 0) * 16);
-                        ref float be0 = ref At(ref dA, (r + 0) * 32);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 32).Clear();
-                        ref float bx1 = ref At(ref y3, (r + 1) * 32);
-                        ref float bd1 = ref At(ref dB, (r + 1) * 16);
-                        ref float be1 = ref At(ref dA, (r + 1) * 32);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 32).Clear();
-                        ref float bx2 = ref At(ref y3, (r + 2) * 32);
-                        ref float bd2 = ref At(ref dB, (r + 2) * 16);
-                        ref float be2 = ref At(ref dA, (r + 2) * 32);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 32).Clear();
-                        ref float bx3 = ref At(ref y3, (r + 3) * 32);
-                        ref float bd3 = ref At(ref dB, (r + 3) * 16);
-                        ref float be3 = ref At(ref dA, (r + 3) * 32);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 32).Clear();
-                        for (int j = 0; j < 16; j++)
                         {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            At(ref g, 2656 + j) += dz0;
-                            At(ref g, 2656 + j) += dz1;
-                            At(ref g, 2656 + j) += dz2;
-                            At(ref g, 2656 + j) += dz3;
-                            ref float gw = ref At(ref g, 2144 + (j * 32));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 32; i += 8)
+                            for (int k = 0; k < 30; k += 6)
                             {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + k;
+                                    var d0 = Load16(ref d, dr);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 2144 + (k * 16));
+                                Store16(a1_0, ref g, 2160 + (k * 16));
+                                Store16(a2_0, ref g, 2176 + (k * 16));
+                                Store16(a3_0, ref g, 2192 + (k * 16));
+                                Store16(a4_0, ref g, 2208 + (k * 16));
+                                Store16(a5_0, ref g, 2224 + (k * 16));
                             }
-                            ref float w = ref At(ref p, 2144 + (j * 32));
-                            for (int i = 0; i < 32; i += 8)
                             {
-                                var xv = Load8(ref w, i);
-                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
-                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
-                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
-                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
+                                var a0_0 = Zero16(); var a1_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + 30;
+                                    var d0 = Load16(ref d, dr);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                }
+                                Store16(a0_0, ref g, 2624);
+                                Store16(a1_0, ref g, 2640);
                             }
                         }
                     }
-
-                    for (; r < rows; r++)
+                    else
                     {
-                        ref float xr = ref At(ref y3, r * 32);
-                        ref float dr = ref At(ref dB, r * 16);
-                        ref float er = ref At(ref dA, r * 32);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 32).Clear();
-                        for (int j = 0; j < 16; j++)
                         {
-                            float dz = At(ref dr, j);
-                            At(ref g, 2656 + j) += dz;
-                            ref float gw = ref At(ref g, 2144 + (j * 32));
-                            var dz8 = Splat8(dz);
-                            for (int i = 0; i < 32; i += 8)
+                            for (int k = 0; k < 30; k += 6)
                             {
-                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + k;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Load8(ref d, dr + 8);
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 2144 + (k * 16));
+                                Store8(a0_0h, ref g, 2152 + (k * 16));
+                                Store8(a1_0l, ref g, 2160 + (k * 16));
+                                Store8(a1_0h, ref g, 2168 + (k * 16));
+                                Store8(a2_0l, ref g, 2176 + (k * 16));
+                                Store8(a2_0h, ref g, 2184 + (k * 16));
+                                Store8(a3_0l, ref g, 2192 + (k * 16));
+                                Store8(a3_0h, ref g, 2200 + (k * 16));
+                                Store8(a4_0l, ref g, 2208 + (k * 16));
+                                Store8(a4_0h, ref g, 2216 + (k * 16));
+                                Store8(a5_0l, ref g, 2224 + (k * 16));
+                                Store8(a5_0h, ref g, 2232 + (k * 16));
                             }
-                            ref float w = ref At(ref p, 2144 + (j * 32));
-                            for (int i = 0; i < 32; i += 8)
                             {
-                                Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + 30;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Load8(ref d, dr + 8);
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                }
+                                Store8(a0_0l, ref g, 2624);
+                                Store8(a0_0h, ref g, 2632);
+                                Store8(a1_0l, ref g, 2640);
+                                Store8(a1_0h, ref g, 2648);
                             }
                         }
                     }
                 }
+                for (int j = 0; j < 16; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 16 - j);
+                    }
+                    Store8(sum, ref g, 2656 + j);
+                }
+                if (Wide)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 32; k += 8)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16(); var a6_0 = Zero16(); var a7_0 = Zero16();
+                            for (int q = 0; q < 1; q++)
+                            {
+                                ref float wq = ref At(ref p, 2144 + (q * 512));
+                                var dq = Load16(ref d, dr + (q * 16));
+                                a0_0 = Fma16(Load16(ref wq, (k * 16) + 0), dq, a0_0);
+                                a1_0 = Fma16(Load16(ref wq, (k * 16) + 16), dq, a1_0);
+                                a2_0 = Fma16(Load16(ref wq, (k * 16) + 32), dq, a2_0);
+                                a3_0 = Fma16(Load16(ref wq, (k * 16) + 48), dq, a3_0);
+                                a4_0 = Fma16(Load16(ref wq, (k * 16) + 64), dq, a4_0);
+                                a5_0 = Fma16(Load16(ref wq, (k * 16) + 80), dq, a5_0);
+                                a6_0 = Fma16(Load16(ref wq, (k * 16) + 96), dq, a6_0);
+                                a7_0 = Fma16(Load16(ref wq, (k * 16) + 112), dq, a7_0);
+                            }
+                            At(ref e, (r * 32) + k) = Sum16(a0_0);
+                            At(ref e, (r * 32) + k + 1) = Sum16(a1_0);
+                            At(ref e, (r * 32) + k + 2) = Sum16(a2_0);
+                            At(ref e, (r * 32) + k + 3) = Sum16(a3_0);
+                            At(ref e, (r * 32) + k + 4) = Sum16(a4_0);
+                            At(ref e, (r * 32) + k + 5) = Sum16(a5_0);
+                            At(ref e, (r * 32) + k + 6) = Sum16(a6_0);
+                            At(ref e, (r * 32) + k + 7) = Sum16(a7_0);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 32; k += 4)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            for (int q = 0; q < 1; q++)
+                            {
+                                ref float wq = ref At(ref p, 2144 + (q * 512));
+                                var dql = Load8(ref d, dr + (q * 16));
+                                var dqh = Load8(ref d, dr + (q * 16) + 8);
+                                a0_0l = Fma8(Load8(ref wq, (k * 16) + 0), dql, a0_0l); a0_0h = Fma8(Load8(ref wq, (k * 16) + 8), dqh, a0_0h);
+                                a1_0l = Fma8(Load8(ref wq, (k * 16) + 16), dql, a1_0l); a1_0h = Fma8(Load8(ref wq, (k * 16) + 24), dqh, a1_0h);
+                                a2_0l = Fma8(Load8(ref wq, (k * 16) + 32), dql, a2_0l); a2_0h = Fma8(Load8(ref wq, (k * 16) + 40), dqh, a2_0h);
+                                a3_0l = Fma8(Load8(ref wq, (k * 16) + 48), dql, a3_0l); a3_0h = Fma8(Load8(ref wq, (k * 16) + 56), dqh, a3_0h);
+                            }
+                            At(ref e, (r * 32) + k) = Sum16(a0_0l, a0_0h);
+                            At(ref e, (r * 32) + k + 1) = Sum16(a1_0l, a1_0h);
+                            At(ref e, (r * 32) + k + 2) = Sum16(a2_0l, a2_0h);
+                            At(ref e, (r * 32) + k + 3) = Sum16(a3_0l, a3_0h);
+                        }
+                    }
+                }
+            }
 
+            /// <summary>
+            /// Backward of layer 3 (Dropout) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward3(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
                 // Backward, layer 3 dropout: d *= mask.
-                for (int i = 0; i < rows * 32; i++)
+                ref float mask3 = ref Data(_mask3);
+                for (int r = 0; r < rows; r++)
                 {
-                    At(ref dA, i) *= At(ref mask3, i);
+                    for (int j = 0; j < 32; j++)
+                    {
+                        At(ref d, (r * 32) + j) *= At(ref mask3, (r * 32) + j);
+                    }
                 }
+            }
 
+            /// <summary>
+            /// Backward of layer 2 (ReLU) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward2(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
                 // Backward, layer 2 ReLU: d *= f'(x), written from the output y.
-                for (int i = 0; i < rows * 32; i++)
+                for (int r = 0; r < rows; r++)
                 {
-                    float yi = At(ref y2, i);
-                    At(ref dA, i) *= (yi > 0f ? 1f : 0f);
+                    for (int j = 0; j < 32; j++)
+                    {
+                        int i = (r * 32) + j;
+                        float yi = At(ref y, i);
+                        At(ref d, i) *= (yi > 0f ? 1f : 0f);
+                    }
                 }
+            }
 
+            /// <summary>
+            /// Backward of layer 1 (BatchNorm) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward1(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "bn1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
                 ref float xhat1 = ref Data(_xhat1);
                 for (int j = 0; j < 32; j++)
@@ -1435,82 +2305,163 @@ namespace Snapshots
                     double sumDH = 0;
                     for (int r = 0; r < rows; r++)
                     {
-                        int i = (r * 32) + j;
-                        sumD += At(ref dA, i);
-                        sumDH += (double)At(ref dA, i) * At(ref xhat1, i);
+                        float dr = At(ref d, (r * 32) + j);
+                        sumD += dr;
+                        sumDH += (double)dr * At(ref xhat1, (r * 32) + j);
                     }
 
-                    At(ref g, 2080 + j) += (float)sumDH;
-                    At(ref g, 2112 + j) += (float)sumD;
+                    At(ref g, 2080 + j) = (float)sumDH;
+                    At(ref g, 2112 + j) = (float)sumD;
                     double scale = (double)At(ref p, 2080 + j) * _invStd1[j] / rows;
                     for (int r = 0; r < rows; r++)
                     {
                         int i = (r * 32) + j;
-                        At(ref dA, i) = (float)(scale * ((rows * (double)At(ref dA, i)) - sumD - (At(ref xhat1, i) * sumDH)));
+                        At(ref d, i) = (float)(scale * ((rows * (double)At(ref d, i)) - sumD - (At(ref xhat1, (r * 32) + j) * sumDH)));
                     }
                 }
+            }
 
-                // Backward, layer 0 dense "fc1": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
+            /// <summary>
+            /// Backward of layer 0 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>.
+            /// </summary>
+            private void Backward0(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
+                // Backward, layer 0 dense "fc1": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
                 {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
+                    if (Wide)
                     {
-                        ref float bx0 = ref At(ref x, (r + 0) * 64);
-                        ref float bd0 = ref At(ref dA, (r + 0) * 32);
-                        ref float bx1 = ref At(ref x, (r + 1) * 64);
-                        ref float bd1 = ref At(ref dA, (r + 1) * 32);
-                        ref float bx2 = ref At(ref x, (r + 2) * 64);
-                        ref float bd2 = ref At(ref dA, (r + 2) * 32);
-                        ref float bx3 = ref At(ref x, (r + 3) * 64);
-                        ref float bd3 = ref At(ref dA, (r + 3) * 32);
-                        for (int j = 0; j < 32; j++)
                         {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            At(ref g, 2048 + j) += dz0;
-                            At(ref g, 2048 + j) += dz1;
-                            At(ref g, 2048 + j) += dz2;
-                            At(ref g, 2048 + j) += dz3;
-                            ref float gw = ref At(ref g, (j * 64));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 64; i += 8)
+                            for (int k = 0; k < 60; k += 6)
                             {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                                var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 32;
+                                    int xr = (r * 64) + k;
+                                    var d0 = Load16(ref d, dr);
+                                    var d1 = Load16(ref d, dr + 16);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0); a0_1 = Fma16(d1, x0, a0_1);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0); a1_1 = Fma16(d1, x1, a1_1);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0); a2_1 = Fma16(d1, x2, a2_1);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0); a3_1 = Fma16(d1, x3, a3_1);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0); a4_1 = Fma16(d1, x4, a4_1);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0); a5_1 = Fma16(d1, x5, a5_1);
+                                }
+                                Store16(a0_0, ref g, 0 + (k * 16));
+                                Store16(a0_1, ref g, 1024 + (k * 16));
+                                Store16(a1_0, ref g, 16 + (k * 16));
+                                Store16(a1_1, ref g, 1040 + (k * 16));
+                                Store16(a2_0, ref g, 32 + (k * 16));
+                                Store16(a2_1, ref g, 1056 + (k * 16));
+                                Store16(a3_0, ref g, 48 + (k * 16));
+                                Store16(a3_1, ref g, 1072 + (k * 16));
+                                Store16(a4_0, ref g, 64 + (k * 16));
+                                Store16(a4_1, ref g, 1088 + (k * 16));
+                                Store16(a5_0, ref g, 80 + (k * 16));
+                                Store16(a5_1, ref g, 1104 + (k * 16));
+                            }
+                            {
+                                var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 32;
+                                    int xr = (r * 64) + 60;
+                                    var d0 = Load16(ref d, dr);
+                                    var d1 = Load16(ref d, dr + 16);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0); a0_1 = Fma16(d1, x0, a0_1);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0); a1_1 = Fma16(d1, x1, a1_1);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0); a2_1 = Fma16(d1, x2, a2_1);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0); a3_1 = Fma16(d1, x3, a3_1);
+                                }
+                                Store16(a0_0, ref g, 960);
+                                Store16(a0_1, ref g, 1984);
+                                Store16(a1_0, ref g, 976);
+                                Store16(a1_1, ref g, 2000);
+                                Store16(a2_0, ref g, 992);
+                                Store16(a2_1, ref g, 2016);
+                                Store16(a3_0, ref g, 1008);
+                                Store16(a3_1, ref g, 2032);
                             }
                         }
                     }
-
-                    for (; r < rows; r++)
+                    else
                     {
-                        ref float xr = ref At(ref x, r * 64);
-                        ref float dr = ref At(ref dA, r * 32);
-                        for (int j = 0; j < 32; j++)
+                        for (int pg = 0; pg < 2; pg += 1)
                         {
-                            float dz = At(ref dr, j);
-                            At(ref g, 2048 + j) += dz;
-                            ref float gw = ref At(ref g, (j * 64));
-                            var dz8 = Splat8(dz);
-                            for (int i = 0; i < 64; i += 8)
+                            for (int k = 0; k < 60; k += 6)
                             {
-                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 32;
+                                    int xr = (r * 64) + k;
+                                    var d0l = Load8(ref d, dr + (pg * 16));
+                                    var d0h = Load8(ref d, dr + 8 + (pg * 16));
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, (pg * 1024) + (k * 16));
+                                Store8(a0_0h, ref g, 8 + (pg * 1024) + (k * 16));
+                                Store8(a1_0l, ref g, 16 + (pg * 1024) + (k * 16));
+                                Store8(a1_0h, ref g, 24 + (pg * 1024) + (k * 16));
+                                Store8(a2_0l, ref g, 32 + (pg * 1024) + (k * 16));
+                                Store8(a2_0h, ref g, 40 + (pg * 1024) + (k * 16));
+                                Store8(a3_0l, ref g, 48 + (pg * 1024) + (k * 16));
+                                Store8(a3_0h, ref g, 56 + (pg * 1024) + (k * 16));
+                                Store8(a4_0l, ref g, 64 + (pg * 1024) + (k * 16));
+                                Store8(a4_0h, ref g, 72 + (pg * 1024) + (k * 16));
+                                Store8(a5_0l, ref g, 80 + (pg * 1024) + (k * 16));
+                                Store8(a5_0h, ref g, 88 + (pg * 1024) + (k * 16));
+                            }
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 32;
+                                    int xr = (r * 64) + 60;
+                                    var d0l = Load8(ref d, dr + (pg * 16));
+                                    var d0h = Load8(ref d, dr + 8 + (pg * 16));
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                }
+                                Store8(a0_0l, ref g, 960 + (pg * 1024));
+                                Store8(a0_0h, ref g, 968 + (pg * 1024));
+                                Store8(a1_0l, ref g, 976 + (pg * 1024));
+                                Store8(a1_0h, ref g, 984 + (pg * 1024));
+                                Store8(a2_0l, ref g, 992 + (pg * 1024));
+                                Store8(a2_0h, ref g, 1000 + (pg * 1024));
+                                Store8(a3_0l, ref g, 1008 + (pg * 1024));
+                                Store8(a3_0h, ref g, 1016 + (pg * 1024));
                             }
                         }
                     }
                 }
-
-                return (float)loss;
+                for (int j = 0; j < 32; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 32) + j, 32 - j);
+                    }
+                    Store8(sum, ref g, 2048 + j);
+                }
             }
 
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
-                ref float p = ref Data(_model._parameters);
+                ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
                 ref float m2 = ref Data(_moment2);
@@ -1528,7 +2479,7 @@ namespace Snapshots
                 var correction2Sqrt8 = Splat8(correction2Sqrt);
                 var epsilon8 = Splat8(1E-08f);
                 int i = 0;
-                for (; i + 8 <= ParameterCount; i += 8)
+                for (; i + 8 <= ComputeCount; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);
@@ -1538,7 +2489,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);
                 }
 
-                for (; i < ParameterCount; i++)
+                for (; i < ComputeCount; i++)
                 {
                     float gi = At(ref g, i);
                     float m = (0.9f * At(ref m1, i)) + (0.1f * gi);

@@ -38,8 +38,23 @@ namespace Snapshots
         /// <summary>Floats of non-trainable state (BatchNorm running means and variances).</summary>
         private const int StateCount = 0;
 
-        /// <summary>Trainable parameters, tensor after tensor in layer order (Linear weights row-major <c>[out, in]</c>).</summary>
+        /// <summary>Floats of the parameters in the compute layout (every tensor on a 16-float boundary, dense weights in panels).</summary>
+        private const int ComputeCount = 624;
+
+        /// <summary>
+        /// Trainable parameters as <see cref="Parameters"/> shows them: tensor after tensor in layer order (Linear weights row-major
+        /// <c>[out, in]</c>). Stale while <see cref="_canonicalStale"/>: training updates <see cref="_compute"/> only.
+        /// </summary>
         private readonly float[] _parameters = new float[ParameterCount];
+
+        /// <summary>
+        /// The parameters the kernels and the optimizer read: each tensor at a multiple of 16 floats and padded to whole 16-float
+        /// panels; dense weights in panels (per block of 16 outputs, their 16 weights of input 0, then of input 1, ...).
+        /// </summary>
+        private readonly float[] _compute = new float[ComputeCount];
+
+        /// <summary>Whether training changed <see cref="_compute"/> since <see cref="_parameters"/> was last written from it.</summary>
+        private bool _canonicalStale;
 
         /// <summary>BatchNorm running statistics: per BatchNorm layer, the running mean then the running variance.</summary>
         private readonly float[] _state = new float[StateCount];
@@ -48,7 +63,7 @@ namespace Snapshots
         private readonly long[] _counters = new long[0];
 
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
-        private readonly float[] _folded = new float[StateCount];
+        private readonly float[] _folded = new float[0];
 
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
@@ -110,6 +125,7 @@ namespace Snapshots
                 _parameters[352 + i] = random.NextUniform(-0.8164966f, 0.8164966f);
             }
 
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -155,16 +171,32 @@ namespace Snapshots
                 ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $"PredictBatch writes {rows} output rows of {OutputSize} floats, in all");
             }
 
+            // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
+            if (rows >= 24 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+            {
+                global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
+                return;
+            }
+
+            PredictRows(inputs, outputs, 0, rows);
+        }
+
+        /// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>
+        private static readonly global::ModelGen.PartAction<Regression> s_predictRows = static (model, inputs, outputs, start, end) => model.PredictRows(inputs, outputs, start, end);
+
+        /// <summary>Predicts the rows from <paramref name="start"/> to <paramref name="end"/> of a batch: blocks of rows, then single rows.</summary>
+        private void PredictRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int start, int end)
+        {
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int r = 0;
-            // Blocks of 4 rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.
-            for (; r + 4 <= rows; r += 4)
+            int r = start;
+            // Blocks of 6 rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.
+            for (; r + 6 <= end; r += 6)
             {
                 PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
 
-            for (; r < rows; r++)
+            for (; r < end; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -173,208 +205,442 @@ namespace Snapshots
         /// <summary>The inference path for one row: reads <paramref name="x"/>, writes <paramref name="y"/>.</summary>
         private void PredictRow(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
             global::System.Span<float> aBuffer = stackalloc float[16];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
             global::System.Span<float> bBuffer = stackalloc float[16];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
+            RowStep1(ref x, ref a); // layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z
+            RowStep2(ref a, ref b); // layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z)
+            RowStep3(ref b, ref y); // layer 4, dense "4" 8 -> 1: z = W x + b
+        }
 
-            // Step 1: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.
-            for (int j = 0; j < 16; j++)
+        /// <summary>Step 1 for one row: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.</summary>
+        private void RowStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float w = ref At(ref p, (j * 13));
-                var acc0 = Zero8();
-                acc0 += Load8(ref w, 0) * Load8(ref x, 0);
-                float z = Sum8(acc0);
-                z += (At(ref w, 8) * At(ref x, 8));
-                z += (At(ref w, 9) * At(ref x, 9));
-                z += (At(ref w, 10) * At(ref x, 10));
-                z += (At(ref w, 11) * At(ref x, 11));
-                z += (At(ref w, 12) * At(ref x, 12));
-                z += At(ref p, 208 + j);
-                z = z > 0f ? z : 0.1f * z;
-                At(ref a, j) = z;
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 13; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                a0_0 += Load16(ref p, 208);
+                a0_0 = LeakyRelu16(a0_0, 0.1f);
+                Store16(a0_0, ref dst, 0);
             }
+            else
+            {
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 13; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 208);
+                a0_0l = LeakyRelu8(a0_0l, 0.1f);
+                Store8(a0_0l, ref dst, 0);
+                a0_0h += Load8(ref p, 216);
+                a0_0h = LeakyRelu8(a0_0h, 0.1f);
+                Store8(a0_0h, ref dst, 8);
+            }
+        }
 
-            // Step 2: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).
+        /// <summary>Step 2 for one row: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).</summary>
+        private void RowStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 224);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 16; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                Store16(a0_0, ref dst, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 224);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 16; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                Store8(a0_0l, ref dst, 0);
+                Store8(a0_0h, ref dst, 8);
+            }
+            // Then, per output: layer 3, tanh: z = tanh(z).
             for (int j = 0; j < 8; j++)
             {
-                ref float w = ref At(ref p, 224 + (j * 16));
-                var acc0 = Zero8();
-                var acc1 = Zero8();
-                acc0 += Load8(ref w, 0) * Load8(ref a, 0);
-                acc1 += Load8(ref w, 8) * Load8(ref a, 8);
-                float z = Sum8(acc0 + acc1);
+                float z = At(ref dst, j);
                 z = global::System.MathF.Tanh(z);
-                At(ref b, j) = z;
+                At(ref dst, j) = z;
             }
+        }
 
-            // Step 3: layer 4, dense "4" 8 -> 1: z = W x + b.
-            for (int j = 0; j < 1; j++)
+        /// <summary>Step 3 for one row: layer 4, dense "4" 8 -> 1: z = W x + b.</summary>
+        private void RowStep3(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float w = ref At(ref p, 352 + (j * 8));
-                var acc0 = Zero8();
-                acc0 += Load8(ref w, 0) * Load8(ref b, 0);
-                float z = Sum8(acc0);
-                z += At(ref p, 360 + j);
-                At(ref y, j) = z;
+                ref float w = ref At(ref p, 480);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 8; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                a0_0 += Load16(ref p, 608);
+                StorePartial16(a0_0, ref dst, 0, 1);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 480);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 8; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 608);
+                StorePartial8(a0_0l, ref dst, 0, 1);
+                a0_0h += Load8(ref p, 616);
             }
         }
 
         /// <summary>
-        /// The inference path for 4 consecutive rows: each weight chunk is loaded once for all of them, and each row goes
+        /// The inference path for 6 consecutive rows: each weight panel is loaded once for all of them, and each row goes
         /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
         /// </summary>
         private void PredictBlock(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            global::System.Span<float> aBuffer = stackalloc float[64];
+            global::System.Span<float> aBuffer = stackalloc float[96];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
-            global::System.Span<float> bBuffer = stackalloc float[64];
+            global::System.Span<float> bBuffer = stackalloc float[96];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
+            BlockStep1(ref x, ref a); // layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z
+            BlockStep2(ref a, ref b); // layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z)
+            BlockStep3(ref b, ref y); // layer 4, dense "4" 8 -> 1: z = W x + b
+        }
 
-            // Step 1 for each of the 4 rows: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.
+        /// <summary>Step 1 for 6 rows at once: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.</summary>
+        private void BlockStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float s0 = ref At(ref src, 0 * InputSize);
+            ref float d0 = ref At(ref dst, 0 * 16);
+            ref float s1 = ref At(ref src, 1 * InputSize);
+            ref float d1 = ref At(ref dst, 1 * 16);
+            ref float s2 = ref At(ref src, 2 * InputSize);
+            ref float d2 = ref At(ref dst, 2 * 16);
+            ref float s3 = ref At(ref src, 3 * InputSize);
+            ref float d3 = ref At(ref dst, 3 * 16);
+            ref float s4 = ref At(ref src, 4 * InputSize);
+            ref float d4 = ref At(ref dst, 4 * 16);
+            ref float s5 = ref At(ref src, 5 * InputSize);
+            ref float d5 = ref At(ref dst, 5 * 16);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float s0 = ref At(ref x, 0 * InputSize);
-                ref float d0 = ref At(ref a, 0 * 16);
-                ref float s1 = ref At(ref x, 1 * InputSize);
-                ref float d1 = ref At(ref a, 1 * 16);
-                ref float s2 = ref At(ref x, 2 * InputSize);
-                ref float d2 = ref At(ref a, 2 * 16);
-                ref float s3 = ref At(ref x, 3 * InputSize);
-                ref float d3 = ref At(ref a, 3 * 16);
-                for (int j = 0; j < 16; j++)
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 13; k++)
                 {
-                    ref float w = ref At(ref p, (j * 13));
-                    var acc00 = Zero8();
-                    var acc10 = Zero8();
-                    var acc20 = Zero8();
-                    var acc30 = Zero8();
-                    var w0 = Load8(ref w, 0);
-                    acc00 += w0 * Load8(ref s0, 0);
-                    acc10 += w0 * Load8(ref s1, 0);
-                    acc20 += w0 * Load8(ref s2, 0);
-                    acc30 += w0 * Load8(ref s3, 0);
-                    float z0 = Sum8(acc00);
-                    z0 += (At(ref w, 8) * At(ref s0, 8));
-                    z0 += (At(ref w, 9) * At(ref s0, 9));
-                    z0 += (At(ref w, 10) * At(ref s0, 10));
-                    z0 += (At(ref w, 11) * At(ref s0, 11));
-                    z0 += (At(ref w, 12) * At(ref s0, 12));
-                    float z1 = Sum8(acc10);
-                    z1 += (At(ref w, 8) * At(ref s1, 8));
-                    z1 += (At(ref w, 9) * At(ref s1, 9));
-                    z1 += (At(ref w, 10) * At(ref s1, 10));
-                    z1 += (At(ref w, 11) * At(ref s1, 11));
-                    z1 += (At(ref w, 12) * At(ref s1, 12));
-                    float z2 = Sum8(acc20);
-                    z2 += (At(ref w, 8) * At(ref s2, 8));
-                    z2 += (At(ref w, 9) * At(ref s2, 9));
-                    z2 += (At(ref w, 10) * At(ref s2, 10));
-                    z2 += (At(ref w, 11) * At(ref s2, 11));
-                    z2 += (At(ref w, 12) * At(ref s2, 12));
-                    float z3 = Sum8(acc30);
-                    z3 += (At(ref w, 8) * At(ref s3, 8));
-                    z3 += (At(ref w, 9) * At(ref s3, 9));
-                    z3 += (At(ref w, 10) * At(ref s3, 10));
-                    z3 += (At(ref w, 11) * At(ref s3, 11));
-                    z3 += (At(ref w, 12) * At(ref s3, 12));
-                    z0 += At(ref p, 208 + j);
-                    z0 = z0 > 0f ? z0 : 0.1f * z0;
-                    At(ref d0, j) = z0;
-                    z1 += At(ref p, 208 + j);
-                    z1 = z1 > 0f ? z1 : 0.1f * z1;
-                    At(ref d1, j) = z1;
-                    z2 += At(ref p, 208 + j);
-                    z2 = z2 > 0f ? z2 : 0.1f * z2;
-                    At(ref d2, j) = z2;
-                    z3 += At(ref p, 208 + j);
-                    z3 = z3 > 0f ? z3 : 0.1f * z3;
-                    At(ref d3, j) = z3;
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
                 }
+                a0_0 += Load16(ref p, 208);
+                a0_0 = LeakyRelu16(a0_0, 0.1f);
+                Store16(a0_0, ref d0, 0);
+                a1_0 += Load16(ref p, 208);
+                a1_0 = LeakyRelu16(a1_0, 0.1f);
+                Store16(a1_0, ref d1, 0);
+                a2_0 += Load16(ref p, 208);
+                a2_0 = LeakyRelu16(a2_0, 0.1f);
+                Store16(a2_0, ref d2, 0);
+                a3_0 += Load16(ref p, 208);
+                a3_0 = LeakyRelu16(a3_0, 0.1f);
+                Store16(a3_0, ref d3, 0);
+                a4_0 += Load16(ref p, 208);
+                a4_0 = LeakyRelu16(a4_0, 0.1f);
+                Store16(a4_0, ref d4, 0);
+                a5_0 += Load16(ref p, 208);
+                a5_0 = LeakyRelu16(a5_0, 0.1f);
+                Store16(a5_0, ref d5, 0);
             }
-
-            // Step 2 for each of the 4 rows: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).
+            else
             {
-                ref float s0 = ref At(ref a, 0 * 16);
-                ref float d0 = ref At(ref b, 0 * 16);
-                ref float s1 = ref At(ref a, 1 * 16);
-                ref float d1 = ref At(ref b, 1 * 16);
-                ref float s2 = ref At(ref a, 2 * 16);
-                ref float d2 = ref At(ref b, 2 * 16);
-                ref float s3 = ref At(ref a, 3 * 16);
-                ref float d3 = ref At(ref b, 3 * 16);
-                for (int j = 0; j < 8; j++)
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 13; k++)
                 {
-                    ref float w = ref At(ref p, 224 + (j * 16));
-                    var acc00 = Zero8();
-                    var acc01 = Zero8();
-                    var acc10 = Zero8();
-                    var acc11 = Zero8();
-                    var acc20 = Zero8();
-                    var acc21 = Zero8();
-                    var acc30 = Zero8();
-                    var acc31 = Zero8();
-                    var w0 = Load8(ref w, 0);
-                    acc00 += w0 * Load8(ref s0, 0);
-                    acc10 += w0 * Load8(ref s1, 0);
-                    acc20 += w0 * Load8(ref s2, 0);
-                    acc30 += w0 * Load8(ref s3, 0);
-                    var w1 = Load8(ref w, 8);
-                    acc01 += w1 * Load8(ref s0, 8);
-                    acc11 += w1 * Load8(ref s1, 8);
-                    acc21 += w1 * Load8(ref s2, 8);
-                    acc31 += w1 * Load8(ref s3, 8);
-                    float z0 = Sum8(acc00 + acc01);
-                    float z1 = Sum8(acc10 + acc11);
-                    float z2 = Sum8(acc20 + acc21);
-                    float z3 = Sum8(acc30 + acc31);
-                    z0 = global::System.MathF.Tanh(z0);
-                    At(ref d0, j) = z0;
-                    z1 = global::System.MathF.Tanh(z1);
-                    At(ref d1, j) = z1;
-                    z2 = global::System.MathF.Tanh(z2);
-                    At(ref d2, j) = z2;
-                    z3 = global::System.MathF.Tanh(z3);
-                    At(ref d3, j) = z3;
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
                 }
+                a0_0l += Load8(ref p, 208);
+                a0_0l = LeakyRelu8(a0_0l, 0.1f);
+                Store8(a0_0l, ref d0, 0);
+                a0_0h += Load8(ref p, 216);
+                a0_0h = LeakyRelu8(a0_0h, 0.1f);
+                Store8(a0_0h, ref d0, 8);
+                a1_0l += Load8(ref p, 208);
+                a1_0l = LeakyRelu8(a1_0l, 0.1f);
+                Store8(a1_0l, ref d1, 0);
+                a1_0h += Load8(ref p, 216);
+                a1_0h = LeakyRelu8(a1_0h, 0.1f);
+                Store8(a1_0h, ref d1, 8);
+                a2_0l += Load8(ref p, 208);
+                a2_0l = LeakyRelu8(a2_0l, 0.1f);
+                Store8(a2_0l, ref d2, 0);
+                a2_0h += Load8(ref p, 216);
+                a2_0h = LeakyRelu8(a2_0h, 0.1f);
+                Store8(a2_0h, ref d2, 8);
+                a3_0l += Load8(ref p, 208);
+                a3_0l = LeakyRelu8(a3_0l, 0.1f);
+                Store8(a3_0l, ref d3, 0);
+                a3_0h += Load8(ref p, 216);
+                a3_0h = LeakyRelu8(a3_0h, 0.1f);
+                Store8(a3_0h, ref d3, 8);
+                a4_0l += Load8(ref p, 208);
+                a4_0l = LeakyRelu8(a4_0l, 0.1f);
+                Store8(a4_0l, ref d4, 0);
+                a4_0h += Load8(ref p, 216);
+                a4_0h = LeakyRelu8(a4_0h, 0.1f);
+                Store8(a4_0h, ref d4, 8);
+                a5_0l += Load8(ref p, 208);
+                a5_0l = LeakyRelu8(a5_0l, 0.1f);
+                Store8(a5_0l, ref d5, 0);
+                a5_0h += Load8(ref p, 216);
+                a5_0h = LeakyRelu8(a5_0h, 0.1f);
+                Store8(a5_0h, ref d5, 8);
             }
+        }
 
-            // Step 3 for each of the 4 rows: layer 4, dense "4" 8 -> 1: z = W x + b.
+        /// <summary>Step 2 for 6 rows at once: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).</summary>
+        private void BlockStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float s0 = ref At(ref src, 0 * 16);
+            ref float d0 = ref At(ref dst, 0 * 16);
+            ref float s1 = ref At(ref src, 1 * 16);
+            ref float d1 = ref At(ref dst, 1 * 16);
+            ref float s2 = ref At(ref src, 2 * 16);
+            ref float d2 = ref At(ref dst, 2 * 16);
+            ref float s3 = ref At(ref src, 3 * 16);
+            ref float d3 = ref At(ref dst, 3 * 16);
+            ref float s4 = ref At(ref src, 4 * 16);
+            ref float d4 = ref At(ref dst, 4 * 16);
+            ref float s5 = ref At(ref src, 5 * 16);
+            ref float d5 = ref At(ref dst, 5 * 16);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float s0 = ref At(ref b, 0 * 16);
-                ref float d0 = ref At(ref y, 0 * OutputSize);
-                ref float s1 = ref At(ref b, 1 * 16);
-                ref float d1 = ref At(ref y, 1 * OutputSize);
-                ref float s2 = ref At(ref b, 2 * 16);
-                ref float d2 = ref At(ref y, 2 * OutputSize);
-                ref float s3 = ref At(ref b, 3 * 16);
-                ref float d3 = ref At(ref y, 3 * OutputSize);
-                for (int j = 0; j < 1; j++)
+                ref float w = ref At(ref p, 224);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 16; k++)
                 {
-                    ref float w = ref At(ref p, 352 + (j * 8));
-                    var acc00 = Zero8();
-                    var acc10 = Zero8();
-                    var acc20 = Zero8();
-                    var acc30 = Zero8();
-                    var w0 = Load8(ref w, 0);
-                    acc00 += w0 * Load8(ref s0, 0);
-                    acc10 += w0 * Load8(ref s1, 0);
-                    acc20 += w0 * Load8(ref s2, 0);
-                    acc30 += w0 * Load8(ref s3, 0);
-                    float z0 = Sum8(acc00);
-                    float z1 = Sum8(acc10);
-                    float z2 = Sum8(acc20);
-                    float z3 = Sum8(acc30);
-                    z0 += At(ref p, 360 + j);
-                    At(ref d0, j) = z0;
-                    z1 += At(ref p, 360 + j);
-                    At(ref d1, j) = z1;
-                    z2 += At(ref p, 360 + j);
-                    At(ref d2, j) = z2;
-                    z3 += At(ref p, 360 + j);
-                    At(ref d3, j) = z3;
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
                 }
+                Store16(a0_0, ref d0, 0);
+                Store16(a1_0, ref d1, 0);
+                Store16(a2_0, ref d2, 0);
+                Store16(a3_0, ref d3, 0);
+                Store16(a4_0, ref d4, 0);
+                Store16(a5_0, ref d5, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 224);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 16; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                }
+                Store8(a0_0l, ref d0, 0);
+                Store8(a0_0h, ref d0, 8);
+                Store8(a1_0l, ref d1, 0);
+                Store8(a1_0h, ref d1, 8);
+                Store8(a2_0l, ref d2, 0);
+                Store8(a2_0h, ref d2, 8);
+                Store8(a3_0l, ref d3, 0);
+                Store8(a3_0h, ref d3, 8);
+                Store8(a4_0l, ref d4, 0);
+                Store8(a4_0h, ref d4, 8);
+                Store8(a5_0l, ref d5, 0);
+                Store8(a5_0h, ref d5, 8);
+            }
+            // Then, per output: layer 3, tanh: z = tanh(z).
+            for (int j = 0; j < 8; j++)
+            {
+                float z = At(ref d0, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d0, j) = z;
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                float z = At(ref d1, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d1, j) = z;
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                float z = At(ref d2, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d2, j) = z;
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                float z = At(ref d3, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d3, j) = z;
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                float z = At(ref d4, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d4, j) = z;
+            }
+            for (int j = 0; j < 8; j++)
+            {
+                float z = At(ref d5, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d5, j) = z;
+            }
+        }
+
+        /// <summary>Step 3 for 6 rows at once: layer 4, dense "4" 8 -> 1: z = W x + b.</summary>
+        private void BlockStep3(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float s0 = ref At(ref src, 0 * 16);
+            ref float d0 = ref At(ref dst, 0 * OutputSize);
+            ref float s1 = ref At(ref src, 1 * 16);
+            ref float d1 = ref At(ref dst, 1 * OutputSize);
+            ref float s2 = ref At(ref src, 2 * 16);
+            ref float d2 = ref At(ref dst, 2 * OutputSize);
+            ref float s3 = ref At(ref src, 3 * 16);
+            ref float d3 = ref At(ref dst, 3 * OutputSize);
+            ref float s4 = ref At(ref src, 4 * 16);
+            ref float d4 = ref At(ref dst, 4 * OutputSize);
+            ref float s5 = ref At(ref src, 5 * 16);
+            ref float d5 = ref At(ref dst, 5 * OutputSize);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 480);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 8; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                }
+                a0_0 += Load16(ref p, 608);
+                StorePartial16(a0_0, ref d0, 0, 1);
+                a1_0 += Load16(ref p, 608);
+                StorePartial16(a1_0, ref d1, 0, 1);
+                a2_0 += Load16(ref p, 608);
+                StorePartial16(a2_0, ref d2, 0, 1);
+                a3_0 += Load16(ref p, 608);
+                StorePartial16(a3_0, ref d3, 0, 1);
+                a4_0 += Load16(ref p, 608);
+                StorePartial16(a4_0, ref d4, 0, 1);
+                a5_0 += Load16(ref p, 608);
+                StorePartial16(a5_0, ref d5, 0, 1);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 480);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 8; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                }
+                a0_0l += Load8(ref p, 608);
+                StorePartial8(a0_0l, ref d0, 0, 1);
+                a0_0h += Load8(ref p, 616);
+                a1_0l += Load8(ref p, 608);
+                StorePartial8(a1_0l, ref d1, 0, 1);
+                a1_0h += Load8(ref p, 616);
+                a2_0l += Load8(ref p, 608);
+                StorePartial8(a2_0l, ref d2, 0, 1);
+                a2_0h += Load8(ref p, 616);
+                a3_0l += Load8(ref p, 608);
+                StorePartial8(a3_0l, ref d3, 0, 1);
+                a3_0h += Load8(ref p, 616);
+                a4_0l += Load8(ref p, 608);
+                StorePartial8(a4_0l, ref d4, 0, 1);
+                a4_0h += Load8(ref p, 616);
+                a5_0l += Load8(ref p, 608);
+                StorePartial8(a5_0l, ref d5, 0, 1);
+                a5_0h += Load8(ref p, 616);
             }
         }
 
@@ -384,8 +650,45 @@ namespace Snapshots
             // No BatchNorm layer: nothing is derived.
         }
 
+        /// <summary>Writes every parameter tensor of <paramref name="canonical"/> (<see cref="Parameters"/>' layout) into <paramref name="compute"/> (the compute layout).</summary>
+        private static void Pack(float[] canonical, float[] compute)
+        {
+            PackPanels(canonical, 0, compute, 0, 16, 13); // 0.weight
+            global::System.Array.Copy(canonical, 208, compute, 208, 16); // 0.bias
+            PackPanels(canonical, 224, compute, 224, 8, 16); // 2.weight
+            PackPanels(canonical, 352, compute, 480, 1, 8); // 4.weight
+            global::System.Array.Copy(canonical, 360, compute, 608, 1); // 4.bias
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="compute"/> back into <paramref name="canonical"/>.</summary>
+        private static void Unpack(float[] compute, float[] canonical)
+        {
+            UnpackPanels(compute, 0, canonical, 0, 16, 13); // 0.weight
+            global::System.Array.Copy(compute, 208, canonical, 208, 16); // 0.bias
+            UnpackPanels(compute, 224, canonical, 224, 8, 16); // 2.weight
+            UnpackPanels(compute, 480, canonical, 352, 1, 8); // 4.weight
+            global::System.Array.Copy(compute, 608, canonical, 360, 1); // 4.bias
+        }
+
+        /// <summary>Brings <see cref="_parameters"/> up to date with training, for the members that show or save it.</summary>
+        private void SyncParameters()
+        {
+            if (_canonicalStale)
+            {
+                Unpack(_compute, _parameters);
+                _canonicalStale = false;
+            }
+        }
+
         /// <summary>The trainable parameters in the order of <see cref="Tensors"/> (read-only view; use <see cref="SetParameters"/> to change them).</summary>
-        public global::System.ReadOnlySpan<float> Parameters => _parameters;
+        public global::System.ReadOnlySpan<float> Parameters
+        {
+            get
+            {
+                SyncParameters();
+                return _parameters;
+            }
+        }
 
         /// <summary>Replaces every trainable parameter.</summary>
         /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
@@ -397,18 +700,26 @@ namespace Snapshots
             }
 
             values.CopyTo(_parameters);
+            _canonicalStale = false;
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
-        public float[] GetTensor(string name) => global::ModelGen.TensorAccess.Get(Tensors, "Regression", name, _parameters, _state, _counters);
+        public float[] GetTensor(string name)
+        {
+            SyncParameters();
+            return global::ModelGen.TensorAccess.Get(Tensors, "Regression", name, _parameters, _state, _counters);
+        }
 
         /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
+            SyncParameters();
             global::ModelGen.TensorAccess.Set(Tensors, "Regression", name, values, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -416,10 +727,18 @@ namespace Snapshots
         /// Saves the parameters and running statistics to <paramref name="path"/> in the safetensors format, with the names and
         /// shapes of <see cref="Tensors"/>. Writes a temporary file first and replaces the target only when it is complete.
         /// </summary>
-        public void SaveWeights(string path) => global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(string path)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveWeights(global::System.IO.Stream stream) => global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(global::System.IO.Stream stream)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
         private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() { ["format"] = "pt", ["modelgen.model"] = "Regression" };
@@ -439,7 +758,9 @@ namespace Snapshots
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
+            SyncParameters();
             global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -475,11 +796,15 @@ namespace Snapshots
             private long _iterations;
             private int _rows;
 
-            /// <summary>Gradients of the loss with respect to every parameter, laid out like the parameters.</summary>
-            private readonly float[] _gradients = new float[ParameterCount];
+            /// <summary>Gradients of the loss with respect to every parameter, in the compute layout (like <c>_compute</c>).</summary>
+            private readonly float[] _gradients = new float[ComputeCount];
+            /// <summary>The gradients in the layout of <see cref="Parameters"/>, written when <see cref="Gradients"/> is read.</summary>
+            private readonly float[] _gradientsCanonical = new float[ParameterCount];
+            /// <summary>The last batch's outputs as whole rows of <see cref="OutputSize"/>, written when <see cref="LastOutputs"/> is read.</summary>
+            private readonly float[] _lastOutputs;
             /// <summary>SGD velocities (Keras form: v = momentum * v - lr * g).</summary>
-            private readonly float[] _moment1 = new float[ParameterCount];
-            /// <summary>Gradient ping-pong buffers, rows times the widest layer.</summary>
+            private readonly float[] _moment1 = new float[ComputeCount];
+            /// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>
             private readonly float[] _gradientA;
             private readonly float[] _gradientB;
             /// <summary>Layer 0 (Dense) outputs of the current batch.</summary>
@@ -505,11 +830,12 @@ namespace Snapshots
                 MaxBatchSize = maxBatchSize;
                 _gradientA = new float[maxBatchSize * 16];
                 _gradientB = new float[maxBatchSize * 16];
+                _lastOutputs = new float[maxBatchSize * OutputSize];
                 _y0 = new float[maxBatchSize * 16];
                 _y1 = new float[maxBatchSize * 16];
-                _y2 = new float[maxBatchSize * 8];
-                _y3 = new float[maxBatchSize * 8];
-                _y4 = new float[maxBatchSize * 1];
+                _y2 = new float[maxBatchSize * 16];
+                _y3 = new float[maxBatchSize * 16];
+                _y4 = new float[maxBatchSize * 16];
             }
 
             private const int MinBatchSizeValue = 1;
@@ -530,10 +856,28 @@ namespace Snapshots
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.MeanSquaredError;
 
             /// <inheritdoc/>
-            public global::System.ReadOnlySpan<float> LastOutputs => new global::System.ReadOnlySpan<float>(_y4, 0, _rows * OutputSize);
+            public global::System.ReadOnlySpan<float> LastOutputs
+            {
+                get
+                {
+                    for (int r = 0; r < _rows; r++)
+                    {
+                        global::System.Array.Copy(_y4, r * 16, _lastOutputs, r * OutputSize, OutputSize);
+                    }
+
+                    return new global::System.ReadOnlySpan<float>(_lastOutputs, 0, _rows * OutputSize);
+                }
+            }
 
             /// <summary>The gradients computed by the last <see cref="TrainStep"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
-            public global::System.ReadOnlySpan<float> Gradients => _gradients;
+            public global::System.ReadOnlySpan<float> Gradients
+            {
+                get
+                {
+                    Unpack(_gradients, _gradientsCanonical);
+                    return _gradientsCanonical;
+                }
+            }
 
             /// <summary>
             /// One training step: training-mode forward pass (batch statistics, dropout), running-statistics update, loss,
@@ -550,6 +894,7 @@ namespace Snapshots
                 float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
                 ApplyOptimizer();
                 _iterations++;
+                _model._canonicalStale = true;
                 _model.RefreshInference();
                 return loss;
             }
@@ -601,11 +946,8 @@ namespace Snapshots
             private float Run(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, bool updateRunningStatistics)
             {
                 _rows = rows;
-                global::System.Array.Clear(_gradients);
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
-                ref float p = ref Data(_model._parameters);
-                ref float g = ref Data(_gradients);
                 ref float dA = ref Data(_gradientA);
                 ref float dB = ref Data(_gradientB);
                 ref float y0 = ref Data(_y0);
@@ -614,470 +956,935 @@ namespace Snapshots
                 ref float y3 = ref Data(_y3);
                 ref float y4 = ref Data(_y4);
 
-                // Layer 0, dense "0" 13 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref x, (r + 0) * 13);
-                        ref float by0 = ref At(ref y0, (r + 0) * 16);
-                        ref float bx1 = ref At(ref x, (r + 1) * 13);
-                        ref float by1 = ref At(ref y0, (r + 1) * 16);
-                        ref float bx2 = ref At(ref x, (r + 2) * 13);
-                        ref float by2 = ref At(ref y0, (r + 2) * 16);
-                        ref float bx3 = ref At(ref x, (r + 3) * 13);
-                        ref float by3 = ref At(ref y0, (r + 3) * 16);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 13));
-                            var acc00 = Zero8();
-                            var acc10 = Zero8();
-                            var acc20 = Zero8();
-                            var acc30 = Zero8();
-                            var w0 = Load8(ref w, 0);
-                            acc00 += w0 * Load8(ref bx0, 0);
-                            acc10 += w0 * Load8(ref bx1, 0);
-                            acc20 += w0 * Load8(ref bx2, 0);
-                            acc30 += w0 * Load8(ref bx3, 0);
-                            float z0 = Sum8(acc00);
-                            z0 += (At(ref w, 8) * At(ref bx0, 8));
-                            z0 += (At(ref w, 9) * At(ref bx0, 9));
-                            z0 += (At(ref w, 10) * At(ref bx0, 10));
-                            z0 += (At(ref w, 11) * At(ref bx0, 11));
-                            z0 += (At(ref w, 12) * At(ref bx0, 12));
-                            float z1 = Sum8(acc10);
-                            z1 += (At(ref w, 8) * At(ref bx1, 8));
-                            z1 += (At(ref w, 9) * At(ref bx1, 9));
-                            z1 += (At(ref w, 10) * At(ref bx1, 10));
-                            z1 += (At(ref w, 11) * At(ref bx1, 11));
-                            z1 += (At(ref w, 12) * At(ref bx1, 12));
-                            float z2 = Sum8(acc20);
-                            z2 += (At(ref w, 8) * At(ref bx2, 8));
-                            z2 += (At(ref w, 9) * At(ref bx2, 9));
-                            z2 += (At(ref w, 10) * At(ref bx2, 10));
-                            z2 += (At(ref w, 11) * At(ref bx2, 11));
-                            z2 += (At(ref w, 12) * At(ref bx2, 12));
-                            float z3 = Sum8(acc30);
-                            z3 += (At(ref w, 8) * At(ref bx3, 8));
-                            z3 += (At(ref w, 9) * At(ref bx3, 9));
-                            z3 += (At(ref w, 10) * At(ref bx3, 10));
-                            z3 += (At(ref w, 11) * At(ref bx3, 11));
-                            z3 += (At(ref w, 12) * At(ref bx3, 12));
-                            At(ref by0, j) = z0 + At(ref p, 208 + j);
-                            At(ref by1, j) = z1 + At(ref p, 208 + j);
-                            At(ref by2, j) = z2 + At(ref p, 208 + j);
-                            At(ref by3, j) = z3 + At(ref p, 208 + j);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref x, r * 13);
-                        ref float yr = ref At(ref y0, r * 16);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 13));
-                            var acc0 = Zero8();
-                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                            float z = Sum8(acc0);
-                            z += (At(ref w, 8) * At(ref xr, 8));
-                            z += (At(ref w, 9) * At(ref xr, 9));
-                            z += (At(ref w, 10) * At(ref xr, 10));
-                            z += (At(ref w, 11) * At(ref xr, 11));
-                            z += (At(ref w, 12) * At(ref xr, 12));
-                            z += At(ref p, 208 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 1, leaky ReLU (alpha 0.1), element-wise.
-                for (int i = 0; i < rows * 16; i++)
-                {
-                    float z = At(ref y0, i);
-                    z = z > 0f ? z : 0.1f * z;
-                    At(ref y1, i) = z;
-                }
-
-                // Layer 2, dense "2" 16 -> 8: y[r, j] = W[j, :] . x[r, :];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref y1, (r + 0) * 16);
-                        ref float by0 = ref At(ref y2, (r + 0) * 8);
-                        ref float bx1 = ref At(ref y1, (r + 1) * 16);
-                        ref float by1 = ref At(ref y2, (r + 1) * 8);
-                        ref float bx2 = ref At(ref y1, (r + 2) * 16);
-                        ref float by2 = ref At(ref y2, (r + 2) * 8);
-                        ref float bx3 = ref At(ref y1, (r + 3) * 16);
-                        ref float by3 = ref At(ref y2, (r + 3) * 8);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            ref float w = ref At(ref p, 224 + (j * 16));
-                            var acc00 = Zero8();
-                            var acc01 = Zero8();
-                            var acc10 = Zero8();
-                            var acc11 = Zero8();
-                            var acc20 = Zero8();
-                            var acc21 = Zero8();
-                            var acc30 = Zero8();
-                            var acc31 = Zero8();
-                            var w0 = Load8(ref w, 0);
-                            acc00 += w0 * Load8(ref bx0, 0);
-                            acc10 += w0 * Load8(ref bx1, 0);
-                            acc20 += w0 * Load8(ref bx2, 0);
-                            acc30 += w0 * Load8(ref bx3, 0);
-                            var w1 = Load8(ref w, 8);
-                            acc01 += w1 * Load8(ref bx0, 8);
-                            acc11 += w1 * Load8(ref bx1, 8);
-                            acc21 += w1 * Load8(ref bx2, 8);
-                            acc31 += w1 * Load8(ref bx3, 8);
-                            float z0 = Sum8(acc00 + acc01);
-                            float z1 = Sum8(acc10 + acc11);
-                            float z2 = Sum8(acc20 + acc21);
-                            float z3 = Sum8(acc30 + acc31);
-                            At(ref by0, j) = z0;
-                            At(ref by1, j) = z1;
-                            At(ref by2, j) = z2;
-                            At(ref by3, j) = z3;
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y1, r * 16);
-                        ref float yr = ref At(ref y2, r * 8);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            ref float w = ref At(ref p, 224 + (j * 16));
-                            var acc0 = Zero8();
-                            var acc1 = Zero8();
-                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                            acc1 += Load8(ref w, 8) * Load8(ref xr, 8);
-                            float z = Sum8(acc0 + acc1);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 3, tanh, element-wise.
-                for (int i = 0; i < rows * 8; i++)
-                {
-                    float z = At(ref y2, i);
-                    z = global::System.MathF.Tanh(z);
-                    At(ref y3, i) = z;
-                }
-
-                // Layer 4, dense "4" 8 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref y3, (r + 0) * 8);
-                        ref float by0 = ref At(ref y4, (r + 0) * 1);
-                        ref float bx1 = ref At(ref y3, (r + 1) * 8);
-                        ref float by1 = ref At(ref y4, (r + 1) * 1);
-                        ref float bx2 = ref At(ref y3, (r + 2) * 8);
-                        ref float by2 = ref At(ref y4, (r + 2) * 1);
-                        ref float bx3 = ref At(ref y3, (r + 3) * 8);
-                        ref float by3 = ref At(ref y4, (r + 3) * 1);
-                        for (int j = 0; j < 1; j++)
-                        {
-                            ref float w = ref At(ref p, 352 + (j * 8));
-                            var acc00 = Zero8();
-                            var acc10 = Zero8();
-                            var acc20 = Zero8();
-                            var acc30 = Zero8();
-                            var w0 = Load8(ref w, 0);
-                            acc00 += w0 * Load8(ref bx0, 0);
-                            acc10 += w0 * Load8(ref bx1, 0);
-                            acc20 += w0 * Load8(ref bx2, 0);
-                            acc30 += w0 * Load8(ref bx3, 0);
-                            float z0 = Sum8(acc00);
-                            float z1 = Sum8(acc10);
-                            float z2 = Sum8(acc20);
-                            float z3 = Sum8(acc30);
-                            At(ref by0, j) = z0 + At(ref p, 360 + j);
-                            At(ref by1, j) = z1 + At(ref p, 360 + j);
-                            At(ref by2, j) = z2 + At(ref p, 360 + j);
-                            At(ref by3, j) = z3 + At(ref p, 360 + j);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y3, r * 8);
-                        ref float yr = ref At(ref y4, r * 1);
-                        for (int j = 0; j < 1; j++)
-                        {
-                            ref float w = ref At(ref p, 352 + (j * 8));
-                            var acc0 = Zero8();
-                            acc0 += Load8(ref w, 0) * Load8(ref xr, 0);
-                            float z = Sum8(acc0);
-                            z += At(ref p, 360 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
+                Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                Forward1(ref y0, ref y1, rows, updateRunningStatistics);
+                Forward2(ref y1, ref y2, rows, updateRunningStatistics);
+                Forward3(ref y2, ref y3, rows, updateRunningStatistics);
+                Forward4(ref y3, ref y4, rows, updateRunningStatistics);
 
                 double loss = 0;
                 // Loss: mean squared error (y - t)^2 averaged over every output; its gradient is 2 (y - t) / (rows * outputs).
                 int count = rows * 1;
-                for (int i = 0; i < count; i++)
+                for (int r = 0; r < rows; r++)
                 {
-                    double e = (double)At(ref y4, i) - At(ref t, i);
-                    loss += e * e;
-                    At(ref dA, i) = (float)(2 * e / count);
+                    for (int j = 0; j < 1; j++)
+                    {
+                        double e = (double)At(ref y4, (r * 16) + j) - At(ref t, (r * 1) + j);
+                        loss += e * e;
+                        At(ref dA, (r * 16) + j) = (float)(2 * e / count);
+                    }
                 }
 
                 loss /= count;
 
-                // Backward, layer 4 dense "4": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref y3, (r + 0) * 8);
-                        ref float bd0 = ref At(ref dA, (r + 0) * 1);
-                        ref float be0 = ref At(ref dB, (r + 0) * 8);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 8).Clear();
-                        ref float bx1 = ref At(ref y3, (r + 1) * 8);
-                        ref float bd1 = ref At(ref dA, (r + 1) * 1);
-                        ref float be1 = ref At(ref dB, (r + 1) * 8);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 8).Clear();
-                        ref float bx2 = ref At(ref y3, (r + 2) * 8);
-                        ref float bd2 = ref At(ref dA, (r + 2) * 1);
-                        ref float be2 = ref At(ref dB, (r + 2) * 8);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 8).Clear();
-                        ref float bx3 = ref At(ref y3, (r + 3) * 8);
-                        ref float bd3 = ref At(ref dA, (r + 3) * 1);
-                        ref float be3 = ref At(ref dB, (r + 3) * 8);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 8).Clear();
-                        for (int j = 0; j < 1; j++)
-                        {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            At(ref g, 360 + j) += dz0;
-                            At(ref g, 360 + j) += dz1;
-                            At(ref g, 360 + j) += dz2;
-                            At(ref g, 360 + j) += dz3;
-                            ref float gw = ref At(ref g, 352 + (j * 8));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 8; i += 8)
-                            {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
-                            }
-                            ref float w = ref At(ref p, 352 + (j * 8));
-                            for (int i = 0; i < 8; i += 8)
-                            {
-                                var xv = Load8(ref w, i);
-                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
-                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
-                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
-                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
-                            }
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y3, r * 8);
-                        ref float dr = ref At(ref dA, r * 1);
-                        ref float er = ref At(ref dB, r * 8);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 8).Clear();
-                        for (int j = 0; j < 1; j++)
-                        {
-                            float dz = At(ref dr, j);
-                            At(ref g, 360 + j) += dz;
-                            ref float gw = ref At(ref g, 352 + (j * 8));
-                            var dz8 = Splat8(dz);
-                            Store8(Load8(ref gw, 0) + (dz8 * Load8(ref xr, 0)), ref gw, 0);
-                            ref float w = ref At(ref p, 352 + (j * 8));
-                            Store8(Load8(ref er, 0) + (dz8 * Load8(ref w, 0)), ref er, 0);
-                        }
-                    }
-                }
-
-                // Backward, layer 3 Tanh: d *= f'(x), written from the output y.
-                for (int i = 0; i < rows * 8; i++)
-                {
-                    float yi = At(ref y3, i);
-                    At(ref dB, i) *= (1f - (yi * yi));
-                }
-
-                // Backward, layer 2 dense "2": dW[j, :] += d[r, j] * x[r, :], dx[r, :] = sum over j of d[r, j] * W[j, :];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref y1, (r + 0) * 16);
-                        ref float bd0 = ref At(ref dB, (r + 0) * 8);
-                        ref float be0 = ref At(ref dA, (r + 0) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be0, 16).Clear();
-                        ref float bx1 = ref At(ref y1, (r + 1) * 16);
-                        ref float bd1 = ref At(ref dB, (r + 1) * 8);
-                        ref float be1 = ref At(ref dA, (r + 1) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be1, 16).Clear();
-                        ref float bx2 = ref At(ref y1, (r + 2) * 16);
-                        ref float bd2 = ref At(ref dB, (r + 2) * 8);
-                        ref float be2 = ref At(ref dA, (r + 2) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be2, 16).Clear();
-                        ref float bx3 = ref At(ref y1, (r + 3) * 16);
-                        ref float bd3 = ref At(ref dB, (r + 3) * 8);
-                        ref float be3 = ref At(ref dA, (r + 3) * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref be3, 16).Clear();
-                        for (int j = 0; j < 8; j++)
-                        {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            ref float gw = ref At(ref g, 224 + (j * 16));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 16; i += 8)
-                            {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
-                            }
-                            ref float w = ref At(ref p, 224 + (j * 16));
-                            for (int i = 0; i < 16; i += 8)
-                            {
-                                var xv = Load8(ref w, i);
-                                Store8(Load8(ref be0, i) + (dz08 * xv), ref be0, i);
-                                Store8(Load8(ref be1, i) + (dz18 * xv), ref be1, i);
-                                Store8(Load8(ref be2, i) + (dz28 * xv), ref be2, i);
-                                Store8(Load8(ref be3, i) + (dz38 * xv), ref be3, i);
-                            }
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y1, r * 16);
-                        ref float dr = ref At(ref dB, r * 8);
-                        ref float er = ref At(ref dA, r * 16);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 16).Clear();
-                        for (int j = 0; j < 8; j++)
-                        {
-                            float dz = At(ref dr, j);
-                            ref float gw = ref At(ref g, 224 + (j * 16));
-                            var dz8 = Splat8(dz);
-                            for (int i = 0; i < 16; i += 8)
-                            {
-                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
-                            }
-                            ref float w = ref At(ref p, 224 + (j * 16));
-                            for (int i = 0; i < 16; i += 8)
-                            {
-                                Store8(Load8(ref er, i) + (dz8 * Load8(ref w, i)), ref er, i);
-                            }
-                        }
-                    }
-                }
-
-                // Backward, layer 1 LeakyReLU: d *= f'(x), written from the output y.
-                for (int i = 0; i < rows * 16; i++)
-                {
-                    float yi = At(ref y1, i);
-                    At(ref dA, i) *= (yi > 0f ? 1f : 0.1f);
-                }
-
-                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref x, (r + 0) * 13);
-                        ref float bd0 = ref At(ref dA, (r + 0) * 16);
-                        ref float bx1 = ref At(ref x, (r + 1) * 13);
-                        ref float bd1 = ref At(ref dA, (r + 1) * 16);
-                        ref float bx2 = ref At(ref x, (r + 2) * 13);
-                        ref float bd2 = ref At(ref dA, (r + 2) * 16);
-                        ref float bx3 = ref At(ref x, (r + 3) * 13);
-                        ref float bd3 = ref At(ref dA, (r + 3) * 16);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            At(ref g, 208 + j) += dz0;
-                            At(ref g, 208 + j) += dz1;
-                            At(ref g, 208 + j) += dz2;
-                            At(ref g, 208 + j) += dz3;
-                            ref float gw = ref At(ref g, (j * 13));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 8; i += 8)
-                            {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
-                            }
-                            At(ref gw, 8) += dz0 * At(ref bx0, 8);
-                            At(ref gw, 8) += dz1 * At(ref bx1, 8);
-                            At(ref gw, 8) += dz2 * At(ref bx2, 8);
-                            At(ref gw, 8) += dz3 * At(ref bx3, 8);
-                            At(ref gw, 9) += dz0 * At(ref bx0, 9);
-                            At(ref gw, 9) += dz1 * At(ref bx1, 9);
-                            At(ref gw, 9) += dz2 * At(ref bx2, 9);
-                            At(ref gw, 9) += dz3 * At(ref bx3, 9);
-                            At(ref gw, 10) += dz0 * At(ref bx0, 10);
-                            At(ref gw, 10) += dz1 * At(ref bx1, 10);
-                            At(ref gw, 10) += dz2 * At(ref bx2, 10);
-                            At(ref gw, 10) += dz3 * At(ref bx3, 10);
-                            At(ref gw, 11) += dz0 * At(ref bx0, 11);
-                            At(ref gw, 11) += dz1 * At(ref bx1, 11);
-                            At(ref gw, 11) += dz2 * At(ref bx2, 11);
-                            At(ref gw, 11) += dz3 * At(ref bx3, 11);
-                            At(ref gw, 12) += dz0 * At(ref bx0, 12);
-                            At(ref gw, 12) += dz1 * At(ref bx1, 12);
-                            At(ref gw, 12) += dz2 * At(ref bx2, 12);
-                            At(ref gw, 12) += dz3 * At(ref bx3, 12);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref x, r * 13);
-                        ref float dr = ref At(ref dA, r * 16);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            float dz = At(ref dr, j);
-                            At(ref g, 208 + j) += dz;
-                            ref float gw = ref At(ref g, (j * 13));
-                            var dz8 = Splat8(dz);
-                            Store8(Load8(ref gw, 0) + (dz8 * Load8(ref xr, 0)), ref gw, 0);
-                            At(ref gw, 8) += dz * At(ref xr, 8);
-                            At(ref gw, 9) += dz * At(ref xr, 9);
-                            At(ref gw, 10) += dz * At(ref xr, 10);
-                            At(ref gw, 11) += dz * At(ref xr, 11);
-                            At(ref gw, 12) += dz * At(ref xr, 12);
-                        }
-                    }
-                }
+                Backward4(ref y3, ref y4, ref dA, ref dB, rows);
+                Backward3(ref y2, ref y3, ref dB, ref dA, rows);
+                Backward2(ref y1, ref y2, ref dB, ref dA, rows);
+                Backward1(ref y0, ref y1, ref dA, ref dB, rows);
+                Backward0(ref x, ref y0, ref dA, ref dB, rows);
 
                 return (float)loss;
+            }
+
+            /// <summary>Training-mode forward of layer 0 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward0(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 0, dense "0" 13 -> 16: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 13);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 13);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 13);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 13);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 13);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 13);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 13; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 208);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 208);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 208);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 208);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 208);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 208);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 13; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 208);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 216);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 208);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 216);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 208);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 216);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 208);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 216);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 208);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 216);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 208);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 216);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 13);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 13; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 208);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 13; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 208);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 216);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 1 (LeakyReLU) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward1(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 1, leaky ReLU (alpha 0.1), element-wise.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 16; j++)
+                    {
+                        float z = At(ref x, (r * 16) + j);
+                        z = z > 0f ? z : 0.1f * z;
+                        At(ref y, (r * 16) + j) = z;
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 2 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward2(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 2, dense "2" 16 -> 8: y[r, j] = W[j, :] . x[r, :]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 16);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 16);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 16);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 16);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 16);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 16);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 224);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            Store16(a0_0, ref d0, 0);
+                            Store16(a1_0, ref d1, 0);
+                            Store16(a2_0, ref d2, 0);
+                            Store16(a3_0, ref d3, 0);
+                            Store16(a4_0, ref d4, 0);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 224);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref d0, 0);
+                            Store8(a0_0h, ref d0, 8);
+                            Store8(a1_0l, ref d1, 0);
+                            Store8(a1_0h, ref d1, 8);
+                            Store8(a2_0l, ref d2, 0);
+                            Store8(a2_0h, ref d2, 8);
+                            Store8(a3_0l, ref d3, 0);
+                            Store8(a3_0h, ref d3, 8);
+                            Store8(a4_0l, ref d4, 0);
+                            Store8(a4_0h, ref d4, 8);
+                            Store8(a5_0l, ref d5, 0);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 16);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 224);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 224);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 16; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            Store8(a0_0l, ref d0, 0);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 3 (Tanh) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward3(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 3, tanh, element-wise.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 8; j++)
+                    {
+                        float z = At(ref x, (r * 16) + j);
+                        z = global::System.MathF.Tanh(z);
+                        At(ref y, (r * 16) + j) = z;
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 4 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward4(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 4, dense "4" 8 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 16);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 16);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 16);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 16);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 16);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 16);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 480);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 8; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 608);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 608);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 608);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 608);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 608);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 608);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 480);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 8; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 608);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 616);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 608);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 616);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 608);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 616);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 608);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 616);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 608);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 616);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 608);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 616);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 16);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 480);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 8; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 608);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 480);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 8; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 608);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 616);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 4 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward4(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 4 dense "4": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                {
+                    if (Wide)
+                    {
+                        {
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 0;
+                                    var d0 = LoadMasked16(ref d, dr, 1);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 480);
+                                Store16(a1_0, ref g, 496);
+                                Store16(a2_0, ref g, 512);
+                                Store16(a3_0, ref g, 528);
+                                Store16(a4_0, ref g, 544);
+                                Store16(a5_0, ref g, 560);
+                            }
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 6;
+                                    var d0 = LoadMasked16(ref d, dr, 1);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                }
+                                Store16(a0_0, ref g, 576);
+                                Store16(a1_0, ref g, 592);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        {
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 0;
+                                    var d0l = LoadMasked8(ref d, dr, 1);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 480);
+                                Store8(a0_0h, ref g, 488);
+                                Store8(a1_0l, ref g, 496);
+                                Store8(a1_0h, ref g, 504);
+                                Store8(a2_0l, ref g, 512);
+                                Store8(a2_0h, ref g, 520);
+                                Store8(a3_0l, ref g, 528);
+                                Store8(a3_0h, ref g, 536);
+                                Store8(a4_0l, ref g, 544);
+                                Store8(a4_0h, ref g, 552);
+                                Store8(a5_0l, ref g, 560);
+                                Store8(a5_0h, ref g, 568);
+                            }
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 6;
+                                    var d0l = LoadMasked8(ref d, dr, 1);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                }
+                                Store8(a0_0l, ref g, 576);
+                                Store8(a0_0h, ref g, 584);
+                                Store8(a1_0l, ref g, 592);
+                                Store8(a1_0h, ref g, 600);
+                            }
+                        }
+                    }
+                }
+                for (int j = 0; j < 16; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 1 - j);
+                    }
+                    Store8(sum, ref g, 608 + j);
+                }
+                if (Wide)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16(); var a6_0 = Zero16(); var a7_0 = Zero16();
+                            {
+                                ref float wq = ref At(ref p, 480);
+                                var dq = LoadMasked16(ref d, dr + (0 * 16), 1);
+                                a0_0 = Fma16(Load16(ref wq, (0 * 16) + 0), dq, a0_0);
+                                a1_0 = Fma16(Load16(ref wq, (0 * 16) + 16), dq, a1_0);
+                                a2_0 = Fma16(Load16(ref wq, (0 * 16) + 32), dq, a2_0);
+                                a3_0 = Fma16(Load16(ref wq, (0 * 16) + 48), dq, a3_0);
+                                a4_0 = Fma16(Load16(ref wq, (0 * 16) + 64), dq, a4_0);
+                                a5_0 = Fma16(Load16(ref wq, (0 * 16) + 80), dq, a5_0);
+                                a6_0 = Fma16(Load16(ref wq, (0 * 16) + 96), dq, a6_0);
+                                a7_0 = Fma16(Load16(ref wq, (0 * 16) + 112), dq, a7_0);
+                            }
+                            At(ref e, (r * 16) + 0) = Sum16(a0_0);
+                            At(ref e, (r * 16) + 1) = Sum16(a1_0);
+                            At(ref e, (r * 16) + 2) = Sum16(a2_0);
+                            At(ref e, (r * 16) + 3) = Sum16(a3_0);
+                            At(ref e, (r * 16) + 4) = Sum16(a4_0);
+                            At(ref e, (r * 16) + 5) = Sum16(a5_0);
+                            At(ref e, (r * 16) + 6) = Sum16(a6_0);
+                            At(ref e, (r * 16) + 7) = Sum16(a7_0);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 8; k += 4)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            {
+                                ref float wq = ref At(ref p, 480);
+                                var dql = LoadMasked8(ref d, dr + (0 * 16), 1);
+                                var dqh = Zero8();
+                                a0_0l = Fma8(Load8(ref wq, (k * 16) + 0), dql, a0_0l); a0_0h = Fma8(Load8(ref wq, (k * 16) + 8), dqh, a0_0h);
+                                a1_0l = Fma8(Load8(ref wq, (k * 16) + 16), dql, a1_0l); a1_0h = Fma8(Load8(ref wq, (k * 16) + 24), dqh, a1_0h);
+                                a2_0l = Fma8(Load8(ref wq, (k * 16) + 32), dql, a2_0l); a2_0h = Fma8(Load8(ref wq, (k * 16) + 40), dqh, a2_0h);
+                                a3_0l = Fma8(Load8(ref wq, (k * 16) + 48), dql, a3_0l); a3_0h = Fma8(Load8(ref wq, (k * 16) + 56), dqh, a3_0h);
+                            }
+                            At(ref e, (r * 16) + k) = Sum16(a0_0l, a0_0h);
+                            At(ref e, (r * 16) + k + 1) = Sum16(a1_0l, a1_0h);
+                            At(ref e, (r * 16) + k + 2) = Sum16(a2_0l, a2_0h);
+                            At(ref e, (r * 16) + k + 3) = Sum16(a3_0l, a3_0h);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 3 (Tanh) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward3(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 3 Tanh: d *= f'(x), written from the output y.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 8; j++)
+                    {
+                        int i = (r * 16) + j;
+                        float yi = At(ref y, i);
+                        At(ref d, i) *= (1f - (yi * yi));
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 2 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward2(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 2 dense "2": dW[j, k] = sum over rows of d[r, j] * x[r, k], dx[r, k] = sum over j of d[r, j] * W[j, k];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                {
+                    if (Wide)
+                    {
+                        {
+                            for (int k = 0; k < 12; k += 6)
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + k;
+                                    var d0 = LoadMasked16(ref d, dr, 8);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 224 + (k * 16));
+                                Store16(a1_0, ref g, 240 + (k * 16));
+                                Store16(a2_0, ref g, 256 + (k * 16));
+                                Store16(a3_0, ref g, 272 + (k * 16));
+                                Store16(a4_0, ref g, 288 + (k * 16));
+                                Store16(a5_0, ref g, 304 + (k * 16));
+                            }
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 12;
+                                    var d0 = LoadMasked16(ref d, dr, 8);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                }
+                                Store16(a0_0, ref g, 416);
+                                Store16(a1_0, ref g, 432);
+                                Store16(a2_0, ref g, 448);
+                                Store16(a3_0, ref g, 464);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        {
+                            for (int k = 0; k < 12; k += 6)
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + k;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 224 + (k * 16));
+                                Store8(a0_0h, ref g, 232 + (k * 16));
+                                Store8(a1_0l, ref g, 240 + (k * 16));
+                                Store8(a1_0h, ref g, 248 + (k * 16));
+                                Store8(a2_0l, ref g, 256 + (k * 16));
+                                Store8(a2_0h, ref g, 264 + (k * 16));
+                                Store8(a3_0l, ref g, 272 + (k * 16));
+                                Store8(a3_0h, ref g, 280 + (k * 16));
+                                Store8(a4_0l, ref g, 288 + (k * 16));
+                                Store8(a4_0h, ref g, 296 + (k * 16));
+                                Store8(a5_0l, ref g, 304 + (k * 16));
+                                Store8(a5_0h, ref g, 312 + (k * 16));
+                            }
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 12;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                }
+                                Store8(a0_0l, ref g, 416);
+                                Store8(a0_0h, ref g, 424);
+                                Store8(a1_0l, ref g, 432);
+                                Store8(a1_0h, ref g, 440);
+                                Store8(a2_0l, ref g, 448);
+                                Store8(a2_0h, ref g, 456);
+                                Store8(a3_0l, ref g, 464);
+                                Store8(a3_0h, ref g, 472);
+                            }
+                        }
+                    }
+                }
+                if (Wide)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 16; k += 8)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16(); var a6_0 = Zero16(); var a7_0 = Zero16();
+                            {
+                                ref float wq = ref At(ref p, 224);
+                                var dq = LoadMasked16(ref d, dr + (0 * 16), 8);
+                                a0_0 = Fma16(Load16(ref wq, (k * 16) + 0), dq, a0_0);
+                                a1_0 = Fma16(Load16(ref wq, (k * 16) + 16), dq, a1_0);
+                                a2_0 = Fma16(Load16(ref wq, (k * 16) + 32), dq, a2_0);
+                                a3_0 = Fma16(Load16(ref wq, (k * 16) + 48), dq, a3_0);
+                                a4_0 = Fma16(Load16(ref wq, (k * 16) + 64), dq, a4_0);
+                                a5_0 = Fma16(Load16(ref wq, (k * 16) + 80), dq, a5_0);
+                                a6_0 = Fma16(Load16(ref wq, (k * 16) + 96), dq, a6_0);
+                                a7_0 = Fma16(Load16(ref wq, (k * 16) + 112), dq, a7_0);
+                            }
+                            At(ref e, (r * 16) + k) = Sum16(a0_0);
+                            At(ref e, (r * 16) + k + 1) = Sum16(a1_0);
+                            At(ref e, (r * 16) + k + 2) = Sum16(a2_0);
+                            At(ref e, (r * 16) + k + 3) = Sum16(a3_0);
+                            At(ref e, (r * 16) + k + 4) = Sum16(a4_0);
+                            At(ref e, (r * 16) + k + 5) = Sum16(a5_0);
+                            At(ref e, (r * 16) + k + 6) = Sum16(a6_0);
+                            At(ref e, (r * 16) + k + 7) = Sum16(a7_0);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            {
+                                ref float wq = ref At(ref p, 224);
+                                var dql = Load8(ref d, dr + (0 * 16));
+                                var dqh = Zero8();
+                                a0_0l = Fma8(Load8(ref wq, (k * 16) + 0), dql, a0_0l); a0_0h = Fma8(Load8(ref wq, (k * 16) + 8), dqh, a0_0h);
+                                a1_0l = Fma8(Load8(ref wq, (k * 16) + 16), dql, a1_0l); a1_0h = Fma8(Load8(ref wq, (k * 16) + 24), dqh, a1_0h);
+                                a2_0l = Fma8(Load8(ref wq, (k * 16) + 32), dql, a2_0l); a2_0h = Fma8(Load8(ref wq, (k * 16) + 40), dqh, a2_0h);
+                                a3_0l = Fma8(Load8(ref wq, (k * 16) + 48), dql, a3_0l); a3_0h = Fma8(Load8(ref wq, (k * 16) + 56), dqh, a3_0h);
+                            }
+                            At(ref e, (r * 16) + k) = Sum16(a0_0l, a0_0h);
+                            At(ref e, (r * 16) + k + 1) = Sum16(a1_0l, a1_0h);
+                            At(ref e, (r * 16) + k + 2) = Sum16(a2_0l, a2_0h);
+                            At(ref e, (r * 16) + k + 3) = Sum16(a3_0l, a3_0h);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 1 (LeakyReLU) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward1(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 1 LeakyReLU: d *= f'(x), written from the output y.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 16; j++)
+                    {
+                        int i = (r * 16) + j;
+                        float yi = At(ref y, i);
+                        At(ref d, i) *= (yi > 0f ? 1f : 0.1f);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 0 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>.
+            /// </summary>
+            private void Backward0(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 0 dense "0": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                {
+                    if (Wide)
+                    {
+                        {
+                            for (int k = 0; k < 12; k += 6)
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 13) + k;
+                                    var d0 = Load16(ref d, dr);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 0 + (k * 16));
+                                Store16(a1_0, ref g, 16 + (k * 16));
+                                Store16(a2_0, ref g, 32 + (k * 16));
+                                Store16(a3_0, ref g, 48 + (k * 16));
+                                Store16(a4_0, ref g, 64 + (k * 16));
+                                Store16(a5_0, ref g, 80 + (k * 16));
+                            }
+                            {
+                                var a0_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 13) + 12;
+                                    var d0 = Load16(ref d, dr);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                }
+                                Store16(a0_0, ref g, 192);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        {
+                            for (int k = 0; k < 12; k += 6)
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 13) + k;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Load8(ref d, dr + 8);
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 0 + (k * 16));
+                                Store8(a0_0h, ref g, 8 + (k * 16));
+                                Store8(a1_0l, ref g, 16 + (k * 16));
+                                Store8(a1_0h, ref g, 24 + (k * 16));
+                                Store8(a2_0l, ref g, 32 + (k * 16));
+                                Store8(a2_0h, ref g, 40 + (k * 16));
+                                Store8(a3_0l, ref g, 48 + (k * 16));
+                                Store8(a3_0h, ref g, 56 + (k * 16));
+                                Store8(a4_0l, ref g, 64 + (k * 16));
+                                Store8(a4_0h, ref g, 72 + (k * 16));
+                                Store8(a5_0l, ref g, 80 + (k * 16));
+                                Store8(a5_0h, ref g, 88 + (k * 16));
+                            }
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 13) + 12;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Load8(ref d, dr + 8);
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                }
+                                Store8(a0_0l, ref g, 192);
+                                Store8(a0_0h, ref g, 200);
+                            }
+                        }
+                    }
+                }
+                for (int j = 0; j < 16; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 16 - j);
+                    }
+                    Store8(sum, ref g, 208 + j);
+                }
             }
 
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
-                ref float p = ref Data(_model._parameters);
+                ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
                 // SGD with a constant learning rate.
@@ -1089,7 +1896,7 @@ namespace Snapshots
                 var momentum8 = Splat8(0.5f);
                 var decay8 = Splat8(0.0001f);
                 int i = 0;
-                for (; i + 8 <= ParameterCount; i += 8)
+                for (; i + 8 <= ComputeCount; i += 8)
                 {
                     var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));
                     var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
@@ -1097,7 +1904,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) + v, ref p, i);
                 }
 
-                for (; i < ParameterCount; i++)
+                for (; i < ComputeCount; i++)
                 {
                     float gi = At(ref g, i) + (0.0001f * At(ref p, i));
                     float v = (0.5f * At(ref m1, i)) - (lr * gi);

@@ -36,8 +36,23 @@ namespace Snapshots
         /// <summary>Floats of non-trainable state (BatchNorm running means and variances).</summary>
         private const int StateCount = 10;
 
-        /// <summary>Trainable parameters, tensor after tensor in layer order (Linear weights row-major <c>[out, in]</c>).</summary>
+        /// <summary>Floats of the parameters in the compute layout (every tensor on a 16-float boundary, dense weights in panels).</summary>
+        private const int ComputeCount = 3248;
+
+        /// <summary>
+        /// Trainable parameters as <see cref="Parameters"/> shows them: tensor after tensor in layer order (Linear weights row-major
+        /// <c>[out, in]</c>). Stale while <see cref="_canonicalStale"/>: training updates <see cref="_compute"/> only.
+        /// </summary>
         private readonly float[] _parameters = new float[ParameterCount];
+
+        /// <summary>
+        /// The parameters the kernels and the optimizer read: each tensor at a multiple of 16 floats and padded to whole 16-float
+        /// panels; dense weights in panels (per block of 16 outputs, their 16 weights of input 0, then of input 1, ...).
+        /// </summary>
+        private readonly float[] _compute = new float[ComputeCount];
+
+        /// <summary>Whether training changed <see cref="_compute"/> since <see cref="_parameters"/> was last written from it.</summary>
+        private bool _canonicalStale;
 
         /// <summary>BatchNorm running statistics: per BatchNorm layer, the running mean then the running variance.</summary>
         private readonly float[] _state = new float[StateCount];
@@ -46,7 +61,7 @@ namespace Snapshots
         private readonly long[] _counters = new long[1];
 
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
-        private readonly float[] _folded = new float[StateCount];
+        private readonly float[] _folded = new float[32];
 
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
@@ -102,6 +117,7 @@ namespace Snapshots
                 _parameters[1005 + j] = 1f;
                 _state[5 + j] = 1f;
             }
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -147,16 +163,32 @@ namespace Snapshots
                 ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $"PredictBatch writes {rows} output rows of {OutputSize} floats, in all");
             }
 
+            // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
+            if (rows >= 24 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+            {
+                global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
+                return;
+            }
+
+            PredictRows(inputs, outputs, 0, rows);
+        }
+
+        /// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>
+        private static readonly global::ModelGen.PartAction<SeedNet> s_predictRows = static (model, inputs, outputs, start, end) => model.PredictRows(inputs, outputs, start, end);
+
+        /// <summary>Predicts the rows from <paramref name="start"/> to <paramref name="end"/> of a batch: blocks of rows, then single rows.</summary>
+        private void PredictRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int start, int end)
+        {
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int r = 0;
-            // Blocks of 4 rows share each weight load; each row's arithmetic is PredictRow's, operation for operation.
-            for (; r + 4 <= rows; r += 4)
+            int r = start;
+            // Blocks of 6 rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.
+            for (; r + 6 <= end; r += 6)
             {
                 PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
 
-            for (; r < rows; r++)
+            for (; r < end; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -165,166 +197,198 @@ namespace Snapshots
         /// <summary>The inference path for one row: reads <paramref name="x"/>, writes <paramref name="y"/>.</summary>
         private void PredictRow(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
-            global::System.Span<float> aBuffer = stackalloc float[5];
+            global::System.Span<float> aBuffer = stackalloc float[16];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
+            RowStep1(ref x, ref a); // layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift
+            RowStep2(ref a, ref y); // layer 2, softmax over 5 outputs: exp(z - max) / sum
+        }
 
-            // Step 1: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.
-            for (int j = 0; j < 5; j++)
+        /// <summary>Step 1 for one row: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.</summary>
+        private void RowStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float w = ref At(ref p, (j * 200));
-                var acc0 = Zero8();
-                var acc1 = Zero8();
-                var acc2 = Zero8();
-                var acc3 = Zero8();
-                for (int i = 0; i < 192; i += 32)
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 200; k++)
                 {
-                    acc0 += Load8(ref w, i) * Load8(ref x, i);
-                    acc1 += Load8(ref w, i + 8) * Load8(ref x, i + 8);
-                    acc2 += Load8(ref w, i + 16) * Load8(ref x, i + 16);
-                    acc3 += Load8(ref w, i + 24) * Load8(ref x, i + 24);
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
                 }
-                acc0 += Load8(ref w, 192) * Load8(ref x, 192);
-                float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                z += At(ref p, 1000 + j);
-                z = (z * At(ref folded, j)) + At(ref folded, 5 + j);
-                At(ref a, j) = z;
+                a0_0 += Load16(ref p, 3200);
+                a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a0_0, ref dst, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 200; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 3200);
+                a0_0l = (a0_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a0_0l, ref dst, 0);
+                a0_0h += Load8(ref p, 3208);
+                a0_0h = (a0_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a0_0h, ref dst, 8);
+            }
+        }
+
+        /// <summary>Step 2 for one row: layer 2, softmax over 5 outputs: exp(z - max) / sum.</summary>
+        private void RowStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            float max = At(ref src, 0);
+            for (int j = 1; j < 5; j++)
+            {
+                max = global::System.MathF.Max(max, At(ref src, j));
             }
 
-            // Step 2: layer 2, softmax over 5 outputs: exp(z - max) / sum.
+            float sum = 0f;
+            for (int j = 0; j < 5; j++)
             {
-                float max = At(ref a, 0);
-                for (int j = 1; j < 5; j++)
-                {
-                    max = global::System.MathF.Max(max, At(ref a, j));
-                }
+                float e = global::System.MathF.Exp(At(ref src, j) - max);
+                At(ref dst, j) = e;
+                sum += e;
+            }
 
-                float sum = 0f;
-                for (int j = 0; j < 5; j++)
-                {
-                    float e = global::System.MathF.Exp(At(ref a, j) - max);
-                    At(ref y, j) = e;
-                    sum += e;
-                }
-
-                for (int j = 0; j < 5; j++)
-                {
-                    At(ref y, j) /= sum;
-                }
+            for (int j = 0; j < 5; j++)
+            {
+                At(ref dst, j) /= sum;
             }
         }
 
         /// <summary>
-        /// The inference path for 4 consecutive rows: each weight chunk is loaded once for all of them, and each row goes
+        /// The inference path for 6 consecutive rows: each weight panel is loaded once for all of them, and each row goes
         /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
         /// </summary>
         private void PredictBlock(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
-            global::System.Span<float> aBuffer = stackalloc float[20];
+            global::System.Span<float> aBuffer = stackalloc float[96];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
-
-            // Step 1 for each of the 4 rows: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.
+            BlockStep1(ref x, ref a); // layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift
+            for (int k = 0; k < 6; k++) // layer 2, softmax over 5 outputs: exp(z - max) / sum
             {
-                ref float s0 = ref At(ref x, 0 * InputSize);
-                ref float d0 = ref At(ref a, 0 * 5);
-                ref float s1 = ref At(ref x, 1 * InputSize);
-                ref float d1 = ref At(ref a, 1 * 5);
-                ref float s2 = ref At(ref x, 2 * InputSize);
-                ref float d2 = ref At(ref a, 2 * 5);
-                ref float s3 = ref At(ref x, 3 * InputSize);
-                ref float d3 = ref At(ref a, 3 * 5);
-                for (int j = 0; j < 5; j++)
-                {
-                    ref float w = ref At(ref p, (j * 200));
-                    var acc00 = Zero8();
-                    var acc01 = Zero8();
-                    var acc02 = Zero8();
-                    var acc03 = Zero8();
-                    var acc10 = Zero8();
-                    var acc11 = Zero8();
-                    var acc12 = Zero8();
-                    var acc13 = Zero8();
-                    var acc20 = Zero8();
-                    var acc21 = Zero8();
-                    var acc22 = Zero8();
-                    var acc23 = Zero8();
-                    var acc30 = Zero8();
-                    var acc31 = Zero8();
-                    var acc32 = Zero8();
-                    var acc33 = Zero8();
-                    for (int i = 0; i < 192; i += 32)
-                    {
-                        var w0 = Load8(ref w, i);
-                        acc00 += w0 * Load8(ref s0, i);
-                        acc10 += w0 * Load8(ref s1, i);
-                        acc20 += w0 * Load8(ref s2, i);
-                        acc30 += w0 * Load8(ref s3, i);
-                        var w1 = Load8(ref w, i + 8);
-                        acc01 += w1 * Load8(ref s0, i + 8);
-                        acc11 += w1 * Load8(ref s1, i + 8);
-                        acc21 += w1 * Load8(ref s2, i + 8);
-                        acc31 += w1 * Load8(ref s3, i + 8);
-                        var w2 = Load8(ref w, i + 16);
-                        acc02 += w2 * Load8(ref s0, i + 16);
-                        acc12 += w2 * Load8(ref s1, i + 16);
-                        acc22 += w2 * Load8(ref s2, i + 16);
-                        acc32 += w2 * Load8(ref s3, i + 16);
-                        var w3 = Load8(ref w, i + 24);
-                        acc03 += w3 * Load8(ref s0, i + 24);
-                        acc13 += w3 * Load8(ref s1, i + 24);
-                        acc23 += w3 * Load8(ref s2, i + 24);
-                        acc33 += w3 * Load8(ref s3, i + 24);
-                    }
-                    var wRest0 = Load8(ref w, 192);
-                    acc00 += wRest0 * Load8(ref s0, 192);
-                    acc10 += wRest0 * Load8(ref s1, 192);
-                    acc20 += wRest0 * Load8(ref s2, 192);
-                    acc30 += wRest0 * Load8(ref s3, 192);
-                    float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
-                    float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
-                    float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
-                    float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
-                    z0 += At(ref p, 1000 + j);
-                    z0 = (z0 * At(ref folded, j)) + At(ref folded, 5 + j);
-                    At(ref d0, j) = z0;
-                    z1 += At(ref p, 1000 + j);
-                    z1 = (z1 * At(ref folded, j)) + At(ref folded, 5 + j);
-                    At(ref d1, j) = z1;
-                    z2 += At(ref p, 1000 + j);
-                    z2 = (z2 * At(ref folded, j)) + At(ref folded, 5 + j);
-                    At(ref d2, j) = z2;
-                    z3 += At(ref p, 1000 + j);
-                    z3 = (z3 * At(ref folded, j)) + At(ref folded, 5 + j);
-                    At(ref d3, j) = z3;
-                }
+                RowStep2(ref At(ref a, k * 16), ref At(ref y, k * OutputSize));
             }
+        }
 
-            // Step 2 for each of the 4 rows: layer 2, softmax over 5 outputs: exp(z - max) / sum.
-            for (int k = 0; k < 4; k++)
+        /// <summary>Step 1 for 6 rows at once: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.</summary>
+        private void BlockStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
+            ref float s0 = ref At(ref src, 0 * InputSize);
+            ref float d0 = ref At(ref dst, 0 * 16);
+            ref float s1 = ref At(ref src, 1 * InputSize);
+            ref float d1 = ref At(ref dst, 1 * 16);
+            ref float s2 = ref At(ref src, 2 * InputSize);
+            ref float d2 = ref At(ref dst, 2 * 16);
+            ref float s3 = ref At(ref src, 3 * InputSize);
+            ref float d3 = ref At(ref dst, 3 * 16);
+            ref float s4 = ref At(ref src, 4 * InputSize);
+            ref float d4 = ref At(ref dst, 4 * 16);
+            ref float s5 = ref At(ref src, 5 * InputSize);
+            ref float d5 = ref At(ref dst, 5 * 16);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float s = ref At(ref a, k * 5);
-                ref float d = ref At(ref y, k * OutputSize);
-                float max = At(ref s, 0);
-                for (int j = 1; j < 5; j++)
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 200; k++)
                 {
-                    max = global::System.MathF.Max(max, At(ref s, j));
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
                 }
-
-                float sum = 0f;
-                for (int j = 0; j < 5; j++)
+                a0_0 += Load16(ref p, 3200);
+                a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a0_0, ref d0, 0);
+                a1_0 += Load16(ref p, 3200);
+                a1_0 = (a1_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a1_0, ref d1, 0);
+                a2_0 += Load16(ref p, 3200);
+                a2_0 = (a2_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a2_0, ref d2, 0);
+                a3_0 += Load16(ref p, 3200);
+                a3_0 = (a3_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a3_0, ref d3, 0);
+                a4_0 += Load16(ref p, 3200);
+                a4_0 = (a4_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a4_0, ref d4, 0);
+                a5_0 += Load16(ref p, 3200);
+                a5_0 = (a5_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                Store16(a5_0, ref d5, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 200; k++)
                 {
-                    float e = global::System.MathF.Exp(At(ref s, j) - max);
-                    At(ref d, j) = e;
-                    sum += e;
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
                 }
-
-                for (int j = 0; j < 5; j++)
-                {
-                    At(ref d, j) /= sum;
-                }
+                a0_0l += Load8(ref p, 3200);
+                a0_0l = (a0_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a0_0l, ref d0, 0);
+                a0_0h += Load8(ref p, 3208);
+                a0_0h = (a0_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a0_0h, ref d0, 8);
+                a1_0l += Load8(ref p, 3200);
+                a1_0l = (a1_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a1_0l, ref d1, 0);
+                a1_0h += Load8(ref p, 3208);
+                a1_0h = (a1_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a1_0h, ref d1, 8);
+                a2_0l += Load8(ref p, 3200);
+                a2_0l = (a2_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a2_0l, ref d2, 0);
+                a2_0h += Load8(ref p, 3208);
+                a2_0h = (a2_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a2_0h, ref d2, 8);
+                a3_0l += Load8(ref p, 3200);
+                a3_0l = (a3_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a3_0l, ref d3, 0);
+                a3_0h += Load8(ref p, 3208);
+                a3_0h = (a3_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a3_0h, ref d3, 8);
+                a4_0l += Load8(ref p, 3200);
+                a4_0l = (a4_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a4_0l, ref d4, 0);
+                a4_0h += Load8(ref p, 3208);
+                a4_0h = (a4_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a4_0h, ref d4, 8);
+                a5_0l += Load8(ref p, 3200);
+                a5_0l = (a5_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                Store8(a5_0l, ref d5, 0);
+                a5_0h += Load8(ref p, 3208);
+                a5_0h = (a5_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                Store8(a5_0h, ref d5, 8);
             }
         }
 
@@ -334,14 +398,49 @@ namespace Snapshots
             // Layer 1, batch norm "1": scale = weight / sqrt(running_var + 0.001), shift = bias - running_mean * scale.
             for (int j = 0; j < 5; j++)
             {
-                double scale = _parameters[1005 + j] / global::System.Math.Sqrt(_state[5 + j] + 0.001);
+                double scale = _compute[3216 + j] / global::System.Math.Sqrt(_state[5 + j] + 0.001);
                 _folded[j] = (float)scale;
-                _folded[5 + j] = (float)(_parameters[1010 + j] - (_state[j] * scale));
+                _folded[16 + j] = (float)(_compute[3232 + j] - (_state[j] * scale));
+            }
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="canonical"/> (<see cref="Parameters"/>' layout) into <paramref name="compute"/> (the compute layout).</summary>
+        private static void Pack(float[] canonical, float[] compute)
+        {
+            PackPanels(canonical, 0, compute, 0, 5, 200); // 0.weight
+            global::System.Array.Copy(canonical, 1000, compute, 3200, 5); // 0.bias
+            global::System.Array.Copy(canonical, 1005, compute, 3216, 5); // 1.weight
+            global::System.Array.Copy(canonical, 1010, compute, 3232, 5); // 1.bias
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="compute"/> back into <paramref name="canonical"/>.</summary>
+        private static void Unpack(float[] compute, float[] canonical)
+        {
+            UnpackPanels(compute, 0, canonical, 0, 5, 200); // 0.weight
+            global::System.Array.Copy(compute, 3200, canonical, 1000, 5); // 0.bias
+            global::System.Array.Copy(compute, 3216, canonical, 1005, 5); // 1.weight
+            global::System.Array.Copy(compute, 3232, canonical, 1010, 5); // 1.bias
+        }
+
+        /// <summary>Brings <see cref="_parameters"/> up to date with training, for the members that show or save it.</summary>
+        private void SyncParameters()
+        {
+            if (_canonicalStale)
+            {
+                Unpack(_compute, _parameters);
+                _canonicalStale = false;
             }
         }
 
         /// <summary>The trainable parameters in the order of <see cref="Tensors"/> (read-only view; use <see cref="SetParameters"/> to change them).</summary>
-        public global::System.ReadOnlySpan<float> Parameters => _parameters;
+        public global::System.ReadOnlySpan<float> Parameters
+        {
+            get
+            {
+                SyncParameters();
+                return _parameters;
+            }
+        }
 
         /// <summary>Replaces every trainable parameter.</summary>
         /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
@@ -353,18 +452,26 @@ namespace Snapshots
             }
 
             values.CopyTo(_parameters);
+            _canonicalStale = false;
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
-        public float[] GetTensor(string name) => global::ModelGen.TensorAccess.Get(Tensors, "SeedNet", name, _parameters, _state, _counters);
+        public float[] GetTensor(string name)
+        {
+            SyncParameters();
+            return global::ModelGen.TensorAccess.Get(Tensors, "SeedNet", name, _parameters, _state, _counters);
+        }
 
         /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
+            SyncParameters();
             global::ModelGen.TensorAccess.Set(Tensors, "SeedNet", name, values, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -372,10 +479,18 @@ namespace Snapshots
         /// Saves the parameters and running statistics to <paramref name="path"/> in the safetensors format, with the names and
         /// shapes of <see cref="Tensors"/>. Writes a temporary file first and replaces the target only when it is complete.
         /// </summary>
-        public void SaveWeights(string path) => global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(string path)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveWeights(global::System.IO.Stream stream) => global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(global::System.IO.Stream stream)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
         private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() { ["format"] = "pt", ["modelgen.model"] = "SeedNet" };
@@ -395,7 +510,9 @@ namespace Snapshots
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
+            SyncParameters();
             global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -431,11 +548,15 @@ namespace Snapshots
             private long _iterations;
             private int _rows;
 
-            /// <summary>Gradients of the loss with respect to every parameter, laid out like the parameters.</summary>
-            private readonly float[] _gradients = new float[ParameterCount];
+            /// <summary>Gradients of the loss with respect to every parameter, in the compute layout (like <c>_compute</c>).</summary>
+            private readonly float[] _gradients = new float[ComputeCount];
+            /// <summary>The gradients in the layout of <see cref="Parameters"/>, written when <see cref="Gradients"/> is read.</summary>
+            private readonly float[] _gradientsCanonical = new float[ParameterCount];
+            /// <summary>The last batch's outputs as whole rows of <see cref="OutputSize"/>, written when <see cref="LastOutputs"/> is read.</summary>
+            private readonly float[] _lastOutputs;
             /// <summary>SGD velocities (Keras form: v = momentum * v - lr * g).</summary>
-            private readonly float[] _moment1 = new float[ParameterCount];
-            /// <summary>Gradient ping-pong buffers, rows times the widest layer.</summary>
+            private readonly float[] _moment1 = new float[ComputeCount];
+            /// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>
             private readonly float[] _gradientA;
             private readonly float[] _gradientB;
             /// <summary>Layer 0 (Dense) outputs of the current batch.</summary>
@@ -459,12 +580,13 @@ namespace Snapshots
                 _model = model ?? throw new global::System.ArgumentNullException(nameof(model));
                 _seed = seed;
                 MaxBatchSize = maxBatchSize;
-                _gradientA = new float[maxBatchSize * 200];
-                _gradientB = new float[maxBatchSize * 200];
-                _y0 = new float[maxBatchSize * 5];
-                _y1 = new float[maxBatchSize * 5];
+                _gradientA = new float[maxBatchSize * 208];
+                _gradientB = new float[maxBatchSize * 208];
+                _lastOutputs = new float[maxBatchSize * OutputSize];
+                _y0 = new float[maxBatchSize * 16];
+                _y1 = new float[maxBatchSize * 16];
                 _xhat1 = new float[maxBatchSize * 5];
-                _y2 = new float[maxBatchSize * 5];
+                _y2 = new float[maxBatchSize * 16];
             }
 
             private const int MinBatchSizeValue = 2;
@@ -485,10 +607,28 @@ namespace Snapshots
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.CategoricalCrossEntropy;
 
             /// <inheritdoc/>
-            public global::System.ReadOnlySpan<float> LastOutputs => new global::System.ReadOnlySpan<float>(_y2, 0, _rows * OutputSize);
+            public global::System.ReadOnlySpan<float> LastOutputs
+            {
+                get
+                {
+                    for (int r = 0; r < _rows; r++)
+                    {
+                        global::System.Array.Copy(_y2, r * 16, _lastOutputs, r * OutputSize, OutputSize);
+                    }
+
+                    return new global::System.ReadOnlySpan<float>(_lastOutputs, 0, _rows * OutputSize);
+                }
+            }
 
             /// <summary>The gradients computed by the last <see cref="TrainStep"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
-            public global::System.ReadOnlySpan<float> Gradients => _gradients;
+            public global::System.ReadOnlySpan<float> Gradients
+            {
+                get
+                {
+                    Unpack(_gradients, _gradientsCanonical);
+                    return _gradientsCanonical;
+                }
+            }
 
             /// <summary>
             /// One training step: training-mode forward pass (batch statistics, dropout), running-statistics update, loss,
@@ -505,6 +645,7 @@ namespace Snapshots
                 float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
                 ApplyOptimizer();
                 _iterations++;
+                _model._canonicalStale = true;
                 _model.RefreshInference();
                 return loss;
             }
@@ -556,196 +697,27 @@ namespace Snapshots
             private float Run(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, bool updateRunningStatistics)
             {
                 _rows = rows;
-                global::System.Array.Clear(_gradients);
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
-                ref float p = ref Data(_model._parameters);
-                ref float g = ref Data(_gradients);
-                ref float s = ref Data(_model._state);
                 ref float dA = ref Data(_gradientA);
                 ref float dB = ref Data(_gradientB);
                 ref float y0 = ref Data(_y0);
                 ref float y1 = ref Data(_y1);
                 ref float y2 = ref Data(_y2);
 
-                // Layer 0, dense "0" 200 -> 5: y[r, j] = W[j, :] . x[r, :] + b[j];
-                // blocks of 4 rows share each weight load, the remaining rows go one by one (same arithmetic per row).
-                {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
-                    {
-                        ref float bx0 = ref At(ref x, (r + 0) * 200);
-                        ref float by0 = ref At(ref y0, (r + 0) * 5);
-                        ref float bx1 = ref At(ref x, (r + 1) * 200);
-                        ref float by1 = ref At(ref y0, (r + 1) * 5);
-                        ref float bx2 = ref At(ref x, (r + 2) * 200);
-                        ref float by2 = ref At(ref y0, (r + 2) * 5);
-                        ref float bx3 = ref At(ref x, (r + 3) * 200);
-                        ref float by3 = ref At(ref y0, (r + 3) * 5);
-                        for (int j = 0; j < 5; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 200));
-                            var acc00 = Zero8();
-                            var acc01 = Zero8();
-                            var acc02 = Zero8();
-                            var acc03 = Zero8();
-                            var acc10 = Zero8();
-                            var acc11 = Zero8();
-                            var acc12 = Zero8();
-                            var acc13 = Zero8();
-                            var acc20 = Zero8();
-                            var acc21 = Zero8();
-                            var acc22 = Zero8();
-                            var acc23 = Zero8();
-                            var acc30 = Zero8();
-                            var acc31 = Zero8();
-                            var acc32 = Zero8();
-                            var acc33 = Zero8();
-                            for (int i = 0; i < 192; i += 32)
-                            {
-                                var w0 = Load8(ref w, i);
-                                acc00 += w0 * Load8(ref bx0, i);
-                                acc10 += w0 * Load8(ref bx1, i);
-                                acc20 += w0 * Load8(ref bx2, i);
-                                acc30 += w0 * Load8(ref bx3, i);
-                                var w1 = Load8(ref w, i + 8);
-                                acc01 += w1 * Load8(ref bx0, i + 8);
-                                acc11 += w1 * Load8(ref bx1, i + 8);
-                                acc21 += w1 * Load8(ref bx2, i + 8);
-                                acc31 += w1 * Load8(ref bx3, i + 8);
-                                var w2 = Load8(ref w, i + 16);
-                                acc02 += w2 * Load8(ref bx0, i + 16);
-                                acc12 += w2 * Load8(ref bx1, i + 16);
-                                acc22 += w2 * Load8(ref bx2, i + 16);
-                                acc32 += w2 * Load8(ref bx3, i + 16);
-                                var w3 = Load8(ref w, i + 24);
-                                acc03 += w3 * Load8(ref bx0, i + 24);
-                                acc13 += w3 * Load8(ref bx1, i + 24);
-                                acc23 += w3 * Load8(ref bx2, i + 24);
-                                acc33 += w3 * Load8(ref bx3, i + 24);
-                            }
-                            var wRest0 = Load8(ref w, 192);
-                            acc00 += wRest0 * Load8(ref bx0, 192);
-                            acc10 += wRest0 * Load8(ref bx1, 192);
-                            acc20 += wRest0 * Load8(ref bx2, 192);
-                            acc30 += wRest0 * Load8(ref bx3, 192);
-                            float z0 = Sum8((acc00 + acc01) + (acc02 + acc03));
-                            float z1 = Sum8((acc10 + acc11) + (acc12 + acc13));
-                            float z2 = Sum8((acc20 + acc21) + (acc22 + acc23));
-                            float z3 = Sum8((acc30 + acc31) + (acc32 + acc33));
-                            At(ref by0, j) = z0 + At(ref p, 1000 + j);
-                            At(ref by1, j) = z1 + At(ref p, 1000 + j);
-                            At(ref by2, j) = z2 + At(ref p, 1000 + j);
-                            At(ref by3, j) = z3 + At(ref p, 1000 + j);
-                        }
-                    }
-
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref x, r * 200);
-                        ref float yr = ref At(ref y0, r * 5);
-                        for (int j = 0; j < 5; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 200));
-                            var acc0 = Zero8();
-                            var acc1 = Zero8();
-                            var acc2 = Zero8();
-                            var acc3 = Zero8();
-                            for (int i = 0; i < 192; i += 32)
-                            {
-                                acc0 += Load8(ref w, i) * Load8(ref xr, i);
-                                acc1 += Load8(ref w, i + 8) * Load8(ref xr, i + 8);
-                                acc2 += Load8(ref w, i + 16) * Load8(ref xr, i + 16);
-                                acc3 += Load8(ref w, i + 24) * Load8(ref xr, i + 24);
-                            }
-                            acc0 += Load8(ref w, 192) * Load8(ref xr, 192);
-                            float z = Sum8((acc0 + acc1) + (acc2 + acc3));
-                            z += At(ref p, 1000 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 1, batch norm "1", training mode: normalize each feature with the batch mean and biased variance,
-                // y = weight * (x - mean) / sqrt(var + 0.001) + bias; then update the running statistics, Keras convention:
-                // running = 0.99 * running + 0.010000000000000009 * batch, the running variance taking the biased batch variance.
-                for (int j = 0; j < 5; j++)
-                {
-                    double sum = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        sum += At(ref y0, (r * 5) + j);
-                    }
-
-                    double mean = sum / rows;
-                    double squares = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        double d = At(ref y0, (r * 5) + j) - mean;
-                        squares += d * d;
-                    }
-
-                    double variance = squares / rows;
-                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 0.001));
-                    _invStd1[j] = invStd;
-                    float meanF = (float)mean;
-                    float gamma = At(ref p, 1005 + j);
-                    float beta = At(ref p, 1010 + j);
-                    ref float xhat = ref Data(_xhat1);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        int i = (r * 5) + j;
-                        float h = (At(ref y0, i) - meanF) * invStd;
-                        At(ref xhat, i) = h;
-                        At(ref y1, i) = (gamma * h) + beta;
-                    }
-
-                    if (updateRunningStatistics)
-                    {
-                        At(ref s, j) = (float)((0.99 * At(ref s, j)) + (0.010000000000000009 * mean));
-                        At(ref s, 5 + j) = (float)((0.99 * At(ref s, 5 + j)) + (0.010000000000000009 * variance));
-                    }
-                }
-
-                if (updateRunningStatistics)
-                {
-                    _model._counters[0]++;
-                }
-
-                // Layer 2, softmax over 5 outputs per row: exp(z - max) / sum.
-                for (int r = 0; r < rows; r++)
-                {
-                    ref float sr = ref At(ref y1, r * 5);
-                    ref float dr = ref At(ref y2, r * 5);
-                    float max = At(ref sr, 0);
-                    for (int j = 1; j < 5; j++)
-                    {
-                        max = global::System.MathF.Max(max, At(ref sr, j));
-                    }
-
-                    float sum = 0f;
-                    for (int j = 0; j < 5; j++)
-                    {
-                        float e = global::System.MathF.Exp(At(ref sr, j) - max);
-                        At(ref dr, j) = e;
-                        sum += e;
-                    }
-
-                    for (int j = 0; j < 5; j++)
-                    {
-                        At(ref dr, j) /= sum;
-                    }
-                }
+                Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                Forward1(ref y0, ref y1, rows, updateRunningStatistics);
+                Forward2(ref y1, ref y2, rows, updateRunningStatistics);
 
                 double loss = 0;
                 // Loss: categorical cross-entropy -sum(t * log(softmax(z))) per row, averaged over the rows, computed from the logits z
                 // (the softmax input) with log-sum-exp. Its gradient with respect to the logits is (p * sum(t) - t) / rows.
                 for (int r = 0; r < rows; r++)
                 {
-                    ref float zr = ref At(ref y1, r * 5);
-                    ref float pr = ref At(ref y2, r * 5);
+                    ref float zr = ref At(ref y1, r * 16);
+                    ref float pr = ref At(ref y2, r * 16);
                     ref float tr = ref At(ref t, r * 5);
-                    ref float dr = ref At(ref dA, r * 5);
+                    ref float dr = ref At(ref dA, r * 16);
                     float max = zr;
                     for (int j = 1; j < 5; j++)
                     {
@@ -774,6 +746,238 @@ namespace Snapshots
 
                 loss /= rows;
 
+                Backward1(ref y0, ref y1, ref dA, ref dB, rows);
+                Backward0(ref x, ref y0, ref dA, ref dB, rows);
+
+                return (float)loss;
+            }
+
+            /// <summary>Training-mode forward of layer 0 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward0(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 0, dense "0" 200 -> 5: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 200);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 200);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 200);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 200);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 200);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 200);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 200; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 3200);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 3200);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 3200);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 3200);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 3200);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 3200);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 200; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 3200);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 3208);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 3200);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 3208);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 3200);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 3208);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 3200);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 3208);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 3200);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 3208);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 3200);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 3208);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 200);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 200; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 3200);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 200; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 3200);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 3208);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 1 (BatchNorm) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward1(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 1, batch norm "1", training mode: normalize each feature with the batch mean and biased variance,
+                // y = weight * (x - mean) / sqrt(var + 0.001) + bias; then update the running statistics, Keras convention:
+                // running = 0.99 * running + 0.010000000000000009 * batch, the running variance taking the biased batch variance.
+                for (int j = 0; j < 5; j++)
+                {
+                    double sum = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += At(ref x, (r * 16) + j);
+                    }
+
+                    double mean = sum / rows;
+                    double squares = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        double d = At(ref x, (r * 16) + j) - mean;
+                        squares += d * d;
+                    }
+
+                    double variance = squares / rows;
+                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 0.001));
+                    _invStd1[j] = invStd;
+                    float meanF = (float)mean;
+                    float gamma = At(ref p, 3216 + j);
+                    float beta = At(ref p, 3232 + j);
+                    ref float xhat = ref Data(_xhat1);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float h = (At(ref x, (r * 16) + j) - meanF) * invStd;
+                        At(ref xhat, (r * 5) + j) = h;
+                        At(ref y, (r * 16) + j) = (gamma * h) + beta;
+                    }
+
+                    if (updateRunningStatistics)
+                    {
+                        At(ref s, j) = (float)((0.99 * At(ref s, j)) + (0.010000000000000009 * mean));
+                        At(ref s, 5 + j) = (float)((0.99 * At(ref s, 5 + j)) + (0.010000000000000009 * variance));
+                    }
+                }
+
+                if (updateRunningStatistics)
+                {
+                    _model._counters[0]++;
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 2 (Softmax) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward2(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
+                // Layer 2, softmax over 5 outputs per row: exp(z - max) / sum.
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float sr = ref At(ref x, r * 16);
+                    ref float dr = ref At(ref y, r * 16);
+                    float max = At(ref sr, 0);
+                    for (int j = 1; j < 5; j++)
+                    {
+                        max = global::System.MathF.Max(max, At(ref sr, j));
+                    }
+
+                    float sum = 0f;
+                    for (int j = 0; j < 5; j++)
+                    {
+                        float e = global::System.MathF.Exp(At(ref sr, j) - max);
+                        At(ref dr, j) = e;
+                        sum += e;
+                    }
+
+                    for (int j = 0; j < 5; j++)
+                    {
+                        At(ref dr, j) /= sum;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 1 (BatchNorm) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward1(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
                 ref float xhat1 = ref Data(_xhat1);
                 for (int j = 0; j < 5; j++)
@@ -782,82 +986,140 @@ namespace Snapshots
                     double sumDH = 0;
                     for (int r = 0; r < rows; r++)
                     {
-                        int i = (r * 5) + j;
-                        sumD += At(ref dA, i);
-                        sumDH += (double)At(ref dA, i) * At(ref xhat1, i);
+                        float dr = At(ref d, (r * 16) + j);
+                        sumD += dr;
+                        sumDH += (double)dr * At(ref xhat1, (r * 5) + j);
                     }
 
-                    At(ref g, 1005 + j) += (float)sumDH;
-                    At(ref g, 1010 + j) += (float)sumD;
-                    double scale = (double)At(ref p, 1005 + j) * _invStd1[j] / rows;
+                    At(ref g, 3216 + j) = (float)sumDH;
+                    At(ref g, 3232 + j) = (float)sumD;
+                    double scale = (double)At(ref p, 3216 + j) * _invStd1[j] / rows;
                     for (int r = 0; r < rows; r++)
                     {
-                        int i = (r * 5) + j;
-                        At(ref dA, i) = (float)(scale * ((rows * (double)At(ref dA, i)) - sumD - (At(ref xhat1, i) * sumDH)));
+                        int i = (r * 16) + j;
+                        At(ref d, i) = (float)(scale * ((rows * (double)At(ref d, i)) - sumD - (At(ref xhat1, (r * 5) + j) * sumDH)));
                     }
                 }
+            }
 
-                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
-                // blocks of 4 rows load each gradient and weight row once; every element still accumulates rows in order.
+            /// <summary>
+            /// Backward of layer 0 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>.
+            /// </summary>
+            private void Backward0(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                ref float s = ref Data(_model._state);
+                // Backward, layer 0 dense "0": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
                 {
-                    int r = 0;
-                    for (; r + 4 <= rows; r += 4)
+                    if (Wide)
                     {
-                        ref float bx0 = ref At(ref x, (r + 0) * 200);
-                        ref float bd0 = ref At(ref dA, (r + 0) * 5);
-                        ref float bx1 = ref At(ref x, (r + 1) * 200);
-                        ref float bd1 = ref At(ref dA, (r + 1) * 5);
-                        ref float bx2 = ref At(ref x, (r + 2) * 200);
-                        ref float bd2 = ref At(ref dA, (r + 2) * 5);
-                        ref float bx3 = ref At(ref x, (r + 3) * 200);
-                        ref float bd3 = ref At(ref dA, (r + 3) * 5);
-                        for (int j = 0; j < 5; j++)
                         {
-                            float dz0 = At(ref bd0, j);
-                            float dz1 = At(ref bd1, j);
-                            float dz2 = At(ref bd2, j);
-                            float dz3 = At(ref bd3, j);
-                            At(ref g, 1000 + j) += dz0;
-                            At(ref g, 1000 + j) += dz1;
-                            At(ref g, 1000 + j) += dz2;
-                            At(ref g, 1000 + j) += dz3;
-                            ref float gw = ref At(ref g, (j * 200));
-                            var dz08 = Splat8(dz0);
-                            var dz18 = Splat8(dz1);
-                            var dz28 = Splat8(dz2);
-                            var dz38 = Splat8(dz3);
-                            for (int i = 0; i < 200; i += 8)
+                            for (int k = 0; k < 198; k += 6)
                             {
-                                Store8(((((Load8(ref gw, i) + (dz08 * Load8(ref bx0, i))) + (dz18 * Load8(ref bx1, i))) + (dz28 * Load8(ref bx2, i))) + (dz38 * Load8(ref bx3, i))), ref gw, i);
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 200) + k;
+                                    var d0 = LoadMasked16(ref d, dr, 5);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 0 + (k * 16));
+                                Store16(a1_0, ref g, 16 + (k * 16));
+                                Store16(a2_0, ref g, 32 + (k * 16));
+                                Store16(a3_0, ref g, 48 + (k * 16));
+                                Store16(a4_0, ref g, 64 + (k * 16));
+                                Store16(a5_0, ref g, 80 + (k * 16));
+                            }
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 200) + 198;
+                                    var d0 = LoadMasked16(ref d, dr, 5);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                }
+                                Store16(a0_0, ref g, 3168);
+                                Store16(a1_0, ref g, 3184);
                             }
                         }
                     }
-
-                    for (; r < rows; r++)
+                    else
                     {
-                        ref float xr = ref At(ref x, r * 200);
-                        ref float dr = ref At(ref dA, r * 5);
-                        for (int j = 0; j < 5; j++)
                         {
-                            float dz = At(ref dr, j);
-                            At(ref g, 1000 + j) += dz;
-                            ref float gw = ref At(ref g, (j * 200));
-                            var dz8 = Splat8(dz);
-                            for (int i = 0; i < 200; i += 8)
+                            for (int k = 0; k < 198; k += 6)
                             {
-                                Store8(Load8(ref gw, i) + (dz8 * Load8(ref xr, i)), ref gw, i);
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 200) + k;
+                                    var d0l = LoadMasked8(ref d, dr, 5);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 0 + (k * 16));
+                                Store8(a0_0h, ref g, 8 + (k * 16));
+                                Store8(a1_0l, ref g, 16 + (k * 16));
+                                Store8(a1_0h, ref g, 24 + (k * 16));
+                                Store8(a2_0l, ref g, 32 + (k * 16));
+                                Store8(a2_0h, ref g, 40 + (k * 16));
+                                Store8(a3_0l, ref g, 48 + (k * 16));
+                                Store8(a3_0h, ref g, 56 + (k * 16));
+                                Store8(a4_0l, ref g, 64 + (k * 16));
+                                Store8(a4_0h, ref g, 72 + (k * 16));
+                                Store8(a5_0l, ref g, 80 + (k * 16));
+                                Store8(a5_0h, ref g, 88 + (k * 16));
+                            }
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 200) + 198;
+                                    var d0l = LoadMasked8(ref d, dr, 5);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                }
+                                Store8(a0_0l, ref g, 3168);
+                                Store8(a0_0h, ref g, 3176);
+                                Store8(a1_0l, ref g, 3184);
+                                Store8(a1_0h, ref g, 3192);
                             }
                         }
                     }
                 }
-
-                return (float)loss;
+                for (int j = 0; j < 16; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 5 - j);
+                    }
+                    Store8(sum, ref g, 3200 + j);
+                }
             }
 
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
-                ref float p = ref Data(_model._parameters);
+                ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
                 // SGD, Keras semantics: lr_t = 0.01 / (1 + 3E-06 * iterations).
@@ -867,7 +1129,7 @@ namespace Snapshots
                 var lr8 = Splat8(lr);
                 var momentum8 = Splat8(0.9f);
                 int i = 0;
-                for (; i + 8 <= ParameterCount; i += 8)
+                for (; i + 8 <= ComputeCount; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
@@ -875,7 +1137,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) + v, ref p, i);
                 }
 
-                for (; i < ParameterCount; i++)
+                for (; i < ComputeCount; i++)
                 {
                     float gi = At(ref g, i);
                     float v = (0.9f * At(ref m1, i)) - (lr * gi);

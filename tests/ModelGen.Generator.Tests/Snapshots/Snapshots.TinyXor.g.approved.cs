@@ -37,8 +37,23 @@ namespace Snapshots
         /// <summary>Floats of non-trainable state (BatchNorm running means and variances).</summary>
         private const int StateCount = 0;
 
-        /// <summary>Trainable parameters, tensor after tensor in layer order (Linear weights row-major <c>[out, in]</c>).</summary>
+        /// <summary>Floats of the parameters in the compute layout (every tensor on a 16-float boundary, dense weights in panels).</summary>
+        private const int ComputeCount = 112;
+
+        /// <summary>
+        /// Trainable parameters as <see cref="Parameters"/> shows them: tensor after tensor in layer order (Linear weights row-major
+        /// <c>[out, in]</c>). Stale while <see cref="_canonicalStale"/>: training updates <see cref="_compute"/> only.
+        /// </summary>
         private readonly float[] _parameters = new float[ParameterCount];
+
+        /// <summary>
+        /// The parameters the kernels and the optimizer read: each tensor at a multiple of 16 floats and padded to whole 16-float
+        /// panels; dense weights in panels (per block of 16 outputs, their 16 weights of input 0, then of input 1, ...).
+        /// </summary>
+        private readonly float[] _compute = new float[ComputeCount];
+
+        /// <summary>Whether training changed <see cref="_compute"/> since <see cref="_parameters"/> was last written from it.</summary>
+        private bool _canonicalStale;
 
         /// <summary>BatchNorm running statistics: per BatchNorm layer, the running mean then the running variance.</summary>
         private readonly float[] _state = new float[StateCount];
@@ -47,7 +62,7 @@ namespace Snapshots
         private readonly long[] _counters = new long[0];
 
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
-        private readonly float[] _folded = new float[StateCount];
+        private readonly float[] _folded = new float[0];
 
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
@@ -101,6 +116,7 @@ namespace Snapshots
                 _parameters[9 + i] = random.NextUniform(-1.2247449f, 1.2247449f);
             }
 
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -146,10 +162,32 @@ namespace Snapshots
                 ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $"PredictBatch writes {rows} output rows of {OutputSize} floats, in all");
             }
 
+            // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
+            if (rows >= 24 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+            {
+                global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
+                return;
+            }
+
+            PredictRows(inputs, outputs, 0, rows);
+        }
+
+        /// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>
+        private static readonly global::ModelGen.PartAction<TinyXor> s_predictRows = static (model, inputs, outputs, start, end) => model.PredictRows(inputs, outputs, start, end);
+
+        /// <summary>Predicts the rows from <paramref name="start"/> to <paramref name="end"/> of a batch: blocks of rows, then single rows.</summary>
+        private void PredictRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int start, int end)
+        {
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int r = 0;
-            for (; r < rows; r++)
+            int r = start;
+            // Blocks of 6 rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.
+            for (; r + 6 <= end; r += 6)
+            {
+                PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
+            }
+
+            for (; r < end; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
@@ -158,44 +196,354 @@ namespace Snapshots
         /// <summary>The inference path for one row: reads <paramref name="x"/>, writes <paramref name="y"/>.</summary>
         private void PredictRow(ref float x, ref float y)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            global::System.Span<float> aBuffer = stackalloc float[3];
+            global::System.Span<float> aBuffer = stackalloc float[16];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
+            RowStep1(ref x, ref a); // layer 0, dense "0" 2 -> 3: z = W x + b, then layer 1, tanh: z = tanh(z)
+            RowStep2(ref a, ref y); // layer 2, dense "2" 3 -> 1: z = W x + b, then layer 3, sigmoid: z = 1 / (1 + exp(-z))
+        }
 
-            // Step 1: layer 0, dense "0" 2 -> 3: z = W x + b, then layer 1, tanh: z = tanh(z).
-            // Output 0, fully unrolled.
+        /// <summary>Step 1 for one row: layer 0, dense "0" 2 -> 3: z = W x + b, then layer 1, tanh: z = tanh(z).</summary>
+        private void RowStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
                 ref float w = ref At(ref p, 0);
-                float z = (At(ref w, 0) * At(ref x, 0)) + (At(ref w, 1) * At(ref x, 1));
-                z += At(ref p, 6);
-                z = global::System.MathF.Tanh(z);
-                At(ref a, 0) = z;
+                var a0_0 = Zero16();
+                for (int k = 0; k < 2; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                a0_0 += Load16(ref p, 32);
+                Store16(a0_0, ref dst, 0);
             }
-            // Output 1, fully unrolled.
+            else
             {
-                ref float w = ref At(ref p, 2);
-                float z = (At(ref w, 0) * At(ref x, 0)) + (At(ref w, 1) * At(ref x, 1));
-                z += At(ref p, 7);
-                z = global::System.MathF.Tanh(z);
-                At(ref a, 1) = z;
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 2; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 32);
+                Store8(a0_0l, ref dst, 0);
+                a0_0h += Load8(ref p, 40);
+                Store8(a0_0h, ref dst, 8);
             }
-            // Output 2, fully unrolled.
+            // Then, per output: layer 1, tanh: z = tanh(z).
+            for (int j = 0; j < 3; j++)
             {
-                ref float w = ref At(ref p, 4);
-                float z = (At(ref w, 0) * At(ref x, 0)) + (At(ref w, 1) * At(ref x, 1));
-                z += At(ref p, 8);
+                float z = At(ref dst, j);
                 z = global::System.MathF.Tanh(z);
-                At(ref a, 2) = z;
+                At(ref dst, j) = z;
             }
+        }
 
-            // Step 2: layer 2, dense "2" 3 -> 1: z = W x + b, then layer 3, sigmoid: z = 1 / (1 + exp(-z)).
-            // Output 0, fully unrolled.
+        /// <summary>Step 2 for one row: layer 2, dense "2" 3 -> 1: z = W x + b, then layer 3, sigmoid: z = 1 / (1 + exp(-z)).</summary>
+        private void RowStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
             {
-                ref float w = ref At(ref p, 9);
-                float z = (At(ref w, 0) * At(ref a, 0)) + (At(ref w, 1) * At(ref a, 1)) + (At(ref w, 2) * At(ref a, 2));
-                z += At(ref p, 12);
+                ref float w = ref At(ref p, 48);
+                var a0_0 = Zero16();
+                for (int k = 0; k < 3; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref src, k); a0_0 = Fma16(w0, x0, a0_0);
+                }
+                a0_0 += Load16(ref p, 96);
+                StorePartial16(a0_0, ref dst, 0, 1);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 48);
+                var a0_0l = Zero8(); var a0_0h = Zero8();
+                for (int k = 0; k < 3; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref src, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                }
+                a0_0l += Load8(ref p, 96);
+                StorePartial8(a0_0l, ref dst, 0, 1);
+                a0_0h += Load8(ref p, 104);
+            }
+            // Then, per output: layer 3, sigmoid: z = 1 / (1 + exp(-z)).
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref dst, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
-                At(ref y, 0) = z;
+                At(ref dst, j) = z;
+            }
+        }
+
+        /// <summary>
+        /// The inference path for 6 consecutive rows: each weight panel is loaded once for all of them, and each row goes
+        /// through exactly the operations of <see cref="PredictRow"/>, in the same order, so its result has the same bits.
+        /// </summary>
+        private void PredictBlock(ref float x, ref float y)
+        {
+            global::System.Span<float> aBuffer = stackalloc float[96];
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
+            BlockStep1(ref x, ref a); // layer 0, dense "0" 2 -> 3: z = W x + b, then layer 1, tanh: z = tanh(z)
+            BlockStep2(ref a, ref y); // layer 2, dense "2" 3 -> 1: z = W x + b, then layer 3, sigmoid: z = 1 / (1 + exp(-z))
+        }
+
+        /// <summary>Step 1 for 6 rows at once: layer 0, dense "0" 2 -> 3: z = W x + b, then layer 1, tanh: z = tanh(z).</summary>
+        private void BlockStep1(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float s0 = ref At(ref src, 0 * InputSize);
+            ref float d0 = ref At(ref dst, 0 * 16);
+            ref float s1 = ref At(ref src, 1 * InputSize);
+            ref float d1 = ref At(ref dst, 1 * 16);
+            ref float s2 = ref At(ref src, 2 * InputSize);
+            ref float d2 = ref At(ref dst, 2 * 16);
+            ref float s3 = ref At(ref src, 3 * InputSize);
+            ref float d3 = ref At(ref dst, 3 * 16);
+            ref float s4 = ref At(ref src, 4 * InputSize);
+            ref float d4 = ref At(ref dst, 4 * 16);
+            ref float s5 = ref At(ref src, 5 * InputSize);
+            ref float d5 = ref At(ref dst, 5 * 16);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 0);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 2; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                }
+                a0_0 += Load16(ref p, 32);
+                Store16(a0_0, ref d0, 0);
+                a1_0 += Load16(ref p, 32);
+                Store16(a1_0, ref d1, 0);
+                a2_0 += Load16(ref p, 32);
+                Store16(a2_0, ref d2, 0);
+                a3_0 += Load16(ref p, 32);
+                Store16(a3_0, ref d3, 0);
+                a4_0 += Load16(ref p, 32);
+                Store16(a4_0, ref d4, 0);
+                a5_0 += Load16(ref p, 32);
+                Store16(a5_0, ref d5, 0);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 0);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 2; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                }
+                a0_0l += Load8(ref p, 32);
+                Store8(a0_0l, ref d0, 0);
+                a0_0h += Load8(ref p, 40);
+                Store8(a0_0h, ref d0, 8);
+                a1_0l += Load8(ref p, 32);
+                Store8(a1_0l, ref d1, 0);
+                a1_0h += Load8(ref p, 40);
+                Store8(a1_0h, ref d1, 8);
+                a2_0l += Load8(ref p, 32);
+                Store8(a2_0l, ref d2, 0);
+                a2_0h += Load8(ref p, 40);
+                Store8(a2_0h, ref d2, 8);
+                a3_0l += Load8(ref p, 32);
+                Store8(a3_0l, ref d3, 0);
+                a3_0h += Load8(ref p, 40);
+                Store8(a3_0h, ref d3, 8);
+                a4_0l += Load8(ref p, 32);
+                Store8(a4_0l, ref d4, 0);
+                a4_0h += Load8(ref p, 40);
+                Store8(a4_0h, ref d4, 8);
+                a5_0l += Load8(ref p, 32);
+                Store8(a5_0l, ref d5, 0);
+                a5_0h += Load8(ref p, 40);
+                Store8(a5_0h, ref d5, 8);
+            }
+            // Then, per output: layer 1, tanh: z = tanh(z).
+            for (int j = 0; j < 3; j++)
+            {
+                float z = At(ref d0, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d0, j) = z;
+            }
+            for (int j = 0; j < 3; j++)
+            {
+                float z = At(ref d1, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d1, j) = z;
+            }
+            for (int j = 0; j < 3; j++)
+            {
+                float z = At(ref d2, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d2, j) = z;
+            }
+            for (int j = 0; j < 3; j++)
+            {
+                float z = At(ref d3, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d3, j) = z;
+            }
+            for (int j = 0; j < 3; j++)
+            {
+                float z = At(ref d4, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d4, j) = z;
+            }
+            for (int j = 0; j < 3; j++)
+            {
+                float z = At(ref d5, j);
+                z = global::System.MathF.Tanh(z);
+                At(ref d5, j) = z;
+            }
+        }
+
+        /// <summary>Step 2 for 6 rows at once: layer 2, dense "2" 3 -> 1: z = W x + b, then layer 3, sigmoid: z = 1 / (1 + exp(-z)).</summary>
+        private void BlockStep2(ref float src, ref float dst)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
+            ref float s0 = ref At(ref src, 0 * 16);
+            ref float d0 = ref At(ref dst, 0 * OutputSize);
+            ref float s1 = ref At(ref src, 1 * 16);
+            ref float d1 = ref At(ref dst, 1 * OutputSize);
+            ref float s2 = ref At(ref src, 2 * 16);
+            ref float d2 = ref At(ref dst, 2 * OutputSize);
+            ref float s3 = ref At(ref src, 3 * 16);
+            ref float d3 = ref At(ref dst, 3 * OutputSize);
+            ref float s4 = ref At(ref src, 4 * 16);
+            ref float d4 = ref At(ref dst, 4 * OutputSize);
+            ref float s5 = ref At(ref src, 5 * 16);
+            ref float d5 = ref At(ref dst, 5 * OutputSize);
+            // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+            // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+            if (Wide)
+            {
+                ref float w = ref At(ref p, 48);
+                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                for (int k = 0; k < 3; k++)
+                {
+                    int o = k * 16;
+                    var w0 = Load16(ref w, o);
+                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                }
+                a0_0 += Load16(ref p, 96);
+                StorePartial16(a0_0, ref d0, 0, 1);
+                a1_0 += Load16(ref p, 96);
+                StorePartial16(a1_0, ref d1, 0, 1);
+                a2_0 += Load16(ref p, 96);
+                StorePartial16(a2_0, ref d2, 0, 1);
+                a3_0 += Load16(ref p, 96);
+                StorePartial16(a3_0, ref d3, 0, 1);
+                a4_0 += Load16(ref p, 96);
+                StorePartial16(a4_0, ref d4, 0, 1);
+                a5_0 += Load16(ref p, 96);
+                StorePartial16(a5_0, ref d5, 0, 1);
+            }
+            else
+            {
+                ref float w = ref At(ref p, 48);
+                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                for (int k = 0; k < 3; k++)
+                {
+                    int o = k * 16;
+                    var w0l = Load8(ref w, o);
+                    var w0h = Load8(ref w, o + 8);
+                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                }
+                a0_0l += Load8(ref p, 96);
+                StorePartial8(a0_0l, ref d0, 0, 1);
+                a0_0h += Load8(ref p, 104);
+                a1_0l += Load8(ref p, 96);
+                StorePartial8(a1_0l, ref d1, 0, 1);
+                a1_0h += Load8(ref p, 104);
+                a2_0l += Load8(ref p, 96);
+                StorePartial8(a2_0l, ref d2, 0, 1);
+                a2_0h += Load8(ref p, 104);
+                a3_0l += Load8(ref p, 96);
+                StorePartial8(a3_0l, ref d3, 0, 1);
+                a3_0h += Load8(ref p, 104);
+                a4_0l += Load8(ref p, 96);
+                StorePartial8(a4_0l, ref d4, 0, 1);
+                a4_0h += Load8(ref p, 104);
+                a5_0l += Load8(ref p, 96);
+                StorePartial8(a5_0l, ref d5, 0, 1);
+                a5_0h += Load8(ref p, 104);
+            }
+            // Then, per output: layer 3, sigmoid: z = 1 / (1 + exp(-z)).
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref d0, j);
+                z = 1f / (1f + global::System.MathF.Exp(-z));
+                At(ref d0, j) = z;
+            }
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref d1, j);
+                z = 1f / (1f + global::System.MathF.Exp(-z));
+                At(ref d1, j) = z;
+            }
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref d2, j);
+                z = 1f / (1f + global::System.MathF.Exp(-z));
+                At(ref d2, j) = z;
+            }
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref d3, j);
+                z = 1f / (1f + global::System.MathF.Exp(-z));
+                At(ref d3, j) = z;
+            }
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref d4, j);
+                z = 1f / (1f + global::System.MathF.Exp(-z));
+                At(ref d4, j) = z;
+            }
+            for (int j = 0; j < 1; j++)
+            {
+                float z = At(ref d5, j);
+                z = 1f / (1f + global::System.MathF.Exp(-z));
+                At(ref d5, j) = z;
             }
         }
 
@@ -205,8 +553,43 @@ namespace Snapshots
             // No BatchNorm layer: nothing is derived.
         }
 
+        /// <summary>Writes every parameter tensor of <paramref name="canonical"/> (<see cref="Parameters"/>' layout) into <paramref name="compute"/> (the compute layout).</summary>
+        private static void Pack(float[] canonical, float[] compute)
+        {
+            PackPanels(canonical, 0, compute, 0, 3, 2); // 0.weight
+            global::System.Array.Copy(canonical, 6, compute, 32, 3); // 0.bias
+            PackPanels(canonical, 9, compute, 48, 1, 3); // 2.weight
+            global::System.Array.Copy(canonical, 12, compute, 96, 1); // 2.bias
+        }
+
+        /// <summary>Writes every parameter tensor of <paramref name="compute"/> back into <paramref name="canonical"/>.</summary>
+        private static void Unpack(float[] compute, float[] canonical)
+        {
+            UnpackPanels(compute, 0, canonical, 0, 3, 2); // 0.weight
+            global::System.Array.Copy(compute, 32, canonical, 6, 3); // 0.bias
+            UnpackPanels(compute, 48, canonical, 9, 1, 3); // 2.weight
+            global::System.Array.Copy(compute, 96, canonical, 12, 1); // 2.bias
+        }
+
+        /// <summary>Brings <see cref="_parameters"/> up to date with training, for the members that show or save it.</summary>
+        private void SyncParameters()
+        {
+            if (_canonicalStale)
+            {
+                Unpack(_compute, _parameters);
+                _canonicalStale = false;
+            }
+        }
+
         /// <summary>The trainable parameters in the order of <see cref="Tensors"/> (read-only view; use <see cref="SetParameters"/> to change them).</summary>
-        public global::System.ReadOnlySpan<float> Parameters => _parameters;
+        public global::System.ReadOnlySpan<float> Parameters
+        {
+            get
+            {
+                SyncParameters();
+                return _parameters;
+            }
+        }
 
         /// <summary>Replaces every trainable parameter.</summary>
         /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
@@ -218,18 +601,26 @@ namespace Snapshots
             }
 
             values.CopyTo(_parameters);
+            _canonicalStale = false;
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
-        public float[] GetTensor(string name) => global::ModelGen.TensorAccess.Get(Tensors, "TinyXor", name, _parameters, _state, _counters);
+        public float[] GetTensor(string name)
+        {
+            SyncParameters();
+            return global::ModelGen.TensorAccess.Get(Tensors, "TinyXor", name, _parameters, _state, _counters);
+        }
 
         /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
+            SyncParameters();
             global::ModelGen.TensorAccess.Set(Tensors, "TinyXor", name, values, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -237,10 +628,18 @@ namespace Snapshots
         /// Saves the parameters and running statistics to <paramref name="path"/> in the safetensors format, with the names and
         /// shapes of <see cref="Tensors"/>. Writes a temporary file first and replaces the target only when it is complete.
         /// </summary>
-        public void SaveWeights(string path) => global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(string path)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveWeights(global::System.IO.Stream stream) => global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        public void SaveWeights(global::System.IO.Stream stream)
+        {
+            SyncParameters();
+            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+        }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
         private static readonly global::System.Collections.Generic.Dictionary<string, string> WeightsMetadata = new() { ["format"] = "pt", ["modelgen.model"] = "TinyXor" };
@@ -260,7 +659,9 @@ namespace Snapshots
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
+            SyncParameters();
             global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
+            Pack(_parameters, _compute);
             RefreshInference();
         }
 
@@ -296,11 +697,15 @@ namespace Snapshots
             private long _iterations;
             private int _rows;
 
-            /// <summary>Gradients of the loss with respect to every parameter, laid out like the parameters.</summary>
-            private readonly float[] _gradients = new float[ParameterCount];
+            /// <summary>Gradients of the loss with respect to every parameter, in the compute layout (like <c>_compute</c>).</summary>
+            private readonly float[] _gradients = new float[ComputeCount];
+            /// <summary>The gradients in the layout of <see cref="Parameters"/>, written when <see cref="Gradients"/> is read.</summary>
+            private readonly float[] _gradientsCanonical = new float[ParameterCount];
+            /// <summary>The last batch's outputs as whole rows of <see cref="OutputSize"/>, written when <see cref="LastOutputs"/> is read.</summary>
+            private readonly float[] _lastOutputs;
             /// <summary>SGD velocities (Keras form: v = momentum * v - lr * g).</summary>
-            private readonly float[] _moment1 = new float[ParameterCount];
-            /// <summary>Gradient ping-pong buffers, rows times the widest layer.</summary>
+            private readonly float[] _moment1 = new float[ComputeCount];
+            /// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>
             private readonly float[] _gradientA;
             private readonly float[] _gradientB;
             /// <summary>Layer 0 (Dense) outputs of the current batch.</summary>
@@ -322,12 +727,13 @@ namespace Snapshots
                 _model = model ?? throw new global::System.ArgumentNullException(nameof(model));
                 _seed = seed;
                 MaxBatchSize = maxBatchSize;
-                _gradientA = new float[maxBatchSize * 3];
-                _gradientB = new float[maxBatchSize * 3];
-                _y0 = new float[maxBatchSize * 3];
-                _y1 = new float[maxBatchSize * 3];
-                _y2 = new float[maxBatchSize * 1];
-                _y3 = new float[maxBatchSize * 1];
+                _gradientA = new float[maxBatchSize * 16];
+                _gradientB = new float[maxBatchSize * 16];
+                _lastOutputs = new float[maxBatchSize * OutputSize];
+                _y0 = new float[maxBatchSize * 16];
+                _y1 = new float[maxBatchSize * 16];
+                _y2 = new float[maxBatchSize * 16];
+                _y3 = new float[maxBatchSize * 16];
             }
 
             private const int MinBatchSizeValue = 1;
@@ -348,10 +754,28 @@ namespace Snapshots
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.BinaryCrossEntropy;
 
             /// <inheritdoc/>
-            public global::System.ReadOnlySpan<float> LastOutputs => new global::System.ReadOnlySpan<float>(_y3, 0, _rows * OutputSize);
+            public global::System.ReadOnlySpan<float> LastOutputs
+            {
+                get
+                {
+                    for (int r = 0; r < _rows; r++)
+                    {
+                        global::System.Array.Copy(_y3, r * 16, _lastOutputs, r * OutputSize, OutputSize);
+                    }
+
+                    return new global::System.ReadOnlySpan<float>(_lastOutputs, 0, _rows * OutputSize);
+                }
+            }
 
             /// <summary>The gradients computed by the last <see cref="TrainStep"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
-            public global::System.ReadOnlySpan<float> Gradients => _gradients;
+            public global::System.ReadOnlySpan<float> Gradients
+            {
+                get
+                {
+                    Unpack(_gradients, _gradientsCanonical);
+                    return _gradientsCanonical;
+                }
+            }
 
             /// <summary>
             /// One training step: training-mode forward pass (batch statistics, dropout), running-statistics update, loss,
@@ -368,6 +792,7 @@ namespace Snapshots
                 float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
                 ApplyOptimizer();
                 _iterations++;
+                _model._canonicalStale = true;
                 _model.RefreshInference();
                 return loss;
             }
@@ -419,11 +844,8 @@ namespace Snapshots
             private float Run(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, bool updateRunningStatistics)
             {
                 _rows = rows;
-                global::System.Array.Clear(_gradients);
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
-                ref float p = ref Data(_model._parameters);
-                ref float g = ref Data(_gradients);
                 ref float dA = ref Data(_gradientA);
                 ref float dB = ref Data(_gradientB);
                 ref float y0 = ref Data(_y0);
@@ -431,127 +853,529 @@ namespace Snapshots
                 ref float y2 = ref Data(_y2);
                 ref float y3 = ref Data(_y3);
 
-                // Layer 0, dense "0" 2 -> 3: y[r, j] = W[j, :] . x[r, :] + b[j].
-                {
-                    int r = 0;
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref x, r * 2);
-                        ref float yr = ref At(ref y0, r * 3);
-                        for (int j = 0; j < 3; j++)
-                        {
-                            ref float w = ref At(ref p, (j * 2));
-                            float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1));
-                            z += At(ref p, 6 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 1, tanh, element-wise.
-                for (int i = 0; i < rows * 3; i++)
-                {
-                    float z = At(ref y0, i);
-                    z = global::System.MathF.Tanh(z);
-                    At(ref y1, i) = z;
-                }
-
-                // Layer 2, dense "2" 3 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j].
-                {
-                    int r = 0;
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y1, r * 3);
-                        ref float yr = ref At(ref y2, r * 1);
-                        for (int j = 0; j < 1; j++)
-                        {
-                            ref float w = ref At(ref p, 9 + (j * 3));
-                            float z = (At(ref w, 0) * At(ref xr, 0)) + (At(ref w, 1) * At(ref xr, 1)) + (At(ref w, 2) * At(ref xr, 2));
-                            z += At(ref p, 12 + j);
-                            At(ref yr, j) = z;
-                        }
-                    }
-                }
-
-                // Layer 3, sigmoid, element-wise.
-                for (int i = 0; i < rows * 1; i++)
-                {
-                    float z = At(ref y2, i);
-                    z = 1f / (1f + global::System.MathF.Exp(-z));
-                    At(ref y3, i) = z;
-                }
+                Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                Forward1(ref y0, ref y1, rows, updateRunningStatistics);
+                Forward2(ref y1, ref y2, rows, updateRunningStatistics);
+                Forward3(ref y2, ref y3, rows, updateRunningStatistics);
 
                 double loss = 0;
                 // Loss: binary cross-entropy -(t log p + (1 - t) log(1 - p)) averaged over every output, computed from the logits z
                 // (the sigmoid input) as max(z, 0) - z t + log(1 + exp(-|z|)). Its gradient with respect to the logits is (p - t) / (rows * outputs).
                 int count = rows * 1;
-                for (int i = 0; i < count; i++)
+                for (int r = 0; r < rows; r++)
                 {
-                    double zi = At(ref y2, i);
-                    double ti = At(ref t, i);
-                    loss += global::System.Math.Max(zi, 0) - (zi * ti) + global::System.Math.Log(1 + global::System.Math.Exp(-global::System.Math.Abs(zi)));
-                    At(ref dA, i) = (float)((At(ref y3, i) - ti) / count);
+                    for (int j = 0; j < 1; j++)
+                    {
+                        double zi = At(ref y2, (r * 16) + j);
+                        double ti = At(ref t, (r * 1) + j);
+                        loss += global::System.Math.Max(zi, 0) - (zi * ti) + global::System.Math.Log(1 + global::System.Math.Exp(-global::System.Math.Abs(zi)));
+                        At(ref dA, (r * 16) + j) = (float)((At(ref y3, (r * 16) + j) - ti) / count);
+                    }
                 }
 
                 loss /= count;
 
-                // Backward, layer 2 dense "2": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j], dx[r, :] = sum over j of d[r, j] * W[j, :];
-                {
-                    int r = 0;
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref y1, r * 3);
-                        ref float dr = ref At(ref dA, r * 1);
-                        ref float er = ref At(ref dB, r * 3);
-                        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref er, 3).Clear();
-                        for (int j = 0; j < 1; j++)
-                        {
-                            float dz = At(ref dr, j);
-                            At(ref g, 12 + j) += dz;
-                            ref float gw = ref At(ref g, 9 + (j * 3));
-                            At(ref gw, 0) += dz * At(ref xr, 0);
-                            At(ref gw, 1) += dz * At(ref xr, 1);
-                            At(ref gw, 2) += dz * At(ref xr, 2);
-                            ref float w = ref At(ref p, 9 + (j * 3));
-                            At(ref er, 0) += dz * At(ref w, 0);
-                            At(ref er, 1) += dz * At(ref w, 1);
-                            At(ref er, 2) += dz * At(ref w, 2);
-                        }
-                    }
-                }
-
-                // Backward, layer 1 Tanh: d *= f'(x), written from the output y.
-                for (int i = 0; i < rows * 3; i++)
-                {
-                    float yi = At(ref y1, i);
-                    At(ref dB, i) *= (1f - (yi * yi));
-                }
-
-                // Backward, layer 0 dense "0": dW[j, :] += d[r, j] * x[r, :], db[j] += d[r, j];
-                {
-                    int r = 0;
-                    for (; r < rows; r++)
-                    {
-                        ref float xr = ref At(ref x, r * 2);
-                        ref float dr = ref At(ref dB, r * 3);
-                        for (int j = 0; j < 3; j++)
-                        {
-                            float dz = At(ref dr, j);
-                            At(ref g, 6 + j) += dz;
-                            ref float gw = ref At(ref g, (j * 2));
-                            At(ref gw, 0) += dz * At(ref xr, 0);
-                            At(ref gw, 1) += dz * At(ref xr, 1);
-                        }
-                    }
-                }
+                Backward2(ref y1, ref y2, ref dA, ref dB, rows);
+                Backward1(ref y0, ref y1, ref dB, ref dA, rows);
+                Backward0(ref x, ref y0, ref dB, ref dA, rows);
 
                 return (float)loss;
+            }
+
+            /// <summary>Training-mode forward of layer 0 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward0(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 0, dense "0" 2 -> 3: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 2);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 2);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 2);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 2);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 2);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 2);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 2; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 32);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 32);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 32);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 32);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 32);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 32);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 2; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 32);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 40);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 32);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 40);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 32);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 40);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 32);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 40);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 32);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 40);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 32);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 40);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 2);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 2; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 32);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 0);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 2; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 32);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 40);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 1 (Tanh) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward1(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 1, tanh, element-wise.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 3; j++)
+                    {
+                        float z = At(ref x, (r * 16) + j);
+                        z = global::System.MathF.Tanh(z);
+                        At(ref y, (r * 16) + j) = z;
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 2 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward2(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 2, dense "2" 3 -> 1: y[r, j] = W[j, :] . x[r, :] + b[j]; blocks of 6 rows
+                // share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).
+                {
+                    int r = 0;
+                    for (; r + 6 <= rows; r += 6)
+                    {
+                        ref float s0 = ref At(ref x, (r + 0) * 16);
+                        ref float d0 = ref At(ref y, (r + 0) * 16);
+                        ref float s1 = ref At(ref x, (r + 1) * 16);
+                        ref float d1 = ref At(ref y, (r + 1) * 16);
+                        ref float s2 = ref At(ref x, (r + 2) * 16);
+                        ref float d2 = ref At(ref y, (r + 2) * 16);
+                        ref float s3 = ref At(ref x, (r + 3) * 16);
+                        ref float d3 = ref At(ref y, (r + 3) * 16);
+                        ref float s4 = ref At(ref x, (r + 4) * 16);
+                        ref float d4 = ref At(ref y, (r + 4) * 16);
+                        ref float s5 = ref At(ref x, (r + 5) * 16);
+                        ref float d5 = ref At(ref y, (r + 5) * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 48);
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int k = 0; k < 3; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                                var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                                var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                                var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                                var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                                var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                            }
+                            a0_0 += Load16(ref p, 96);
+                            Store16(a0_0, ref d0, 0);
+                            a1_0 += Load16(ref p, 96);
+                            Store16(a1_0, ref d1, 0);
+                            a2_0 += Load16(ref p, 96);
+                            Store16(a2_0, ref d2, 0);
+                            a3_0 += Load16(ref p, 96);
+                            Store16(a3_0, ref d3, 0);
+                            a4_0 += Load16(ref p, 96);
+                            Store16(a4_0, ref d4, 0);
+                            a5_0 += Load16(ref p, 96);
+                            Store16(a5_0, ref d5, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 48);
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 3; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                            }
+                            a0_0l += Load8(ref p, 96);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 104);
+                            Store8(a0_0h, ref d0, 8);
+                            a1_0l += Load8(ref p, 96);
+                            Store8(a1_0l, ref d1, 0);
+                            a1_0h += Load8(ref p, 104);
+                            Store8(a1_0h, ref d1, 8);
+                            a2_0l += Load8(ref p, 96);
+                            Store8(a2_0l, ref d2, 0);
+                            a2_0h += Load8(ref p, 104);
+                            Store8(a2_0h, ref d2, 8);
+                            a3_0l += Load8(ref p, 96);
+                            Store8(a3_0l, ref d3, 0);
+                            a3_0h += Load8(ref p, 104);
+                            Store8(a3_0h, ref d3, 8);
+                            a4_0l += Load8(ref p, 96);
+                            Store8(a4_0l, ref d4, 0);
+                            a4_0h += Load8(ref p, 104);
+                            Store8(a4_0h, ref d4, 8);
+                            a5_0l += Load8(ref p, 96);
+                            Store8(a5_0l, ref d5, 0);
+                            a5_0h += Load8(ref p, 104);
+                            Store8(a5_0h, ref d5, 8);
+                        }
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        ref float s0 = ref At(ref x, r * 16);
+                        ref float d0 = ref At(ref y, r * 16);
+                        // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                        // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                        if (Wide)
+                        {
+                            ref float w = ref At(ref p, 48);
+                            var a0_0 = Zero16();
+                            for (int k = 0; k < 3; k++)
+                            {
+                                int o = k * 16;
+                                var w0 = Load16(ref w, o);
+                                var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                            }
+                            a0_0 += Load16(ref p, 96);
+                            Store16(a0_0, ref d0, 0);
+                        }
+                        else
+                        {
+                            ref float w = ref At(ref p, 48);
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int k = 0; k < 3; k++)
+                            {
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                            }
+                            a0_0l += Load8(ref p, 96);
+                            Store8(a0_0l, ref d0, 0);
+                            a0_0h += Load8(ref p, 104);
+                            Store8(a0_0h, ref d0, 8);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Training-mode forward of layer 3 (Sigmoid) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+            private void Forward3(ref float x, ref float y, int rows, bool updateRunningStatistics)
+            {
+                ref float p = ref Data(_model._compute);
+                // Layer 3, sigmoid, element-wise.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 1; j++)
+                    {
+                        float z = At(ref x, (r * 16) + j);
+                        z = 1f / (1f + global::System.MathF.Exp(-z));
+                        At(ref y, (r * 16) + j) = z;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 2 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward2(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 2 dense "2": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                {
+                    if (Wide)
+                    {
+                        {
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 0;
+                                    var d0 = LoadMasked16(ref d, dr, 1);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                }
+                                Store16(a0_0, ref g, 48);
+                                Store16(a1_0, ref g, 64);
+                                Store16(a2_0, ref g, 80);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        {
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 0;
+                                    var d0l = LoadMasked8(ref d, dr, 1);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                }
+                                Store8(a0_0l, ref g, 48);
+                                Store8(a0_0h, ref g, 56);
+                                Store8(a1_0l, ref g, 64);
+                                Store8(a1_0h, ref g, 72);
+                                Store8(a2_0l, ref g, 80);
+                                Store8(a2_0h, ref g, 88);
+                            }
+                        }
+                    }
+                }
+                for (int j = 0; j < 16; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 1 - j);
+                    }
+                    Store8(sum, ref g, 96 + j);
+                }
+                if (Wide)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16();
+                            {
+                                ref float wq = ref At(ref p, 48);
+                                var dq = LoadMasked16(ref d, dr + (0 * 16), 1);
+                                a0_0 = Fma16(Load16(ref wq, (0 * 16) + 0), dq, a0_0);
+                                a1_0 = Fma16(Load16(ref wq, (0 * 16) + 16), dq, a1_0);
+                                a2_0 = Fma16(Load16(ref wq, (0 * 16) + 32), dq, a2_0);
+                            }
+                            At(ref e, (r * 16) + 0) = Sum16(a0_0);
+                            At(ref e, (r * 16) + 1) = Sum16(a1_0);
+                            At(ref e, (r * 16) + 2) = Sum16(a2_0);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int dr = r * 16;
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8();
+                            {
+                                ref float wq = ref At(ref p, 48);
+                                var dql = LoadMasked8(ref d, dr + (0 * 16), 1);
+                                var dqh = Zero8();
+                                a0_0l = Fma8(Load8(ref wq, (0 * 16) + 0), dql, a0_0l); a0_0h = Fma8(Load8(ref wq, (0 * 16) + 8), dqh, a0_0h);
+                                a1_0l = Fma8(Load8(ref wq, (0 * 16) + 16), dql, a1_0l); a1_0h = Fma8(Load8(ref wq, (0 * 16) + 24), dqh, a1_0h);
+                                a2_0l = Fma8(Load8(ref wq, (0 * 16) + 32), dql, a2_0l); a2_0h = Fma8(Load8(ref wq, (0 * 16) + 40), dqh, a2_0h);
+                            }
+                            At(ref e, (r * 16) + 0) = Sum16(a0_0l, a0_0h);
+                            At(ref e, (r * 16) + 1) = Sum16(a1_0l, a1_0h);
+                            At(ref e, (r * 16) + 2) = Sum16(a2_0l, a2_0h);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 1 (Tanh) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>, the gradient of its input into <paramref name="d"/> or <paramref name="e"/>.
+            /// </summary>
+            private void Backward1(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 1 Tanh: d *= f'(x), written from the output y.
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < 3; j++)
+                    {
+                        int i = (r * 16) + j;
+                        float yi = At(ref y, i);
+                        At(ref d, i) *= (1f - (yi * yi));
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Backward of layer 0 (Dense) from the gradient <paramref name="d"/> of its output: parameter gradients into
+            /// <c>_gradients</c>.
+            /// </summary>
+            private void Backward0(ref float x, ref float y, ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
+                // Backward, layer 0 dense "0": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
+                // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                {
+                    if (Wide)
+                    {
+                        {
+                            {
+                                var a0_0 = Zero16(); var a1_0 = Zero16();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 2) + 0;
+                                    var d0 = LoadMasked16(ref d, dr, 3);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                }
+                                Store16(a0_0, ref g, 0);
+                                Store16(a1_0, ref g, 16);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        {
+                            {
+                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 2) + 0;
+                                    var d0l = LoadMasked8(ref d, dr, 3);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                }
+                                Store8(a0_0l, ref g, 0);
+                                Store8(a0_0h, ref g, 8);
+                                Store8(a1_0l, ref g, 16);
+                                Store8(a1_0h, ref g, 24);
+                            }
+                        }
+                    }
+                }
+                for (int j = 0; j < 16; j += 8)
+                {
+                    var sum = Zero8();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += LoadMasked8(ref d, (r * 16) + j, 3 - j);
+                    }
+                    Store8(sum, ref g, 32 + j);
+                }
             }
 
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
-                ref float p = ref Data(_model._parameters);
+                ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
                 // SGD with a constant learning rate.
@@ -561,7 +1385,7 @@ namespace Snapshots
                 var lr8 = Splat8(lr);
                 var momentum8 = Splat8(0.9f);
                 int i = 0;
-                for (; i + 8 <= ParameterCount; i += 8)
+                for (; i + 8 <= ComputeCount; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
@@ -569,7 +1393,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) + ((momentum8 * v) - (lr8 * gi)), ref p, i);
                 }
 
-                for (; i < ParameterCount; i++)
+                for (; i < ComputeCount; i++)
                 {
                     float gi = At(ref g, i);
                     float v = (0.9f * At(ref m1, i)) - (lr * gi);

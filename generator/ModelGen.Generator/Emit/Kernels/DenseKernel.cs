@@ -1,192 +1,446 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using static ModelGen.Generator.Emit.SourceWriter;
 
 namespace ModelGen.Generator.Emit.Kernels
 {
     /// <summary>
-    /// The dense arithmetic, emitted in one place for inference (one row and blocks of rows), batch-mode inference and
-    /// training (forward and backward). Weights are row-major <c>[outputs, inputs]</c> in the parameter buffer <c>p</c>,
-    /// so output <c>j</c> is the dot product of weight row <c>j</c> with the input row (<see cref="VectorKernel.Dot"/>).
-    /// Every caller computes an output's sum with the same <see cref="VectorKernel.DotBlock"/> scheme, so the reduction
-    /// order of an output is one fact: it depends on the input length only, never on the caller, the row or the block.
+    /// The two vector widths the dense kernels are emitted for: 512-bit (one <c>Vector512</c> per 16-float panel, taken where
+    /// <c>GeneratedCodeSupport.Wide</c>) and 256-bit (two <c>Vector256</c> halves per panel). Each comes with the register
+    /// tile that fits its register file; the arithmetic of every lane is the same in both.
+    /// </summary>
+    internal sealed class Width
+    {
+        public static readonly Width Wide = new(16, subs: 1, rowGroup: 8, blockGroup: 4, gradientInputs: 6, gradientGroup: 4, inputGradientInputs: 8);
+
+        public static readonly Width Narrow = new(8, subs: 2, rowGroup: 4, blockGroup: 1, gradientInputs: 6, gradientGroup: 1, inputGradientInputs: 4);
+
+        private Width(int lanes, int subs, int rowGroup, int blockGroup, int gradientInputs, int gradientGroup, int inputGradientInputs)
+        {
+            Lanes = lanes;
+            Subs = subs;
+            RowGroup = rowGroup;
+            BlockGroup = blockGroup;
+            GradientInputs = gradientInputs;
+            GradientGroup = gradientGroup;
+            InputGradientInputs = inputGradientInputs;
+        }
+
+        /// <summary>Floats per vector: 16 or 8.</summary>
+        public int Lanes { get; }
+
+        /// <summary>Vectors per 16-float panel: 1 or 2.</summary>
+        public int Subs { get; }
+
+        /// <summary>Panels one row computes at once (independent chains to hide the FMA latency).</summary>
+        public int RowGroup { get; }
+
+        /// <summary>Panels a block of rows computes at once (the register tile is rows x this).</summary>
+        public int BlockGroup { get; }
+
+        /// <summary>Inputs of the weight-gradient tile.</summary>
+        public int GradientInputs { get; }
+
+        /// <summary>Panels of the weight-gradient tile.</summary>
+        public int GradientGroup { get; }
+
+        /// <summary>Inputs of the input-gradient tile.</summary>
+        public int InputGradientInputs { get; }
+
+        /// <summary>The suffix of the helpers: <c>Load16</c>, <c>Fma8</c>, ...</summary>
+        public string S => I(Lanes);
+
+        /// <summary>The name suffix of sub-vector <paramref name="h"/> of a panel: none, or <c>l</c> and <c>h</c>.</summary>
+        public string Sub(int h) => Subs == 1 ? string.Empty : h == 0 ? "l" : "h";
+    }
+
+    /// <summary>Where a panel's lanes start, as generated code writes it, and whether it is the padded last panel.</summary>
+    /// <param name="Lane">The index expression of the panel's first output (or input gradient).</param>
+    /// <param name="Valid">Lanes of the panel that are real outputs: 16, or fewer for the last panel.</param>
+    internal readonly record struct PanelAt(string Lane, int Valid);
+
+    /// <summary>
+    /// The dense arithmetic, emitted in one place for inference (one row, blocks of rows), batch-mode inference and training
+    /// (forward, weight, bias and input gradients). Weights are read in the compute layout: panels of 16 outputs, each the
+    /// 16 weights of input 0, then of input 1, ... . Output <c>j</c> of a row is one chain of fused multiply-adds over the
+    /// inputs in order, <c>z = fma(w[j, k], x[k], z)</c> for k = 0, 1, ..., n - 1 starting from 0: every lane on its own, so
+    /// its bits depend on nothing but the row and the weights: not on the variant (512 or 256 bits), the tile, the row's
+    /// position or the batch. That is the one fact about the reduction order, and <c>KernelTests</c> checks it.
     /// </summary>
     internal static class DenseKernel
     {
-        /// <summary>Whether blocks of rows share weight loads (the input is at least one vector long).</summary>
-        public static bool SharesLoads(int inputs) => inputs >= VectorKernel.Lanes;
-
-        /// <summary>Whether one row's outputs are written out one by one, without loops (fewer than 8 inputs, at most 64 weights).</summary>
-        public static bool Unrolls(int inputs, int outputs) => inputs < VectorKernel.Lanes && inputs * outputs <= 64;
-
         /// <summary>
-        /// For each output <c>j</c> of one row: <c>float z</c> = weight row <c>j</c> . <paramref name="x"/>, then
-        /// <paramref name="epilogue"/>(<c>"z"</c>, <c>j</c>) writes the bias, fused operations and the store.
+        /// Forward for the rows whose inputs start at <paramref name="srcs"/> (one name per row, a <c>ref float</c>):
+        /// for each panel, the sums of its 16 outputs, then <paramref name="epilogue"/> writes bias, fused operations and the
+        /// store. Both variants are emitted, the 512-bit one taken where <c>Wide</c>.
         /// </summary>
-        public static void Outputs(SourceWriter w, int weightOffset, int inputs, int outputs, string x, Action<string, string> epilogue)
+        /// <param name="w">The writer.</param>
+        /// <param name="weights">Compute-layout offset of the weight panels in <c>p</c>.</param>
+        /// <param name="inputs">Inputs per row.</param>
+        /// <param name="outputs">Outputs per row.</param>
+        /// <param name="srcs">The rows' input references.</param>
+        /// <param name="lastPanelApart">Emit the padded last panel outside the loop (its stores are partial).</param>
+        /// <param name="epilogue">Writes the epilogue of one row's panel: (width, accumulator names, row, panel).</param>
+        public static void Forward(SourceWriter w, int weights, int inputs, int outputs, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue)
         {
-            w.Open($"for (int j = 0; j < {I(outputs)}; j++)");
-            w.Line($"ref float w = ref At(ref p, {VectorKernel.Index(weightOffset, $"(j * {I(inputs)})")});");
-            VectorKernel.Dot(w, "z", "w", x, inputs);
-            epilogue("z", "j");
+            w.Line("// Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.");
+            w.Line("// Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.");
+            w.Open("if (Wide)");
+            ForwardVariant(w, Width.Wide, weights, inputs, outputs, srcs, lastPanelApart, epilogue);
+            w.Close();
+            w.Open("else");
+            ForwardVariant(w, Width.Narrow, weights, inputs, outputs, srcs, lastPanelApart, epilogue);
             w.Close();
         }
 
-        /// <summary>The same outputs written out one by one (see <see cref="Unrolls"/>), each in its own block.</summary>
-        public static void OutputsUnrolled(SourceWriter w, int weightOffset, int inputs, int outputs, string x, Action<string, string> epilogue)
+        internal static void ForwardVariant(SourceWriter w, Width v, int weights, int n, int m, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue)
         {
-            for (int j = 0; j < outputs; j++)
+            int group = srcs.Length == 1 ? v.RowGroup : v.BlockGroup;
+            var groups = Groups(Panels(m), group, lastPanelApart && m % 16 != 0).ToList();
+            foreach (var (start, count, loop) in groups)
             {
-                string jj = I(j);
-                w.Line($"// Output {jj}, fully unrolled.");
-                w.Open();
-                w.Line($"ref float w = ref At(ref p, {I(weightOffset + (j * inputs))});");
-                VectorKernel.Dot(w, "z", "w", x, inputs);
-                epilogue("z", jj);
-                w.Close();
-            }
-        }
-
-        /// <summary>
-        /// For each output <c>j</c> of several rows <paramref name="xs"/>: each weight chunk loaded once for all rows, each
-        /// row's sum computed exactly as <see cref="Outputs"/> computes it; then <paramref name="epilogue"/>(sums, <c>j</c>).
-        /// </summary>
-        public static void OutputsForRows(SourceWriter w, int weightOffset, int inputs, int outputs, string[] xs, Action<string[], string> epilogue)
-        {
-            w.Open($"for (int j = 0; j < {I(outputs)}; j++)");
-            w.Line($"ref float w = ref At(ref p, {VectorKernel.Index(weightOffset, $"(j * {I(inputs)})")});");
-            var zs = Enumerable.Range(0, xs.Length).Select(k => "z" + I(k)).ToArray();
-            VectorKernel.DotBlock(w, zs, "w", xs, inputs);
-            epilogue(zs, "j");
-            w.Close();
-        }
-
-        /// <summary>
-        /// Training forward over <c>rows</c> rows: <c>y[r, j] = W[j, :] . x[r, :] (+ b[j])</c>, in blocks of
-        /// <paramref name="block"/> rows sharing weight loads when <see cref="SharesLoads"/>, the remaining rows one by one.
-        /// </summary>
-        public static void ForwardRows(SourceWriter w, int weightOffset, int? biasOffset, int inputs, int outputs, string x, string y, int block)
-        {
-            w.Open();
-            w.Line("int r = 0;");
-            if (SharesLoads(inputs))
-            {
-                w.Open($"for (; r + {I(block)} <= rows; r += {I(block)})");
-                for (int k = 0; k < block; k++)
+                string g = loop ? "pg" : I(start);
+                bool scope = loop || groups.Count > 1;
+                if (loop)
                 {
-                    w.Line($"ref float bx{I(k)} = ref At(ref {x}, (r + {I(k)}) * {I(inputs)});");
-                    w.Line($"ref float by{I(k)} = ref At(ref {y}, (r + {I(k)}) * {I(outputs)});");
+                    w.Open($"for (int pg = 0; pg < {I(count)}; pg += {I(group)})");
+                }
+                else if (scope)
+                {
+                    w.Open();
                 }
 
-                OutputsForRows(w, weightOffset, inputs, outputs, Enumerable.Range(0, block).Select(k => "bx" + I(k)).ToArray(), (zs, j) =>
+                int panels = loop ? group : count;
+                w.Line($"ref float w = ref At(ref p, {Affine(weights, g, n * 16)});");
+                var accs = new List<string>();
+                for (int r = 0; r < srcs.Length; r++)
                 {
-                    for (int k = 0; k < zs.Length; k++)
+                    for (int c = 0; c < panels; c++)
                     {
-                        w.Line(biasOffset is { } b ? $"At(ref by{I(k)}, {j}) = {zs[k]} + At(ref p, {VectorKernel.Index(b, j)});" : $"At(ref by{I(k)}, {j}) = {zs[k]};");
-                    }
-                });
-                w.Close();
-                w.Line();
-            }
-
-            w.Open("for (; r < rows; r++)");
-            w.Line($"ref float xr = ref At(ref {x}, r * {I(inputs)});");
-            w.Line($"ref float yr = ref At(ref {y}, r * {I(outputs)});");
-            Outputs(w, weightOffset, inputs, outputs, "xr", (z, j) =>
-            {
-                if (biasOffset is { } b)
-                {
-                    w.Line($"{z} += At(ref p, {VectorKernel.Index(b, j)});");
-                }
-
-                w.Line($"At(ref yr, {j}) = {z};");
-            });
-            w.Close();
-            w.Close();
-        }
-
-        /// <summary>
-        /// Training backward over <c>rows</c> rows from the output gradient <paramref name="d"/>: accumulates
-        /// <c>dW[j, :] += d[r, j] * x[r, :]</c> and <c>db[j] += d[r, j]</c> into <c>g</c>, and when
-        /// <paramref name="needInput"/> writes <c>dx[r, :] = sum over j of d[r, j] * W[j, :]</c> into <paramref name="dx"/>.
-        /// Blocks of <paramref name="block"/> rows load each gradient and weight row once; every element still accumulates
-        /// the rows in order, so the result does not depend on the blocking.
-        /// </summary>
-        public static void BackwardRows(SourceWriter w, int weightOffset, int? biasOffset, int inputs, int outputs, string x, string d, string dx, bool needInput, int block)
-        {
-            string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
-            w.Open();
-            w.Line("int r = 0;");
-            if (SharesLoads(inputs))
-            {
-                w.Open($"for (; r + {I(block)} <= rows; r += {I(block)})");
-                var ks = Enumerable.Range(0, block).Select(k => I(k)).ToArray();
-                foreach (var k in ks)
-                {
-                    w.Line($"ref float bx{k} = ref At(ref {x}, (r + {k}) * {I(inputs)});");
-                    w.Line($"ref float bd{k} = ref At(ref {d}, (r + {k}) * {I(outputs)});");
-                    if (needInput)
-                    {
-                        w.Line($"ref float be{k} = ref At(ref {dx}, (r + {k}) * {I(inputs)});");
-                        w.Line($"{Mm}.CreateSpan(ref be{k}, {I(inputs)}).Clear();");
+                        for (int h = 0; h < v.Subs; h++)
+                        {
+                            accs.Add(Acc(r, c, h, v));
+                        }
                     }
                 }
 
-                w.Open($"for (int j = 0; j < {I(outputs)}; j++)");
-                foreach (var k in ks)
+                w.Line(string.Join(" ", accs.Select(a => $"var {a} = Zero{v.S}();")));
+                w.Open($"for (int k = 0; k < {I(n)}; k++)");
+                w.Line("int o = k * 16;");
+                for (int c = 0; c < panels; c++)
                 {
-                    w.Line($"float dz{k} = At(ref bd{k}, j);");
-                }
-
-                if (biasOffset is { } bias)
-                {
-                    foreach (var k in ks)
+                    for (int h = 0; h < v.Subs; h++)
                     {
-                        w.Line($"At(ref g, {VectorKernel.Index(bias, "j")}) += dz{k};");
+                        w.Line($"var w{I(c)}{v.Sub(h)} = Load{v.S}(ref w, {Plus("o", (c * n * 16) + (h * 8))});");
                     }
                 }
 
-                w.Line($"ref float gw = ref At(ref g, {VectorKernel.Index(weightOffset, $"(j * {I(inputs)})")});");
-                var dzs = ks.Select(k => "dz" + k).ToArray();
-                VectorKernel.AddScaledRows(w, dzs, ks.Select(k => "bx" + k).ToArray(), "gw", inputs);
-                if (needInput)
+                for (int r = 0; r < srcs.Length; r++)
                 {
-                    w.Line($"ref float w = ref At(ref p, {VectorKernel.Index(weightOffset, $"(j * {I(inputs)})")});");
-                    VectorKernel.AddScaledShared(w, dzs, "w", ks.Select(k => "be" + k).ToArray(), inputs);
+                    var fmas = new List<string> { $"var x{I(r)} = Splat{v.S}(ref {srcs[r]}, k);" };
+                    for (int c = 0; c < panels; c++)
+                    {
+                        for (int h = 0; h < v.Subs; h++)
+                        {
+                            fmas.Add($"{Acc(r, c, h, v)} = Fma{v.S}(w{I(c)}{v.Sub(h)}, x{I(r)}, {Acc(r, c, h, v)});");
+                        }
+                    }
+
+                    w.Line(string.Join(" ", fmas));
                 }
 
                 w.Close();
+                for (int r = 0; r < srcs.Length; r++)
+                {
+                    for (int c = 0; c < panels; c++)
+                    {
+                        int panel = start + c;
+                        int valid = loop || panel < Panels(m) - 1 || m % 16 == 0 ? 16 : m % 16;
+                        epilogue(v, Enumerable.Range(0, v.Subs).Select(h => Acc(r, c, h, v)).ToArray(), r, new PanelAt(Affine(0, g, 16, c * 16), valid));
+                    }
+                }
+
+                if (scope)
+                {
+                    w.Close();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Weight gradients in the compute layout: <c>dW[j, k] = sum over rows r of d[r, j] * x[r, k]</c>, one chain of fused
+        /// multiply-adds over the rows in order per weight, written (not added) into <c>g</c>. Lanes of <paramref name="d"/>
+        /// past the last output are read as 0, so the padding of the panels stays 0.
+        /// </summary>
+        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride)
+        {
+            w.Open("if (Wide)");
+            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride);
+            w.Close();
+            w.Open("else");
+            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride);
+            w.Close();
+        }
+
+        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride)
+        {
+            foreach (var (start, count, loop) in Groups(Panels(m), v.GradientGroup, m % 16 != 0))
+            {
+                string g = loop ? "pg" : I(start);
+                if (loop)
+                {
+                    w.Open($"for (int pg = 0; pg < {I(count)}; pg += {I(v.GradientGroup)})");
+                }
+                else
+                {
+                    w.Open();
+                }
+
+                int panels = loop ? v.GradientGroup : count;
+                foreach (var (kStart, kCount, kLoop) in Groups(n, v.GradientInputs, false))
+                {
+                    string k = kLoop ? "k" : I(kStart);
+                    if (kLoop)
+                    {
+                        w.Open($"for (int k = 0; k < {I(kCount)}; k += {I(v.GradientInputs)})");
+                    }
+                    else
+                    {
+                        w.Open();
+                    }
+
+                    int ks = kLoop ? v.GradientInputs : kCount;
+                    var accs = new List<string>();
+                    for (int kk = 0; kk < ks; kk++)
+                    {
+                        for (int c = 0; c < panels; c++)
+                        {
+                            for (int h = 0; h < v.Subs; h++)
+                            {
+                                accs.Add(Acc(kk, c, h, v));
+                            }
+                        }
+                    }
+
+                    w.Line(string.Join(" ", accs.Select(a => $"var {a} = Zero{v.S}();")));
+                    w.Open("for (int r = 0; r < rows; r++)");
+                    w.Line($"int dr = r * {I(dStride)};");
+                    w.Line($"int xr = (r * {xStride}) + {k};");
+                    for (int c = 0; c < panels; c++)
+                    {
+                        for (int h = 0; h < v.Subs; h++)
+                        {
+                            int valid = Valid(m, loop ? -1 : start + c, h, v);
+                            string lane = Affine(0, g, 16, (c * 16) + (h * 8));
+                            string at = lane == "0" ? "dr" : $"dr + {lane}";
+                            w.Line(valid == v.Lanes ? $"var d{I(c)}{v.Sub(h)} = Load{v.S}(ref {d}, {at});" : valid <= 0 ? $"var d{I(c)}{v.Sub(h)} = Zero{v.S}();" : $"var d{I(c)}{v.Sub(h)} = LoadMasked{v.S}(ref {d}, {at}, {I(valid)});");
+                        }
+                    }
+
+                    for (int kk = 0; kk < ks; kk++)
+                    {
+                        var fmas = new List<string> { $"var x{I(kk)} = Splat{v.S}(ref {x}, {Plus("xr", kk)});" };
+                        for (int c = 0; c < panels; c++)
+                        {
+                            for (int h = 0; h < v.Subs; h++)
+                            {
+                                fmas.Add($"{Acc(kk, c, h, v)} = Fma{v.S}(d{I(c)}{v.Sub(h)}, x{I(kk)}, {Acc(kk, c, h, v)});");
+                            }
+                        }
+
+                        w.Line(string.Join(" ", fmas));
+                    }
+
+                    w.Close();
+                    for (int kk = 0; kk < ks; kk++)
+                    {
+                        for (int c = 0; c < panels; c++)
+                        {
+                            for (int h = 0; h < v.Subs; h++)
+                            {
+                                // Panel (g + c), input (k + kk): weights + (g + c) * n * 16 + (k + kk) * 16 + h * 8.
+                                int fixedPart = weights + (c * n * 16) + (kk * 16) + (h * 8);
+                                string at = kLoop ? $"{Affine(fixedPart, g, n * 16)} + (k * 16)" : Affine(fixedPart + (kStart * 16), g, n * 16);
+                                w.Line($"Store{v.S}({Acc(kk, c, h, v)}, ref g, {at});");
+                            }
+                        }
+                    }
+
+                    w.Close();
+                }
+
                 w.Close();
-                w.Line();
             }
+        }
 
-            w.Open("for (; r < rows; r++)");
-            w.Line($"ref float xr = ref At(ref {x}, r * {I(inputs)});");
-            w.Line($"ref float dr = ref At(ref {d}, r * {I(outputs)});");
-            if (needInput)
-            {
-                w.Line($"ref float er = ref At(ref {dx}, r * {I(inputs)});");
-                w.Line($"{Mm}.CreateSpan(ref er, {I(inputs)}).Clear();");
-            }
+        /// <summary>
+        /// Bias gradients: <c>db[j] = sum over rows of d[r, j]</c>, rows in order, 8 outputs at a time (lanes past the last
+        /// output read as 0), written into <c>g</c>.
+        /// </summary>
+        public static void BiasGradient(SourceWriter w, int bias, int outputs, string d, int dStride)
+        {
+            w.Open($"for (int j = 0; j < {I(Panels(outputs) * 16)}; j += 8)");
+            w.Line("var sum = Zero8();");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"sum += LoadMasked8(ref {d}, (r * {I(dStride)}) + j, {I(outputs)} - j);");
+            w.Close();
+            w.Line($"Store8(sum, ref g, {Plus(I(bias), 0)} + j);");
+            w.Close();
+        }
 
-            w.Open($"for (int j = 0; j < {I(outputs)}; j++)");
-            w.Line("float dz = At(ref dr, j);");
-            if (biasOffset is { } b2)
-            {
-                w.Line($"At(ref g, {VectorKernel.Index(b2, "j")}) += dz;");
-            }
+        /// <summary>
+        /// Input gradients: <c>dx[r, k] = sum over outputs j of d[r, j] * W[j, k]</c>: per 16-output panel a fused multiply-add
+        /// into 16 lanes, panels in order, then the lanes summed in <c>Sum16</c>'s fixed order. Lanes of <paramref name="d"/>
+        /// past the last output read as 0.
+        /// </summary>
+        public static void InputGradient(SourceWriter w, int weights, int inputs, int outputs, string d, int dStride, string dx, int dxStride)
+        {
+            w.Open("if (Wide)");
+            InputGradientVariant(w, Width.Wide, weights, inputs, outputs, d, dStride, dx, dxStride);
+            w.Close();
+            w.Open("else");
+            InputGradientVariant(w, Width.Narrow, weights, inputs, outputs, d, dStride, dx, dxStride);
+            w.Close();
+        }
 
-            w.Line($"ref float gw = ref At(ref g, {VectorKernel.Index(weightOffset, $"(j * {I(inputs)})")});");
-            VectorKernel.AddScaled(w, "dz", "xr", "gw", inputs);
-            if (needInput)
+        internal static void InputGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string d, int dStride, string dx, int dxStride)
+        {
+            int panels = Panels(m);
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"int dr = r * {I(dStride)};");
+            foreach (var (kStart, kCount, kLoop) in Groups(n, v.InputGradientInputs, false))
             {
-                w.Line($"ref float w = ref At(ref p, {VectorKernel.Index(weightOffset, $"(j * {I(inputs)})")});");
-                VectorKernel.AddScaled(w, "dz", "w", "er", inputs, declareSplat: false);
+                string k = kLoop ? "k" : I(kStart);
+                if (kLoop)
+                {
+                    w.Open($"for (int k = 0; k < {I(kCount)}; k += {I(v.InputGradientInputs)})");
+                }
+                else
+                {
+                    w.Open();
+                }
+
+                int ks = kLoop ? v.InputGradientInputs : kCount;
+                var accs = new List<string>();
+                for (int kk = 0; kk < ks; kk++)
+                {
+                    for (int h = 0; h < v.Subs; h++)
+                    {
+                        accs.Add(Acc(kk, 0, h, v));
+                    }
+                }
+
+                w.Line(string.Join(" ", accs.Select(a => $"var {a} = Zero{v.S}();")));
+                void Panel(string q, int valid)
+                {
+                    w.Line($"ref float wq = ref At(ref p, {Affine(weights, q, n * 16)});");
+                    for (int h = 0; h < v.Subs; h++)
+                    {
+                        int lanes = Math.Min(v.Lanes, Math.Max(0, valid - (h * 8)));
+                        string at = $"dr + ({q} * 16){(h == 0 ? string.Empty : " + 8")}";
+                        w.Line(lanes == v.Lanes ? $"var dq{v.Sub(h)} = Load{v.S}(ref {d}, {at});" : lanes == 0 ? $"var dq{v.Sub(h)} = Zero{v.S}();" : $"var dq{v.Sub(h)} = LoadMasked{v.S}(ref {d}, {at}, {I(lanes)});");
+                    }
+
+                    for (int kk = 0; kk < ks; kk++)
+                    {
+                        var fmas = new List<string>();
+                        for (int h = 0; h < v.Subs; h++)
+                        {
+                            fmas.Add($"{Acc(kk, 0, h, v)} = Fma{v.S}(Load{v.S}(ref wq, ({k} * 16) + {I((kk * 16) + (h * 8))}), dq{v.Sub(h)}, {Acc(kk, 0, h, v)});");
+                        }
+
+                        w.Line(string.Join(" ", fmas));
+                    }
+                }
+
+                int whole = m % 16 == 0 ? panels : panels - 1;
+                if (whole > 0)
+                {
+                    w.Open($"for (int q = 0; q < {I(whole)}; q++)");
+                    Panel("q", 16);
+                    w.Close();
+                }
+
+                if (whole < panels)
+                {
+                    w.Open();
+                    Panel(I(whole), m % 16);
+                    w.Close();
+                }
+
+                for (int kk = 0; kk < ks; kk++)
+                {
+                    string sum = v.Subs == 1 ? $"Sum16({Acc(kk, 0, 0, v)})" : $"Sum16({Acc(kk, 0, 0, v)}, {Acc(kk, 0, 1, v)})";
+                    w.Line($"At(ref {dx}, (r * {I(dxStride)}) + {Plus(k, kk)}) = {sum};");
+                }
+
+                w.Close();
             }
 
             w.Close();
-            w.Close();
-            w.Close();
+        }
+
+        /// <summary>Panels of 16 for <paramref name="outputs"/> outputs.</summary>
+        public static int Panels(int outputs) => (outputs + 15) / 16;
+
+        /// <summary>
+        /// Splits <paramref name="total"/> items into groups of <paramref name="size"/>: a loop over the whole groups (its
+        /// count of items), then constant groups for the rest; with <paramref name="lastApart"/>, the last item always in a
+        /// constant group.
+        /// </summary>
+        private static IEnumerable<(int Start, int Count, bool Loop)> Groups(int total, int size, bool lastApart)
+        {
+            int loopable = lastApart ? total - 1 : total;
+            int whole = loopable / size;
+            int start = 0;
+            if (whole >= 2)
+            {
+                yield return (0, whole * size, true);
+                start = whole * size;
+            }
+
+            while (start < total)
+            {
+                int count = Math.Min(size, total - start);
+                yield return (start, count, false);
+                start += count;
+            }
+        }
+
+        private static int Valid(int outputs, int panel, int h, Width v)
+        {
+            if (panel < 0 || panel < Panels(outputs) - 1 || outputs % 16 == 0)
+            {
+                return v.Lanes;
+            }
+
+            return Math.Min(v.Lanes, Math.Max(0, (outputs % 16) - (h * 8)));
+        }
+
+        private static string Acc(int row, int panel, int h, Width v) => $"a{I(row)}_{I(panel)}{v.Sub(h)}";
+
+        /// <summary><c>offset + g * factor + extra</c>, folded when <paramref name="g"/> is a number.</summary>
+        private static string Affine(int offset, string g, int factor, int extra = 0)
+        {
+            if (int.TryParse(g, out int constant))
+            {
+                return I(offset + (constant * factor) + extra);
+            }
+
+            string term = factor == 1 ? g : $"({g} * {I(factor)})";
+            int c = offset + extra;
+            return c == 0 ? term : $"{I(c)} + {term}";
+        }
+
+        private static string Plus(string expression, int constant)
+        {
+            if (int.TryParse(expression, out int value))
+            {
+                return I(value + constant);
+            }
+
+            return constant == 0 ? expression : $"{expression} + {I(constant)}";
         }
     }
 }

@@ -37,25 +37,39 @@ namespace ModelGen.Generator.Emit.Layers
 
         public override string EpilogueStatement(LayerContext c, string z, string j) => Statement((ActivationSpec)c.Spec, z);
 
+        public override string? VectorEpilogue(LayerContext c, Kernels.Width width, string z, string lane)
+        {
+            var l = (ActivationSpec)c.Spec;
+            return l.Function switch
+            {
+                ActivationFunction.ReLU => $"{z} = Relu{width.S}({z});",
+                ActivationFunction.LeakyReLU => $"{z} = LeakyRelu{width.S}({z}, {F(l.Alpha)});",
+                _ => null,
+            };
+        }
+
         public override void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst)
         {
             w.Line($"// Layer {c.Index}, {c.Spec.KindName}, element-wise.");
-            Loop(w, c, src, dst);
+            Loop(w, c, src, BatchStride(src), dst, "Stride");
         }
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
             string described = Describe(c.Spec);
             w.Line($"// Layer {c.Index}, {described.Substring(described.IndexOf(':') + 2)}, element-wise.");
-            Loop(w, c, x, y);
+            Loop(w, c, x, I(c.InputStride), y, I(c.OutputStride));
         }
 
         public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             w.Line($"// Backward, layer {c.Index} {c.Spec.KindName}: d *= f'(x), written from the output y.");
-            w.Open($"for (int i = 0; i < rows * {I(c.Spec.OutputSize)}; i++)");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int j = 0; j < {I(c.Spec.OutputSize)}; j++)");
+            w.Line($"int i = (r * {I(c.OutputStride)}) + j;");
             w.Line($"float yi = At(ref {y}, i);");
             w.Line($"At(ref {d}, i) *= {Derivative((ActivationSpec)c.Spec, "yi")};");
+            w.Close();
             w.Close();
             return false;
         }
@@ -78,12 +92,14 @@ namespace ModelGen.Generator.Emit.Layers
             _ => $"(1f - ({y} * {y}))",
         };
 
-        private static void Loop(SourceWriter w, LayerContext c, string src, string dst)
+        private static void Loop(SourceWriter w, LayerContext c, string src, string srcStride, string dst, string dstStride)
         {
-            w.Open($"for (int i = 0; i < rows * {I(c.Spec.OutputSize)}; i++)");
-            w.Line($"float z = At(ref {src}, i);");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int j = 0; j < {I(c.Spec.OutputSize)}; j++)");
+            w.Line($"float z = At(ref {src}, (r * {srcStride}) + j);");
             w.Line(Statement((ActivationSpec)c.Spec, "z"));
-            w.Line($"At(ref {dst}, i) = z;");
+            w.Line($"At(ref {dst}, (r * {dstStride}) + j) = z;");
+            w.Close();
             w.Close();
         }
     }

@@ -48,15 +48,18 @@ namespace ModelGen.Generator.Emit.Layers
             int f = l.Features;
             w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\": scale = weight / sqrt(running_var + {D(l.Epsilon)}), shift = bias - running_mean * scale.");
             w.Open($"for (int j = 0; j < {I(f)}; j++)");
-            w.Line($"double scale = _parameters[{VectorKernel.Index(c.Plan.Offset("weight"), "j")}] / global::System.Math.Sqrt(_state[{VectorKernel.Index(c.Plan.Offset("running_var"), "j")}] + {D(l.Epsilon)});");
+            w.Line($"double scale = _compute[{VectorKernel.Index(c.Plan.Compute("weight"), "j")}] / global::System.Math.Sqrt(_state[{VectorKernel.Index(c.Plan.Offset("running_var"), "j")}] + {D(l.Epsilon)});");
             w.Line($"_folded[{VectorKernel.Index(Scale(c), "j")}] = (float)scale;");
-            w.Line($"_folded[{VectorKernel.Index(Shift(c), "j")}] = (float)(_parameters[{VectorKernel.Index(c.Plan.Offset("bias"), "j")}] - (_state[{VectorKernel.Index(c.Plan.Offset("running_mean"), "j")}] * scale));");
+            w.Line($"_folded[{VectorKernel.Index(Shift(c), "j")}] = (float)(_compute[{VectorKernel.Index(c.Plan.Compute("bias"), "j")}] - (_state[{VectorKernel.Index(c.Plan.Offset("running_mean"), "j")}] * scale));");
             w.Close();
             return true;
         }
 
         public override string EpilogueStatement(LayerContext c, string z, string j) =>
             $"{z} = ({z} * At(ref folded, {VectorKernel.Index(Scale(c), j)})) + At(ref folded, {VectorKernel.Index(Shift(c), j)});";
+
+        public override string? VectorEpilogue(LayerContext c, Width width, string z, string lane) =>
+            $"{z} = ({z} * Load{width.S}(ref folded, {VectorKernel.Index(Scale(c), lane)})) + Load{width.S}(ref folded, {VectorKernel.Index(Shift(c), lane)});";
 
         public override string BatchDependenceNote(LayerSpec layer) => $"batch norm \"{layer.Name}\" normalizes with the statistics of this batch";
 
@@ -68,21 +71,21 @@ namespace ModelGen.Generator.Emit.Layers
             {
                 w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with the statistics of this batch (declared): (x - mean) / sqrt(var + {D(l.Epsilon)}) * weight + bias.");
                 w.Open($"for (int j = 0; j < {I(f)}; j++)");
-                BatchMoments(w, src, f);
+                BatchMoments(w, src, BatchStride(src));
                 w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
                 w.Line("float meanF = (float)mean;");
                 w.Open("for (int r = 0; r < rows; r++)");
-                w.Line($"int i = (r * {I(f)}) + j;");
-                w.Line($"At(ref {dst}, i) = (At(ref p, {VectorKernel.Index(c.Plan.Offset("weight"), "j")}) * ((At(ref {src}, i) - meanF) * invStd)) + At(ref p, {VectorKernel.Index(c.Plan.Offset("bias"), "j")});");
+                w.Line($"At(ref {dst}, (r * Stride) + j) = (At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "j")}) * ((At(ref {src}, (r * {BatchStride(src)}) + j) - meanF) * invStd)) + At(ref p, {VectorKernel.Index(c.Plan.Compute("bias"), "j")});");
                 w.Close();
                 w.Close();
                 return;
             }
 
             w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with running statistics: z * scale + shift.");
-            w.Open($"for (int i = 0; i < rows * {I(f)}; i++)");
-            w.Line($"int j = i % {I(f)};");
-            w.Line($"At(ref {dst}, i) = (At(ref {src}, i) * At(ref folded, {VectorKernel.Index(Scale(c), "j")})) + At(ref folded, {VectorKernel.Index(Shift(c), "j")});");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int j = 0; j < {I(f)}; j++)");
+            w.Line($"At(ref {dst}, (r * Stride) + j) = (At(ref {src}, (r * {BatchStride(src)}) + j) * At(ref folded, {VectorKernel.Index(Scale(c), "j")})) + At(ref folded, {VectorKernel.Index(Shift(c), "j")});");
+            w.Close();
             w.Close();
         }
 
@@ -105,18 +108,17 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// y = weight * (x - mean) / sqrt(var + {D(l.Epsilon)}) + bias; then update the running statistics, {(l.Keras ? "Keras" : "PyTorch")} convention:");
             w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
             w.Open($"for (int j = 0; j < {I(f)}; j++)");
-            BatchMoments(w, x, f);
+            BatchMoments(w, x, I(c.InputStride));
             w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
             w.Line($"_invStd{c.Index}[j] = invStd;");
             w.Line("float meanF = (float)mean;");
-            w.Line($"float gamma = At(ref p, {VectorKernel.Index(c.Plan.Offset("weight"), "j")});");
-            w.Line($"float beta = At(ref p, {VectorKernel.Index(c.Plan.Offset("bias"), "j")});");
+            w.Line($"float gamma = At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "j")});");
+            w.Line($"float beta = At(ref p, {VectorKernel.Index(c.Plan.Compute("bias"), "j")});");
             w.Line($"ref float xhat = ref Data(_xhat{c.Index});");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"int i = (r * {I(f)}) + j;");
-            w.Line($"float h = (At(ref {x}, i) - meanF) * invStd;");
-            w.Line("At(ref xhat, i) = h;");
-            w.Line($"At(ref {y}, i) = (gamma * h) + beta;");
+            w.Line($"float h = (At(ref {x}, (r * {I(c.InputStride)}) + j) - meanF) * invStd;");
+            w.Line($"At(ref xhat, (r * {I(f)}) + j) = h;");
+            w.Line($"At(ref {y}, (r * {I(c.OutputStride)}) + j) = (gamma * h) + beta;");
             w.Close();
             w.Line();
             int mean = c.Plan.Offset("running_mean"), variance = c.Plan.Offset("running_var");
@@ -142,19 +144,19 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line("double sumD = 0;");
             w.Line("double sumDH = 0;");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"int i = (r * {I(f)}) + j;");
-            w.Line($"sumD += At(ref {d}, i);");
-            w.Line($"sumDH += (double)At(ref {d}, i) * At(ref xhat{c.Index}, i);");
+            w.Line($"float dr = At(ref {d}, (r * {I(c.OutputStride)}) + j);");
+            w.Line("sumD += dr;");
+            w.Line($"sumDH += (double)dr * At(ref xhat{c.Index}, (r * {I(f)}) + j);");
             w.Close();
             w.Line();
-            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Offset("weight"), "j")}) += (float)sumDH;");
-            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Offset("bias"), "j")}) += (float)sumD;");
+            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Compute("weight"), "j")}) = (float)sumDH;");
+            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Compute("bias"), "j")}) = (float)sumD;");
             if (needInput)
             {
-                w.Line($"double scale = (double)At(ref p, {VectorKernel.Index(c.Plan.Offset("weight"), "j")}) * _invStd{c.Index}[j] / rows;");
+                w.Line($"double scale = (double)At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "j")}) * _invStd{c.Index}[j] / rows;");
                 w.Open("for (int r = 0; r < rows; r++)");
-                w.Line($"int i = (r * {I(f)}) + j;");
-                w.Line($"At(ref {d}, i) = (float)(scale * ((rows * (double)At(ref {d}, i)) - sumD - (At(ref xhat{c.Index}, i) * sumDH)));");
+                w.Line($"int i = (r * {I(c.OutputStride)}) + j;");
+                w.Line($"At(ref {d}, i) = (float)(scale * ((rows * (double)At(ref {d}, i)) - sumD - (At(ref xhat{c.Index}, (r * {I(f)}) + j) * sumDH)));");
                 w.Close();
             }
 
@@ -164,23 +166,23 @@ namespace ModelGen.Generator.Emit.Layers
 
         private static int Scale(LayerContext c) => c.Plan.DerivedOffset;
 
-        private static int Shift(LayerContext c) => c.Plan.DerivedOffset + ((BatchNormSpec)c.Spec).Features;
+        private static int Shift(LayerContext c) => c.Plan.DerivedOffset + Limits.Pad(((BatchNormSpec)c.Spec).Features);
 
         /// <summary>
         /// Declares <c>double mean</c> and <c>double variance</c> (biased) of feature <c>j</c> over <c>rows</c> rows of
-        /// <paramref name="f"/> features in <paramref name="src"/>, accumulated in double, rows in order.
+        /// <paramref name="src"/> (rows <paramref name="stride"/> floats apart), accumulated in double, rows in order.
         /// </summary>
-        private static void BatchMoments(SourceWriter w, string src, int f)
+        private static void BatchMoments(SourceWriter w, string src, string stride)
         {
             w.Line("double sum = 0;");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"sum += At(ref {src}, (r * {I(f)}) + j);");
+            w.Line($"sum += At(ref {src}, (r * {stride}) + j);");
             w.Close();
             w.Line();
             w.Line("double mean = sum / rows;");
             w.Line("double squares = 0;");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"double d = At(ref {src}, (r * {I(f)}) + j) - mean;");
+            w.Line($"double d = At(ref {src}, (r * {stride}) + j) - mean;");
             w.Line("squares += d * d;");
             w.Close();
             w.Line();

@@ -1,17 +1,20 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using ModelGen.Generator.Emit.Kernels;
 using ModelGen.Generator.Model;
+using ModelGen.Generator.Planning;
 using static ModelGen.Generator.Emit.SourceWriter;
 
 namespace ModelGen.Generator.Emit.Layers
 {
-    /// <summary>Dense layers: <c>z = W x + b</c> through <see cref="DenseKernel"/>, with the step's epilogue fused per output.</summary>
+    /// <summary>
+    /// Dense layers: <c>z = W x + b</c> through <see cref="DenseKernel"/> on the weight panels of the compute layout, with
+    /// the step's epilogue (BatchNorm folding, rectifiers) fused on the vectors and the rest as a scalar pass.
+    /// </summary>
     internal sealed class DenseEmitter : LayerEmitter
     {
         public static DenseEmitter Instance { get; } = new();
-
-        /// <summary>Rows per block in the trainer's forward and backward passes.</summary>
-        private const int TrainingBlock = 4;
 
         public override string Describe(LayerSpec layer)
         {
@@ -45,40 +48,57 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line();
         }
 
-        public override void EmitProducerRow(SourceWriter w, LayerContext c, string src, string dst, Epilogue epilogue)
+        public override bool SharesLoadsAcrossRows(LayerSpec layer) => true;
+
+        public override void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput)
         {
             var l = (DenseSpec)c.Spec;
-            void Epilogue(string z, string j)
+            var vector = epilogues.TakeWhile(e => LayerCatalog.EmitterFor(e.Spec).VectorEpilogue(e, Width.Wide, "z", "0") is not null).ToList();
+            var scalar = epilogues.Skip(vector.Count).ToList();
+            DenseKernel.Forward(w, c.Plan.Compute("weight"), l.InputSize, l.OutputSize, srcs, exactOutput, (width, accs, row, panel) =>
             {
-                Bias(w, c, z, j);
-                epilogue(z, j);
-                w.Line($"At(ref {dst}, {j}) = {z};");
-            }
-
-            if (DenseKernel.Unrolls(l.InputSize, l.OutputSize))
-            {
-                DenseKernel.OutputsUnrolled(w, c.Plan.Offset("weight"), l.InputSize, l.OutputSize, src, Epilogue);
-            }
-            else
-            {
-                DenseKernel.Outputs(w, c.Plan.Offset("weight"), l.InputSize, l.OutputSize, src, Epilogue);
-            }
-        }
-
-        public override bool SharesLoadsAcrossRows(LayerSpec layer) => DenseKernel.SharesLoads(layer.InputSize);
-
-        public override void EmitProducerBlock(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, Epilogue epilogue)
-        {
-            var l = (DenseSpec)c.Spec;
-            DenseKernel.OutputsForRows(w, c.Plan.Offset("weight"), l.InputSize, l.OutputSize, srcs, (zs, j) =>
-            {
-                for (int k = 0; k < zs.Length; k++)
+                for (int h = 0; h < accs.Length; h++)
                 {
-                    Bias(w, c, zs[k], j);
-                    epilogue(zs[k], j);
-                    w.Line($"At(ref {dsts[k]}, {j}) = {zs[k]};");
+                    string acc = accs[h];
+                    string lane = h == 0 ? panel.Lane : Plus(panel.Lane, 8);
+                    if (BiasOffset(c) is { } bias)
+                    {
+                        w.Line($"{acc} += Load{width.S}(ref p, {VectorKernel.Index(bias, lane)});");
+                    }
+
+                    foreach (var e in vector)
+                    {
+                        w.Line(LayerCatalog.EmitterFor(e.Spec).VectorEpilogue(e, width, acc, lane)!);
+                    }
+
+                    int valid = Math.Min(width.Lanes, Math.Max(0, panel.Valid - (h * 8)));
+                    if (!exactOutput || valid == width.Lanes)
+                    {
+                        w.Line($"Store{width.S}({acc}, ref {dsts[row]}, {lane});");
+                    }
+                    else if (valid > 0)
+                    {
+                        w.Line($"StorePartial{width.S}({acc}, ref {dsts[row]}, {lane}, {I(valid)});");
+                    }
                 }
             });
+
+            if (scalar.Count > 0)
+            {
+                w.Line($"// Then, per output: {string.Join(", then ", scalar.Select(e => LayerCatalog.EmitterFor(e.Spec).DescribeInference(e.Spec)))}.");
+                foreach (string dst in dsts)
+                {
+                    w.Open($"for (int j = 0; j < {I(l.OutputSize)}; j++)");
+                    w.Line($"float z = At(ref {dst}, j);");
+                    foreach (var e in scalar)
+                    {
+                        w.Line(LayerCatalog.EmitterFor(e.Spec).EpilogueStatement(e, "z", "j"));
+                    }
+
+                    w.Line($"At(ref {dst}, j) = z;");
+                    w.Close();
+                }
+            }
         }
 
         public override void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst)
@@ -87,50 +107,66 @@ namespace ModelGen.Generator.Emit.Layers
             int n = l.InputSize, f = l.OutputSize;
             w.Line($"// Layer {c.Index}, dense \"{l.Name}\" {I(n)} -> {I(f)}: z = W x{(l.UseBias ? " + b" : string.Empty)}, row by row.");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"ref float xr = ref At(ref {src}, r * {I(n)});");
-            DenseKernel.Outputs(w, c.Plan.Offset("weight"), n, f, "xr", (z, j) =>
-            {
-                Bias(w, c, z, j);
-                w.Line($"At(ref {dst}, (r * {I(f)}) + {j}) = {z};");
-            });
+            w.Line($"ref float xr = ref At(ref {src}, r * {(src == "x" ? "InputSize" : "Stride")});");
+            w.Line($"ref float yr = ref At(ref {dst}, r * Stride);");
+            EmitProducer(w, c, new[] { "xr" }, new[] { "yr" }, Array.Empty<LayerContext>(), exactOutput: false);
             w.Close();
         }
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
             var l = (DenseSpec)c.Spec;
-            int n = l.InputSize, f = l.OutputSize;
-            bool block = DenseKernel.SharesLoads(n);
-            w.Line($"// Layer {c.Index}, dense \"{l.Name}\" {I(n)} -> {I(f)}: y[r, j] = W[j, :] . x[r, :]{(l.UseBias ? " + b[j]" : string.Empty)}{(block ? ";" : ".")}");
-            if (block)
+            int n = l.InputSize, f = l.OutputSize, block = Planner.BlockRows;
+            w.Line($"// Layer {c.Index}, dense \"{l.Name}\" {I(n)} -> {I(f)}: y[r, j] = W[j, :] . x[r, :]{(l.UseBias ? " + b[j]" : string.Empty)}; blocks of {I(block)} rows");
+            w.Line("// share each weight load, the remaining rows go one by one (each output the same chain of fused multiply-adds).");
+            w.Open();
+            w.Line("int r = 0;");
+            w.Open($"for (; r + {I(block)} <= rows; r += {I(block)})");
+            var srcs = Enumerable.Range(0, block).Select(k => "s" + I(k)).ToArray();
+            var dsts = Enumerable.Range(0, block).Select(k => "d" + I(k)).ToArray();
+            for (int k = 0; k < block; k++)
             {
-                w.Line($"// blocks of {I(TrainingBlock)} rows share each weight load, the remaining rows go one by one (same arithmetic per row).");
+                w.Line($"ref float {srcs[k]} = ref At(ref {x}, (r + {I(k)}) * {I(c.InputStride)});");
+                w.Line($"ref float {dsts[k]} = ref At(ref {y}, (r + {I(k)}) * {I(c.OutputStride)});");
             }
 
-            DenseKernel.ForwardRows(w, c.Plan.Offset("weight"), BiasOffset(c), n, f, x, y, TrainingBlock);
+            EmitProducer(w, c, srcs, dsts, Array.Empty<LayerContext>(), exactOutput: false);
+            w.Close();
+            w.Line();
+            w.Open("for (; r < rows; r++)");
+            w.Line($"ref float s0 = ref At(ref {x}, r * {I(c.InputStride)});");
+            w.Line($"ref float d0 = ref At(ref {y}, r * {I(c.OutputStride)});");
+            EmitProducer(w, c, new[] { "s0" }, new[] { "d0" }, Array.Empty<LayerContext>(), exactOutput: false);
+            w.Close();
+            w.Close();
         }
 
         public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             var l = (DenseSpec)c.Spec;
-            w.Line($"// Backward, layer {c.Index} dense \"{l.Name}\": dW[j, :] += d[r, j] * x[r, :]{(l.UseBias ? ", db[j] += d[r, j]" : string.Empty)}{(needInput ? ", dx[r, :] = sum over j of d[r, j] * W[j, :]" : string.Empty)};");
-            if (DenseKernel.SharesLoads(l.InputSize))
+            int n = l.InputSize, m = l.OutputSize;
+            w.Line($"// Backward, layer {c.Index} dense \"{l.Name}\": dW[j, k] = sum over rows of d[r, j] * x[r, k]{(l.UseBias ? ", db[j] = sum over rows of d[r, j]" : string.Empty)}{(needInput ? ", dx[r, k] = sum over j of d[r, j] * W[j, k]" : string.Empty)};");
+            w.Line("// each a chain over the rows (or outputs) in order, in whole panels of 16 weights.");
+            w.Open();
+            DenseKernel.WeightGradient(w, c.Plan.Compute("weight"), n, m, x, I(c.InputStride), d, c.OutputStride);
+            w.Close();
+            if (BiasOffset(c) is { } bias)
             {
-                w.Line($"// blocks of {I(TrainingBlock)} rows load each gradient and weight row once; every element still accumulates rows in order.");
+                DenseKernel.BiasGradient(w, bias, m, d, c.OutputStride);
             }
 
-            DenseKernel.BackwardRows(w, c.Plan.Offset("weight"), BiasOffset(c), l.InputSize, l.OutputSize, x, d, other, needInput, TrainingBlock);
+            if (needInput)
+            {
+                DenseKernel.InputGradient(w, c.Plan.Compute("weight"), n, m, d, c.OutputStride, other, Limits.Pad(n));
+            }
+
             return needInput;
         }
 
-        private static int? BiasOffset(LayerContext c) => ((DenseSpec)c.Spec).UseBias ? c.Plan.Offset("bias") : null;
+        /// <summary>The compute-layout offset of the bias, or null without bias.</summary>
+        private static int? BiasOffset(LayerContext c) => ((DenseSpec)c.Spec).UseBias ? c.Plan.Compute("bias") : null;
 
-        private static void Bias(SourceWriter w, LayerContext c, string z, string j)
-        {
-            if (BiasOffset(c) is { } b)
-            {
-                w.Line($"{z} += At(ref p, {VectorKernel.Index(b, j)});");
-            }
-        }
+        private static string Plus(string expression, int constant) =>
+            int.TryParse(expression, out int value) ? I(value + constant) : $"{expression} + {I(constant)}";
     }
 }

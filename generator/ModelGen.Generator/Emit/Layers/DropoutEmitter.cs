@@ -29,7 +29,7 @@ namespace ModelGen.Generator.Emit.Layers
         {
             var l = (DropoutSpec)c.Spec;
             w.Line($"// Layer {c.Index}, dropout \"{l.Name}\" active at inference (declared): zero with probability {D(l.Rate)}, scale the rest by 1 / (1 - {D(l.Rate)}); the mask depends on (call, row, layer, feature).");
-            Mask(w, l, "-1", "call", src, dst, mask: null);
+            Mask(w, l, "-1", "call", src, BatchStride(src), dst, "Stride", mask: null);
         }
 
         public override void EmitTrainerFields(SourceWriter w, LayerContext c)
@@ -46,26 +46,25 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// Layer {c.Index}, dropout \"{l.Name}\": zero each value with probability {D(l.Rate)} and scale the others by 1 / (1 - {D(l.Rate)});");
             w.Line("// the mask depends only on (seed, iteration, layer, row, feature).");
             w.Line($"ref float mask{c.Index} = ref Data(_mask{c.Index});");
-            Mask(w, l, "_seed", "_iterations", x, y, mask: "mask" + c.Index);
+            Mask(w, l, "_seed", "_iterations", x, I(c.InputStride), y, I(c.OutputStride), mask: "mask" + c.Index);
         }
 
         /// <summary>
         /// For every row and feature: <c>m</c> = 0 with probability rate, else 1 / (1 - rate), from
         /// <c>DeterministicRandom.Hash(seed, step, row, layer, feature)</c>; writes <c>dst = src * m</c> (and the mask).
         /// </summary>
-        private static void Mask(SourceWriter w, DropoutSpec l, string seed, string step, string src, string dst, string? mask)
+        private static void Mask(SourceWriter w, DropoutSpec l, string seed, string step, string src, string srcStride, string dst, string dstStride, string? mask)
         {
             int f = l.OutputSize;
             w.Open("for (int r = 0; r < rows; r++)");
             w.Open($"for (int j = 0; j < {I(f)}; j++)");
-            w.Line($"int i = (r * {I(f)}) + j;");
             w.Line($"float m = global::ModelGen.DeterministicRandom.Hash({seed}, {step}, r, {I(l.Index)}, j) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
             if (mask is not null)
             {
-                w.Line($"At(ref {mask}, i) = m;");
+                w.Line($"At(ref {mask}, (r * {I(f)}) + j) = m;");
             }
 
-            w.Line($"At(ref {dst}, i) = At(ref {src}, i) * m;");
+            w.Line($"At(ref {dst}, (r * {dstStride}) + j) = At(ref {src}, (r * {srcStride}) + j) * m;");
             w.Close();
             w.Close();
         }
@@ -73,8 +72,11 @@ namespace ModelGen.Generator.Emit.Layers
         public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             w.Line($"// Backward, layer {c.Index} dropout: d *= mask.");
-            w.Open($"for (int i = 0; i < rows * {I(c.Spec.OutputSize)}; i++)");
-            w.Line($"At(ref {d}, i) *= At(ref mask{c.Index}, i);");
+            w.Line($"ref float mask{c.Index} = ref Data(_mask{c.Index});");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int j = 0; j < {I(c.Spec.OutputSize)}; j++)");
+            w.Line($"At(ref {d}, (r * {I(c.OutputStride)}) + j) *= At(ref mask{c.Index}, (r * {I(c.Spec.OutputSize)}) + j);");
+            w.Close();
             w.Close();
             return false;
         }

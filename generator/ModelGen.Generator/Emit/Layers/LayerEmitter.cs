@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using ModelGen.Generator.Emit.Kernels;
 using ModelGen.Generator.Model;
 using ModelGen.Generator.Planning;
 using static ModelGen.Generator.Emit.SourceWriter;
@@ -26,10 +28,16 @@ namespace ModelGen.Generator.Emit.Layers
 
         /// <summary>The layer's position as generated comments write it.</summary>
         public string Index => I(Spec.Index);
-    }
 
-    /// <summary>Writes a fused step's epilogue (bias excluded) on the float local <c>z</c> of feature <c>j</c>.</summary>
-    internal delegate void Epilogue(string z, string j);
+        /// <summary>
+        /// The row stride of the layer's input in the trainer and in batch mode: the model's input rows are exactly
+        /// <c>InputSize</c> floats; every buffer the generated code owns has rows padded to whole 16-float panels.
+        /// </summary>
+        public int InputStride => Spec.Index == 0 ? Model.Spec.InputSize : Limits.Pad(Spec.InputSize);
+
+        /// <summary>The row stride of the layer's output buffers (padded to whole panels).</summary>
+        public int OutputStride => Limits.Pad(Spec.OutputSize);
+    }
 
     /// <summary>
     /// Generates the code of one layer kind: its share of the model's documentation, initialization, description, the
@@ -62,17 +70,26 @@ namespace ModelGen.Generator.Emit.Layers
         /// <summary>Recomputes the layer's derived inference constants; returns whether it wrote anything.</summary>
         public virtual bool EmitRefresh(SourceWriter w, LayerContext c) => false;
 
-        /// <summary>Producers: one row, reading <paramref name="src"/>, writing <paramref name="dst"/>, with the step's epilogue per output.</summary>
-        public virtual void EmitProducerRow(SourceWriter w, LayerContext c, string src, string dst, Epilogue epilogue) => throw Unsupported(c, "a producer");
+        /// <summary>
+        /// Producers: the rows whose inputs start at <paramref name="srcs"/> (one row, or a block of rows sharing loads;
+        /// each row's arithmetic is the same either way), writing the rows <paramref name="dsts"/>, with the step's
+        /// <paramref name="epilogues"/> fused. <paramref name="exactOutput"/>: the destination rows are the caller's output,
+        /// exactly the output width (no padding to write into).
+        /// </summary>
+        public virtual void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput) => throw Unsupported(c, "a producer");
 
         /// <summary>Producers: whether a block of rows shares loads (else the block runs the row code per row).</summary>
         public virtual bool SharesLoadsAcrossRows(LayerSpec layer) => false;
 
-        /// <summary>Producers: several rows at once, each row's arithmetic exactly <see cref="EmitProducerRow"/>'s.</summary>
-        public virtual void EmitProducerBlock(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, Epilogue epilogue) => throw Unsupported(c, "a blocked producer");
-
         /// <summary>Affine and element-wise layers: the statement applied to the local <paramref name="z"/> of feature <paramref name="j"/>.</summary>
         public virtual string EpilogueStatement(LayerContext c, string z, string j) => throw Unsupported(c, "an epilogue");
+
+        /// <summary>
+        /// Affine and element-wise layers: the statement applied to the vector <paramref name="z"/> of the features from
+        /// <paramref name="lane"/> on, in the lanes of <paramref name="width"/>; every lane as <see cref="EpilogueStatement"/>
+        /// computes it. Null when the layer has no vector form (it then runs as a scalar pass after the step).
+        /// </summary>
+        public virtual string? VectorEpilogue(LayerContext c, Width width, string z, string lane) => null;
 
         /// <summary>Row operations: one row from <paramref name="src"/> into <paramref name="dst"/> (which may be the same buffer).</summary>
         public virtual void EmitRowOperation(SourceWriter w, LayerContext c, string src, string dst) => throw Unsupported(c, "a row operation");
@@ -115,6 +132,9 @@ namespace ModelGen.Generator.Emit.Layers
         /// </summary>
         protected static string Description(LayerContext c, string type, string fields = "") =>
             $"new global::ModelGen.{type}({Literal(c.Spec.Name)}, {Ints(c.Spec.Input.Dims)}, {Ints(c.Spec.Output.Dims)}{(fields.Length == 0 ? string.Empty : ", " + fields)})";
+
+        /// <summary>The row stride of a buffer in batch mode: the caller's input rows, or the padded <c>Stride</c> of the scratch buffers.</summary>
+        protected static string BatchStride(string buffer) => buffer == "x" ? "InputSize" : "Stride";
 
         /// <summary>An <c>int[]</c> expression.</summary>
         protected static string Ints(System.Collections.Generic.IEnumerable<int> values) => "new[] { " + string.Join(", ", System.Linq.Enumerable.Select(values, v => I(v))) + " }";

@@ -20,14 +20,14 @@ namespace ModelGen.Generator.Emit.Layers
         {
             int f = c.Spec.OutputSize;
             w.Line($"// Layer {c.Index}, softmax over {I(f)} outputs per row.");
-            Rows(w, f, src, dst);
+            Rows(w, f, src, BatchStride(src), dst, "Stride");
         }
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
             int f = c.Spec.OutputSize;
             w.Line($"// Layer {c.Index}, softmax over {I(f)} outputs per row: exp(z - max) / sum.");
-            Rows(w, f, x, y);
+            Rows(w, f, x, I(c.InputStride), y, I(c.OutputStride));
         }
 
         public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
@@ -35,8 +35,8 @@ namespace ModelGen.Generator.Emit.Layers
             int f = c.Spec.OutputSize;
             w.Line($"// Backward, layer {c.Index} softmax: dz = y * (d - sum(d * y)) per row.");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"ref float yr = ref At(ref {y}, r * {I(f)});");
-            w.Line($"ref float dr = ref At(ref {d}, r * {I(f)});");
+            w.Line($"ref float yr = ref At(ref {y}, r * {I(c.OutputStride)});");
+            w.Line($"ref float dr = ref At(ref {d}, r * {I(c.OutputStride)});");
             w.Line("float dot = 0f;");
             w.Open($"for (int j = 0; j < {I(f)}; j++)");
             w.Line("dot += At(ref dr, j) * At(ref yr, j);");
@@ -49,11 +49,11 @@ namespace ModelGen.Generator.Emit.Layers
             return false;
         }
 
-        private static void Rows(SourceWriter w, int f, string src, string dst)
+        private static void Rows(SourceWriter w, int f, string src, string srcStride, string dst, string dstStride)
         {
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Line($"ref float sr = ref At(ref {src}, r * {I(f)});");
-            w.Line($"ref float dr = ref At(ref {dst}, r * {I(f)});");
+            w.Line($"ref float sr = ref At(ref {src}, r * {srcStride});");
+            w.Line($"ref float dr = ref At(ref {dst}, r * {dstStride});");
             Row(w, f, "sr", "dr");
             w.Close();
         }

@@ -28,9 +28,9 @@ namespace ModelGen.Generator.Emit.Optimizers
         protected override void Fields(SourceWriter w, OptimizerSpec spec)
         {
             w.Line("/// <summary>Adam first-moment estimates.</summary>");
-            w.Line("private readonly float[] _moment1 = new float[ParameterCount];");
+            w.Line("private readonly float[] _moment1 = new float[ComputeCount];");
             w.Line("/// <summary>Adam second-moment estimates.</summary>");
-            w.Line("private readonly float[] _moment2 = new float[ParameterCount];");
+            w.Line("private readonly float[] _moment2 = new float[ComputeCount];");
         }
 
         protected override void Update(SourceWriter w, OptimizerSpec spec, string grad)
@@ -60,7 +60,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             }
 
             w.Line("int i = 0;");
-            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ParameterCount; i += {I(VectorKernel.Lanes)})");
+            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ComputeCount; i += {I(VectorKernel.Lanes)})");
             w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
             w.Line("var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);");
             w.Line("var v = (beta2 * Load8(ref m2, i)) + ((oneMinusBeta2 * gi) * gi);");
@@ -69,7 +69,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             w.Line("Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);");
             w.Close();
             w.Line();
-            w.Open("for (; i < ParameterCount; i++)");
+            w.Open("for (; i < ComputeCount; i++)");
             w.Line($"float gi = {grad};");
             w.Line($"float m = ({F(o.Beta1)} * At(ref m1, i)) + ({F(1 - o.Beta1)} * gi);");
             w.Line($"float v = ({F(o.Beta2)} * At(ref m2, i)) + ({F(1 - o.Beta2)} * gi * gi);");

@@ -5,7 +5,7 @@ namespace ModelGen.Generator.Emit.Optimizers
 {
     /// <summary>
     /// Generates one optimizer kind: its trainer fields (moments), its update over every parameter, and its description.
-    /// The update is a vector main loop over <c>ParameterCount</c> and a scalar remainder doing the same operations
+    /// The update is a vector main loop over <c>ComputeCount</c> (the compute layout) and a scalar remainder doing the same operations
     /// element by element, so every parameter gets the same arithmetic wherever it sits.
     /// </summary>
     internal abstract class OptimizerEmitter
@@ -33,7 +33,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             var emitter = For(spec);
             w.Line("/// <summary>Applies one optimizer update to every parameter from <see cref=\"Gradients\"/>.</summary>");
             w.Open("private void ApplyOptimizer()");
-            w.Line("ref float p = ref Data(_model._parameters);");
+            w.Line("ref float p = ref Data(_model._compute);");
             w.Line("ref float g = ref Data(_gradients);");
             if (emitter.FirstMoment(spec))
             {

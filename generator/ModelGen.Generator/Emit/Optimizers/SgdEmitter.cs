@@ -30,7 +30,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             if (FirstMoment(spec))
             {
                 w.Line("/// <summary>SGD velocities (Keras form: v = momentum * v - lr * g).</summary>");
-                w.Line("private readonly float[] _moment1 = new float[ParameterCount];");
+                w.Line("private readonly float[] _moment1 = new float[ComputeCount];");
             }
         }
 
@@ -77,7 +77,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             }
 
             w.Line("int i = 0;");
-            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ParameterCount; i += {I(VectorKernel.Lanes)})");
+            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ComputeCount; i += {I(VectorKernel.Lanes)})");
             w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
             if (o.Momentum > 0)
             {
@@ -92,7 +92,7 @@ namespace ModelGen.Generator.Emit.Optimizers
 
             w.Close();
             w.Line();
-            w.Open("for (; i < ParameterCount; i++)");
+            w.Open("for (; i < ComputeCount; i++)");
             w.Line($"float gi = {grad};");
             if (o.Momentum > 0)
             {

@@ -31,8 +31,8 @@ namespace ModelGen.Generator.Model
             new TensorSpec("num_batches_tracked", EquatableArray<int>.Empty, TensorStorageKind.Counters),
         }.ToEquatableArray();
 
-        /// <summary>The folded scale then shift of every feature.</summary>
-        public override int DerivedConstants => 2 * Features;
+        /// <summary>The folded scales of every feature, then the shifts, each block padded to whole panels.</summary>
+        public override int DerivedConstants => 2 * Limits.Pad(Features);
 
         public override bool BatchDependentAtInference => UseBatchStatisticsAtInference;
 

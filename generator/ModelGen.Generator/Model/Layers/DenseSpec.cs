@@ -15,7 +15,10 @@ namespace ModelGen.Generator.Model
             ? new[] { Weight, new TensorSpec("bias", new[] { Units }.ToEquatableArray(), TensorStorageKind.Parameters) }.ToEquatableArray()
             : new[] { Weight }.ToEquatableArray();
 
-        private TensorSpec Weight => new("weight", new[] { Units, InputSize }.ToEquatableArray(), TensorStorageKind.Parameters);
+        private TensorSpec Weight => new("weight", new[] { Units, InputSize }.ToEquatableArray(), TensorStorageKind.Parameters, Panels: true);
+
+        /// <summary>Panels of 16 outputs in the compute layout.</summary>
+        public int PanelCount => (Units + Limits.Lanes - 1) / Limits.Lanes;
 
         public override Shape InferOutput(Shape input) => Shape.Vector(Units);
 
