@@ -1,0 +1,101 @@
+using System;
+using Xunit;
+
+namespace ModelGen.Tests
+{
+    /// <summary>Tests that change <see cref="Parallelism.MaxDegreeOfParallelism"/> run alone, so the degree they set is the one used.</summary>
+    [CollectionDefinition("Parallelism", DisableParallelization = true)]
+    public class ParallelismCollection
+    {
+    }
+
+    /// <summary>
+    /// PredictBatch splits rows over threads above a size threshold; every row's arithmetic stays the same. Row i of a batch
+    /// must equal Predict(row i) bit for bit for every degree, every batch size around the split points, and every position.
+    /// </summary>
+    [Collection("Parallelism")]
+    public class ParallelismTests
+    {
+        [Theory]
+        [InlineData("Mlp784")]
+        [InlineData("WideNet")]
+        [InlineData("Everything")]
+        public void PredictBatchIsBitwiseTheSameForEveryDegree(string name)
+        {
+            var model = BatchInvarianceTests.Trained(name);
+            int previous = Parallelism.MaxDegreeOfParallelism;
+            try
+            {
+                var single = new float[model.OutputLength];
+                foreach (int rows in new[] { 1, 23, 24, 25, 47, 61, 256 })
+                {
+                    var x = TestData.Uniform(rows * model.InputLength, rows, -3f, 3f);
+                    float[]? first = null;
+                    foreach (int degree in new[] { 1, 2, 3, 4 })
+                    {
+                        Parallelism.MaxDegreeOfParallelism = degree;
+                        var y = new float[rows * model.OutputLength];
+                        model.PredictBatch(x, y);
+                        first ??= y;
+                        Assert.True(TestData.SameBits(first, y), $"{name}: {rows} rows, degree {degree} differs from degree 1");
+                    }
+
+                    for (int r = 0; r < rows; r++)
+                    {
+                        model.Predict(x.AsSpan(r * model.InputLength, model.InputLength), single);
+                        Assert.True(TestData.SameBits(single, first.AsSpan(r * model.OutputLength, model.OutputLength)), $"{name}: {rows} rows, row {r}");
+                    }
+                }
+            }
+            finally
+            {
+                Parallelism.MaxDegreeOfParallelism = previous;
+            }
+        }
+
+        [Fact]
+        public void ADegreeBelowOneIsRejected()
+        {
+            int previous = Parallelism.MaxDegreeOfParallelism;
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxDegreeOfParallelism = 0);
+            Assert.Contains("at least 1", e.Message, StringComparison.Ordinal);
+            Assert.Equal(previous, Parallelism.MaxDegreeOfParallelism);
+        }
+
+        [Fact]
+        public void AnExceptionInAPartReachesTheCaller()
+        {
+            int previous = Parallelism.MaxDegreeOfParallelism;
+            try
+            {
+                Parallelism.MaxDegreeOfParallelism = 2;
+                var x = new float[100];
+                var y = new float[100];
+                var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(
+                    0, x, y, 100, 10, static (_, _, _, start, _) =>
+                    {
+                        if (start > 0)
+                        {
+                            throw new InvalidOperationException("part " + start);
+                        }
+                    }));
+                Assert.Equal("part 50", e.Message);
+
+                // The pool is usable afterwards, and every unit runs once.
+                var seen = new int[100];
+                WorkerPool.Run(seen, x, y, 100, 10, static (s, _, _, start, end) =>
+                {
+                    for (int i = start; i < end; i++)
+                    {
+                        s[i]++;
+                    }
+                });
+                Assert.All(seen, v => Assert.Equal(1, v));
+            }
+            finally
+            {
+                Parallelism.MaxDegreeOfParallelism = previous;
+            }
+        }
+    }
+}
