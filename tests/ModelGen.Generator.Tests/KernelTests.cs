@@ -56,11 +56,11 @@ namespace ModelGen.Generator.Tests
                     }
 
                     int stride = (m + 15) / 16 * 16;
-                    w.Open($"public static void WeightGradient{variant}_{n}_{m}(float[] weights, float[] input, float[] gradients, float[] gradient, int rows)");
+                    w.Open($"public static void WeightGradient{variant}_{n}_{m}(float[] weights, float[] input, float[] gradients, float[] gradient, int rows, int first, int end)");
                     w.Line("ref float x = ref Data(input);");
                     w.Line("ref float dd = ref Data(gradients);");
                     w.Line("ref float g = ref Data(gradient);");
-                    DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride);
+                    DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride, "first", "end");
                     w.Close();
                     w.Open($"public static void InputGradient{variant}_{n}_{m}(float[] weights, float[] gradients, float[] dx, int rows)");
                     w.Line("ref float p = ref Data(weights);");
@@ -132,8 +132,11 @@ namespace ModelGen.Generator.Tests
                                 }
                             }
 
-                            var gradient = new float[panels * n * 16];
-                            Invoke(type, $"WeightGradient{variant}_{n}_{m}", packed, input, d, gradient, Block);
+                            // In two parts split at a panel group, as the trainer's threads run it; NaN marks what no part wrote.
+                            var gradient = Enumerable.Repeat(float.NaN, panels * n * 16).ToArray();
+                            int split = Math.Min(panels, DenseKernel.PanelGranularity);
+                            Invoke(type, $"WeightGradient{variant}_{n}_{m}", packed, input, d, gradient, Block, 0, split);
+                            Invoke(type, $"WeightGradient{variant}_{n}_{m}", packed, input, d, gradient, Block, split, panels);
                             for (int j = 0; j < stride; j++)
                             {
                                 for (int k = 0; k < n; k++)

@@ -53,6 +53,58 @@ namespace ModelGen.Tests
             }
         }
 
+        [Theory]
+        [InlineData("Mlp784", 64)]
+        [InlineData("Mlp784", 37)]
+        [InlineData("WideNet", 30)]
+        public void TrainingIsBitwiseTheSameForEveryDegree(string name, int rows)
+        {
+            // Training splits large layers over threads (dense forward and input gradients by rows, weight gradients by
+            // whole 16-output panels); no sum crosses threads, so losses, gradients and parameters must not change.
+            int previous = Parallelism.MaxDegreeOfParallelism;
+            try
+            {
+                (float[] Losses, float[] Gradients, float[] Parameters)? first = null;
+                foreach (int degree in new[] { 1, 2, 3 })
+                {
+                    Parallelism.MaxDegreeOfParallelism = degree;
+                    var run = Train(name, rows);
+                    first ??= run;
+                    Assert.True(TestData.SameBits(first.Value.Losses, run.Losses), $"{name}: losses differ at degree {degree}");
+                    Assert.True(TestData.SameBits(first.Value.Gradients, run.Gradients), $"{name}: gradients differ at degree {degree}");
+                    Assert.True(TestData.SameBits(first.Value.Parameters, run.Parameters), $"{name}: parameters differ at degree {degree}");
+                }
+
+                Assert.All(first!.Value.Losses, l => Assert.True(float.IsFinite(l)));
+            }
+            finally
+            {
+                Parallelism.MaxDegreeOfParallelism = previous;
+            }
+        }
+
+        private static (float[] Losses, float[] Gradients, float[] Parameters) Train(string name, int rows)
+        {
+            IModel model;
+            ITrainer trainer;
+            switch (name)
+            {
+                case "Mlp784": { var m = new Models.Mlp784(3); model = m; trainer = m.CreateTrainer(64); break; }
+                case "WideNet": { var m = new Models.WideNet(3); model = m; trainer = m.CreateTrainer(64); break; }
+                default: throw new ArgumentException(name);
+            }
+
+            var losses = new float[3];
+            for (int step = 0; step < 3; step++)
+            {
+                var x = TestData.Uniform(rows * model.InputLength, 30 + step, -2f, 2f);
+                var t = TestData.Targets(rows, model.OutputLength, 40 + step, oneHot: true);
+                losses[step] = trainer.TrainStep(x, t);
+            }
+
+            return (losses, trainer.Gradients.ToArray(), model.Parameters.ToArray());
+        }
+
         [Fact]
         public void ADegreeBelowOneIsRejected()
         {

@@ -235,7 +235,27 @@ namespace ModelGen.Generator.Emit
             w.Line();
             foreach (var c in contexts)
             {
-                w.Line($"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);");
+                long work = LayerCatalog.EmitterFor(c.Spec).TrainingForwardWorkPerRow(c.Spec);
+                if (work > 0)
+                {
+                    // Rows computed on their own: large batches split over the cores in whole blocks of rows.
+                    w.Open($"if ((long)rows * {work.ToString(System.Globalization.CultureInfo.InvariantCulture)} >= {I((int)Limits.ParallelWork)} && {Rt}Parallelism.MaxDegreeOfParallelism > 1)");
+                    w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {In(c.Spec)}, rows * {I(c.InputStride)}), {Mm}.CreateSpan(ref y{c.Index}, rows * {I(c.OutputStride)}), rows, {I(Planner.BlockRows)}, s_forward{c.Index});");
+                    w.Close();
+                    w.Open("else");
+                    w.Line($"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);");
+                    w.Close();
+                    w.Line();
+                    methods.Line($"/// <summary>One thread's part of <see cref=\"Forward{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.</summary>");
+                    methods.Line($"private static readonly {Rt}PartAction<{Names.Trainer}> s_forward{c.Index} = static (trainer, x, y, start, end) =>");
+                    methods.Line($"    trainer.Forward{c.Index}(ref At(ref {Mm}.GetReference(x), start * {I(c.InputStride)}), ref At(ref {Mm}.GetReference(y), start * {I(c.OutputStride)}), end - start, false);");
+                    methods.Line();
+                }
+                else
+                {
+                    w.Line($"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);");
+                }
+
                 methods.Line($"/// <summary>Training-mode forward of layer {c.Index} ({c.Spec.KindName}) over <paramref name=\"rows\"/> rows of <paramref name=\"x\"/> into <paramref name=\"y\"/>.</summary>");
                 methods.Open($"private void Forward{c.Index}(ref float x, ref float y, int rows, bool updateRunningStatistics)");
                 References(methods, plan, gradients: false);
@@ -323,19 +343,21 @@ namespace ModelGen.Generator.Emit
                 var c = contexts[i];
                 bool needInput = i > firstParam;
                 w.Line($"Backward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, ref {cur}, ref {other}, rows);");
+                var helpers = methods.Fork();
                 methods.Line($"/// <summary>");
                 methods.Line($"/// Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output: parameter gradients into");
                 methods.Line($"/// <c>_gradients</c>{(needInput ? ", the gradient of its input into <paramref name=\"d\"/> or <paramref name=\"e\"/>" : string.Empty)}.");
                 methods.Line($"/// </summary>");
                 methods.Open($"private void Backward{c.Index}(ref float x, ref float y, ref float d, ref float e, int rows)");
                 References(methods, plan, gradients: true);
-                if (LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, c, "x", "y", "d", "e", needInput))
+                if (LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, helpers, c, "x", "y", "d", "e", needInput))
                 {
                     (cur, other) = (other, cur);
                 }
 
                 methods.Close();
                 methods.Line();
+                methods.Append(helpers);
             }
 
             w.Line();

@@ -21,6 +21,12 @@ namespace ModelGen.Generator.Model
         /// <summary>Floats per panel of the compute layout and of padded rows: 16 (one 512-bit vector, two 256-bit ones).</summary>
         public const int Lanes = 16;
 
+        /// <summary>
+        /// The multiply-adds below which a training step's layer runs on one thread: 2^18 (about 5 microseconds of work on
+        /// one core, several times what handing a part to the worker pool costs).
+        /// </summary>
+        public const long ParallelWork = 1 << 18;
+
         /// <summary><paramref name="floats"/> rounded up to a whole number of panels.</summary>
         public static int Pad(int floats) => (floats + Lanes - 1) / Lanes * Lanes;
     }

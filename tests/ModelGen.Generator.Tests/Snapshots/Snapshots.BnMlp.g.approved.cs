@@ -1168,7 +1168,15 @@ namespace Snapshots
                 ref float y7 = ref Data(_y7);
                 ref float y8 = ref Data(_y8);
 
-                Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, rows * 64), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y0, rows * 32), rows, 6, s_forward0);
+                }
+                else
+                {
+                    Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                }
+
                 Forward1(ref y0, ref y1, rows, updateRunningStatistics);
                 Forward2(ref y1, ref y2, rows, updateRunningStatistics);
                 Forward3(ref y2, ref y3, rows, updateRunningStatistics);
@@ -1226,6 +1234,10 @@ namespace Snapshots
 
                 return (float)loss;
             }
+
+            /// <summary>One thread's part of <see cref="Forward0"/>: the rows from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forward0 = static (trainer, x, y, start, end) =>
+                trainer.Forward0(ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), start * 64), ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), start * 32), end - start, false);
 
             /// <summary>Training-mode forward of layer 0 (Dense) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
             private void Forward0(ref float x, ref float y, int rows, bool updateRunningStatistics)
@@ -1854,108 +1866,7 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 7 dense "out": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            for (int k = 0; k < 12; k += 6)
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + k;
-                                    var d0 = LoadMasked16(ref d, dr, 10);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                                }
-                                Store16(a0_0, ref g, 2704 + (k * 16));
-                                Store16(a1_0, ref g, 2720 + (k * 16));
-                                Store16(a2_0, ref g, 2736 + (k * 16));
-                                Store16(a3_0, ref g, 2752 + (k * 16));
-                                Store16(a4_0, ref g, 2768 + (k * 16));
-                                Store16(a5_0, ref g, 2784 + (k * 16));
-                            }
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 12;
-                                    var d0 = LoadMasked16(ref d, dr, 10);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                }
-                                Store16(a0_0, ref g, 2896);
-                                Store16(a1_0, ref g, 2912);
-                                Store16(a2_0, ref g, 2928);
-                                Store16(a3_0, ref g, 2944);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            for (int k = 0; k < 12; k += 6)
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + k;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = LoadMasked8(ref d, dr + 8, 2);
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, 2704 + (k * 16));
-                                Store8(a0_0h, ref g, 2712 + (k * 16));
-                                Store8(a1_0l, ref g, 2720 + (k * 16));
-                                Store8(a1_0h, ref g, 2728 + (k * 16));
-                                Store8(a2_0l, ref g, 2736 + (k * 16));
-                                Store8(a2_0h, ref g, 2744 + (k * 16));
-                                Store8(a3_0l, ref g, 2752 + (k * 16));
-                                Store8(a3_0h, ref g, 2760 + (k * 16));
-                                Store8(a4_0l, ref g, 2768 + (k * 16));
-                                Store8(a4_0h, ref g, 2776 + (k * 16));
-                                Store8(a5_0l, ref g, 2784 + (k * 16));
-                                Store8(a5_0h, ref g, 2792 + (k * 16));
-                            }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 12;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = LoadMasked8(ref d, dr + 8, 2);
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                }
-                                Store8(a0_0l, ref g, 2896);
-                                Store8(a0_0h, ref g, 2904);
-                                Store8(a1_0l, ref g, 2912);
-                                Store8(a1_0h, ref g, 2920);
-                                Store8(a2_0l, ref g, 2928);
-                                Store8(a2_0h, ref g, 2936);
-                                Store8(a3_0l, ref g, 2944);
-                                Store8(a3_0h, ref g, 2952);
-                            }
-                        }
-                    }
-                }
+                WeightGradient7(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -1965,6 +1876,121 @@ namespace Snapshots
                     }
                     Store8(sum, ref g, 2960 + j);
                 }
+                InputGradient7(ref d, ref e, rows);
+            }
+
+            /// <summary>Weight gradients of layer 7 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient7(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 12; k += 6)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + k;
+                                var d0 = LoadMasked16(ref d, dr, 10);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                            }
+                            Store16(a0_0, ref g, 2704 + (k * 16));
+                            Store16(a1_0, ref g, 2720 + (k * 16));
+                            Store16(a2_0, ref g, 2736 + (k * 16));
+                            Store16(a3_0, ref g, 2752 + (k * 16));
+                            Store16(a4_0, ref g, 2768 + (k * 16));
+                            Store16(a5_0, ref g, 2784 + (k * 16));
+                        }
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 12;
+                                var d0 = LoadMasked16(ref d, dr, 10);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                            }
+                            Store16(a0_0, ref g, 2896);
+                            Store16(a1_0, ref g, 2912);
+                            Store16(a2_0, ref g, 2928);
+                            Store16(a3_0, ref g, 2944);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 12; k += 6)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + k;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = LoadMasked8(ref d, dr + 8, 2);
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, 2704 + (k * 16));
+                            Store8(a0_0h, ref g, 2712 + (k * 16));
+                            Store8(a1_0l, ref g, 2720 + (k * 16));
+                            Store8(a1_0h, ref g, 2728 + (k * 16));
+                            Store8(a2_0l, ref g, 2736 + (k * 16));
+                            Store8(a2_0h, ref g, 2744 + (k * 16));
+                            Store8(a3_0l, ref g, 2752 + (k * 16));
+                            Store8(a3_0h, ref g, 2760 + (k * 16));
+                            Store8(a4_0l, ref g, 2768 + (k * 16));
+                            Store8(a4_0h, ref g, 2776 + (k * 16));
+                            Store8(a5_0l, ref g, 2784 + (k * 16));
+                            Store8(a5_0h, ref g, 2792 + (k * 16));
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 12;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = LoadMasked8(ref d, dr + 8, 2);
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                            }
+                            Store8(a0_0l, ref g, 2896);
+                            Store8(a0_0h, ref g, 2904);
+                            Store8(a1_0l, ref g, 2912);
+                            Store8(a1_0h, ref g, 2920);
+                            Store8(a2_0l, ref g, 2928);
+                            Store8(a2_0h, ref g, 2936);
+                            Store8(a3_0l, ref g, 2944);
+                            Store8(a3_0h, ref g, 2952);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Input gradients of layer 7 for <paramref name="rows"/> rows of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void InputGradient7(ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
                 if (Wide)
                 {
                     for (int r = 0; r < rows; r++)
@@ -2087,98 +2113,7 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 4 dense "fc2": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            for (int k = 0; k < 30; k += 6)
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 32) + k;
-                                    var d0 = Load16(ref d, dr);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                                }
-                                Store16(a0_0, ref g, 2144 + (k * 16));
-                                Store16(a1_0, ref g, 2160 + (k * 16));
-                                Store16(a2_0, ref g, 2176 + (k * 16));
-                                Store16(a3_0, ref g, 2192 + (k * 16));
-                                Store16(a4_0, ref g, 2208 + (k * 16));
-                                Store16(a5_0, ref g, 2224 + (k * 16));
-                            }
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 32) + 30;
-                                    var d0 = Load16(ref d, dr);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                }
-                                Store16(a0_0, ref g, 2624);
-                                Store16(a1_0, ref g, 2640);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            for (int k = 0; k < 30; k += 6)
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 32) + k;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = Load8(ref d, dr + 8);
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, 2144 + (k * 16));
-                                Store8(a0_0h, ref g, 2152 + (k * 16));
-                                Store8(a1_0l, ref g, 2160 + (k * 16));
-                                Store8(a1_0h, ref g, 2168 + (k * 16));
-                                Store8(a2_0l, ref g, 2176 + (k * 16));
-                                Store8(a2_0h, ref g, 2184 + (k * 16));
-                                Store8(a3_0l, ref g, 2192 + (k * 16));
-                                Store8(a3_0h, ref g, 2200 + (k * 16));
-                                Store8(a4_0l, ref g, 2208 + (k * 16));
-                                Store8(a4_0h, ref g, 2216 + (k * 16));
-                                Store8(a5_0l, ref g, 2224 + (k * 16));
-                                Store8(a5_0h, ref g, 2232 + (k * 16));
-                            }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 32) + 30;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = Load8(ref d, dr + 8);
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                }
-                                Store8(a0_0l, ref g, 2624);
-                                Store8(a0_0h, ref g, 2632);
-                                Store8(a1_0l, ref g, 2640);
-                                Store8(a1_0h, ref g, 2648);
-                            }
-                        }
-                    }
-                }
+                WeightGradient4(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -2188,6 +2123,111 @@ namespace Snapshots
                     }
                     Store8(sum, ref g, 2656 + j);
                 }
+                InputGradient4(ref d, ref e, rows);
+            }
+
+            /// <summary>Weight gradients of layer 4 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient4(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 30; k += 6)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 32) + k;
+                                var d0 = Load16(ref d, dr);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                            }
+                            Store16(a0_0, ref g, 2144 + (k * 16));
+                            Store16(a1_0, ref g, 2160 + (k * 16));
+                            Store16(a2_0, ref g, 2176 + (k * 16));
+                            Store16(a3_0, ref g, 2192 + (k * 16));
+                            Store16(a4_0, ref g, 2208 + (k * 16));
+                            Store16(a5_0, ref g, 2224 + (k * 16));
+                        }
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 32) + 30;
+                                var d0 = Load16(ref d, dr);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                            }
+                            Store16(a0_0, ref g, 2624);
+                            Store16(a1_0, ref g, 2640);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 30; k += 6)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 32) + k;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = Load8(ref d, dr + 8);
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, 2144 + (k * 16));
+                            Store8(a0_0h, ref g, 2152 + (k * 16));
+                            Store8(a1_0l, ref g, 2160 + (k * 16));
+                            Store8(a1_0h, ref g, 2168 + (k * 16));
+                            Store8(a2_0l, ref g, 2176 + (k * 16));
+                            Store8(a2_0h, ref g, 2184 + (k * 16));
+                            Store8(a3_0l, ref g, 2192 + (k * 16));
+                            Store8(a3_0h, ref g, 2200 + (k * 16));
+                            Store8(a4_0l, ref g, 2208 + (k * 16));
+                            Store8(a4_0h, ref g, 2216 + (k * 16));
+                            Store8(a5_0l, ref g, 2224 + (k * 16));
+                            Store8(a5_0h, ref g, 2232 + (k * 16));
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 32) + 30;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = Load8(ref d, dr + 8);
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                            }
+                            Store8(a0_0l, ref g, 2624);
+                            Store8(a0_0h, ref g, 2632);
+                            Store8(a1_0l, ref g, 2640);
+                            Store8(a1_0h, ref g, 2648);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Input gradients of layer 4 for <paramref name="rows"/> rows of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void InputGradient4(ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
                 if (Wide)
                 {
                     for (int r = 0; r < rows; r++)
@@ -2332,121 +2372,7 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 0 dense "fc1": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            for (int k = 0; k < 60; k += 6)
-                            {
-                                var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 32;
-                                    int xr = (r * 64) + k;
-                                    var d0 = Load16(ref d, dr);
-                                    var d1 = Load16(ref d, dr + 16);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0); a0_1 = Fma16(d1, x0, a0_1);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0); a1_1 = Fma16(d1, x1, a1_1);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0); a2_1 = Fma16(d1, x2, a2_1);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0); a3_1 = Fma16(d1, x3, a3_1);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0); a4_1 = Fma16(d1, x4, a4_1);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0); a5_1 = Fma16(d1, x5, a5_1);
-                                }
-                                Store16(a0_0, ref g, 0 + (k * 16));
-                                Store16(a0_1, ref g, 1024 + (k * 16));
-                                Store16(a1_0, ref g, 16 + (k * 16));
-                                Store16(a1_1, ref g, 1040 + (k * 16));
-                                Store16(a2_0, ref g, 32 + (k * 16));
-                                Store16(a2_1, ref g, 1056 + (k * 16));
-                                Store16(a3_0, ref g, 48 + (k * 16));
-                                Store16(a3_1, ref g, 1072 + (k * 16));
-                                Store16(a4_0, ref g, 64 + (k * 16));
-                                Store16(a4_1, ref g, 1088 + (k * 16));
-                                Store16(a5_0, ref g, 80 + (k * 16));
-                                Store16(a5_1, ref g, 1104 + (k * 16));
-                            }
-                            {
-                                var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 32;
-                                    int xr = (r * 64) + 60;
-                                    var d0 = Load16(ref d, dr);
-                                    var d1 = Load16(ref d, dr + 16);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0); a0_1 = Fma16(d1, x0, a0_1);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0); a1_1 = Fma16(d1, x1, a1_1);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0); a2_1 = Fma16(d1, x2, a2_1);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0); a3_1 = Fma16(d1, x3, a3_1);
-                                }
-                                Store16(a0_0, ref g, 960);
-                                Store16(a0_1, ref g, 1984);
-                                Store16(a1_0, ref g, 976);
-                                Store16(a1_1, ref g, 2000);
-                                Store16(a2_0, ref g, 992);
-                                Store16(a2_1, ref g, 2016);
-                                Store16(a3_0, ref g, 1008);
-                                Store16(a3_1, ref g, 2032);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        for (int pg = 0; pg < 2; pg += 1)
-                        {
-                            for (int k = 0; k < 60; k += 6)
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 32;
-                                    int xr = (r * 64) + k;
-                                    var d0l = Load8(ref d, dr + (pg * 16));
-                                    var d0h = Load8(ref d, dr + 8 + (pg * 16));
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, (pg * 1024) + (k * 16));
-                                Store8(a0_0h, ref g, 8 + (pg * 1024) + (k * 16));
-                                Store8(a1_0l, ref g, 16 + (pg * 1024) + (k * 16));
-                                Store8(a1_0h, ref g, 24 + (pg * 1024) + (k * 16));
-                                Store8(a2_0l, ref g, 32 + (pg * 1024) + (k * 16));
-                                Store8(a2_0h, ref g, 40 + (pg * 1024) + (k * 16));
-                                Store8(a3_0l, ref g, 48 + (pg * 1024) + (k * 16));
-                                Store8(a3_0h, ref g, 56 + (pg * 1024) + (k * 16));
-                                Store8(a4_0l, ref g, 64 + (pg * 1024) + (k * 16));
-                                Store8(a4_0h, ref g, 72 + (pg * 1024) + (k * 16));
-                                Store8(a5_0l, ref g, 80 + (pg * 1024) + (k * 16));
-                                Store8(a5_0h, ref g, 88 + (pg * 1024) + (k * 16));
-                            }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 32;
-                                    int xr = (r * 64) + 60;
-                                    var d0l = Load8(ref d, dr + (pg * 16));
-                                    var d0h = Load8(ref d, dr + 8 + (pg * 16));
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                }
-                                Store8(a0_0l, ref g, 960 + (pg * 1024));
-                                Store8(a0_0h, ref g, 968 + (pg * 1024));
-                                Store8(a1_0l, ref g, 976 + (pg * 1024));
-                                Store8(a1_0h, ref g, 984 + (pg * 1024));
-                                Store8(a2_0l, ref g, 992 + (pg * 1024));
-                                Store8(a2_0h, ref g, 1000 + (pg * 1024));
-                                Store8(a3_0l, ref g, 1008 + (pg * 1024));
-                                Store8(a3_0h, ref g, 1016 + (pg * 1024));
-                            }
-                        }
-                    }
-                }
+                WeightGradient0(ref x, ref d, rows, 0, 2);
                 for (int j = 0; j < 32; j += 8)
                 {
                     var sum = Zero8();
@@ -2455,6 +2381,126 @@ namespace Snapshots
                         sum += LoadMasked8(ref d, (r * 32) + j, 32 - j);
                     }
                     Store8(sum, ref g, 2048 + j);
+                }
+            }
+
+            /// <summary>Weight gradients of layer 0 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient0(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 60; k += 6)
+                        {
+                            var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 32;
+                                int xr = (r * 64) + k;
+                                var d0 = Load16(ref d, dr);
+                                var d1 = Load16(ref d, dr + 16);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0); a0_1 = Fma16(d1, x0, a0_1);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0); a1_1 = Fma16(d1, x1, a1_1);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0); a2_1 = Fma16(d1, x2, a2_1);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0); a3_1 = Fma16(d1, x3, a3_1);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0); a4_1 = Fma16(d1, x4, a4_1);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0); a5_1 = Fma16(d1, x5, a5_1);
+                            }
+                            Store16(a0_0, ref g, 0 + (k * 16));
+                            Store16(a0_1, ref g, 1024 + (k * 16));
+                            Store16(a1_0, ref g, 16 + (k * 16));
+                            Store16(a1_1, ref g, 1040 + (k * 16));
+                            Store16(a2_0, ref g, 32 + (k * 16));
+                            Store16(a2_1, ref g, 1056 + (k * 16));
+                            Store16(a3_0, ref g, 48 + (k * 16));
+                            Store16(a3_1, ref g, 1072 + (k * 16));
+                            Store16(a4_0, ref g, 64 + (k * 16));
+                            Store16(a4_1, ref g, 1088 + (k * 16));
+                            Store16(a5_0, ref g, 80 + (k * 16));
+                            Store16(a5_1, ref g, 1104 + (k * 16));
+                        }
+                        {
+                            var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 32;
+                                int xr = (r * 64) + 60;
+                                var d0 = Load16(ref d, dr);
+                                var d1 = Load16(ref d, dr + 16);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0); a0_1 = Fma16(d1, x0, a0_1);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0); a1_1 = Fma16(d1, x1, a1_1);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0); a2_1 = Fma16(d1, x2, a2_1);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0); a3_1 = Fma16(d1, x3, a3_1);
+                            }
+                            Store16(a0_0, ref g, 960);
+                            Store16(a0_1, ref g, 1984);
+                            Store16(a1_0, ref g, 976);
+                            Store16(a1_1, ref g, 2000);
+                            Store16(a2_0, ref g, 992);
+                            Store16(a2_1, ref g, 2016);
+                            Store16(a3_0, ref g, 1008);
+                            Store16(a3_1, ref g, 2032);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int pg = first, pgEnd = global::System.Math.Min(end, 2); pg < pgEnd; pg += 1)
+                    {
+                        for (int k = 0; k < 60; k += 6)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 32;
+                                int xr = (r * 64) + k;
+                                var d0l = Load8(ref d, dr + (pg * 16));
+                                var d0h = Load8(ref d, dr + 8 + (pg * 16));
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, (pg * 1024) + (k * 16));
+                            Store8(a0_0h, ref g, 8 + (pg * 1024) + (k * 16));
+                            Store8(a1_0l, ref g, 16 + (pg * 1024) + (k * 16));
+                            Store8(a1_0h, ref g, 24 + (pg * 1024) + (k * 16));
+                            Store8(a2_0l, ref g, 32 + (pg * 1024) + (k * 16));
+                            Store8(a2_0h, ref g, 40 + (pg * 1024) + (k * 16));
+                            Store8(a3_0l, ref g, 48 + (pg * 1024) + (k * 16));
+                            Store8(a3_0h, ref g, 56 + (pg * 1024) + (k * 16));
+                            Store8(a4_0l, ref g, 64 + (pg * 1024) + (k * 16));
+                            Store8(a4_0h, ref g, 72 + (pg * 1024) + (k * 16));
+                            Store8(a5_0l, ref g, 80 + (pg * 1024) + (k * 16));
+                            Store8(a5_0h, ref g, 88 + (pg * 1024) + (k * 16));
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 32;
+                                int xr = (r * 64) + 60;
+                                var d0l = Load8(ref d, dr + (pg * 16));
+                                var d0h = Load8(ref d, dr + 8 + (pg * 16));
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                            }
+                            Store8(a0_0l, ref g, 960 + (pg * 1024));
+                            Store8(a0_0h, ref g, 968 + (pg * 1024));
+                            Store8(a1_0l, ref g, 976 + (pg * 1024));
+                            Store8(a1_0h, ref g, 984 + (pg * 1024));
+                            Store8(a2_0l, ref g, 992 + (pg * 1024));
+                            Store8(a2_0h, ref g, 1000 + (pg * 1024));
+                            Store8(a3_0l, ref g, 1008 + (pg * 1024));
+                            Store8(a3_0h, ref g, 1016 + (pg * 1024));
+                        }
+                    }
                 }
             }
 

@@ -1409,96 +1409,7 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 // Backward, layer 4 dense "4": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 0;
-                                    var d0 = LoadMasked16(ref d, dr, 1);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                                }
-                                Store16(a0_0, ref g, 480);
-                                Store16(a1_0, ref g, 496);
-                                Store16(a2_0, ref g, 512);
-                                Store16(a3_0, ref g, 528);
-                                Store16(a4_0, ref g, 544);
-                                Store16(a5_0, ref g, 560);
-                            }
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 6;
-                                    var d0 = LoadMasked16(ref d, dr, 1);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                }
-                                Store16(a0_0, ref g, 576);
-                                Store16(a1_0, ref g, 592);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 0;
-                                    var d0l = LoadMasked8(ref d, dr, 1);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, 480);
-                                Store8(a0_0h, ref g, 488);
-                                Store8(a1_0l, ref g, 496);
-                                Store8(a1_0h, ref g, 504);
-                                Store8(a2_0l, ref g, 512);
-                                Store8(a2_0h, ref g, 520);
-                                Store8(a3_0l, ref g, 528);
-                                Store8(a3_0h, ref g, 536);
-                                Store8(a4_0l, ref g, 544);
-                                Store8(a4_0h, ref g, 552);
-                                Store8(a5_0l, ref g, 560);
-                                Store8(a5_0h, ref g, 568);
-                            }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 6;
-                                    var d0l = LoadMasked8(ref d, dr, 1);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                }
-                                Store8(a0_0l, ref g, 576);
-                                Store8(a0_0h, ref g, 584);
-                                Store8(a1_0l, ref g, 592);
-                                Store8(a1_0h, ref g, 600);
-                            }
-                        }
-                    }
-                }
+                WeightGradient4(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -1508,6 +1419,109 @@ namespace Snapshots
                     }
                     Store8(sum, ref g, 608 + j);
                 }
+                InputGradient4(ref d, ref e, rows);
+            }
+
+            /// <summary>Weight gradients of layer 4 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient4(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 0;
+                                var d0 = LoadMasked16(ref d, dr, 1);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                            }
+                            Store16(a0_0, ref g, 480);
+                            Store16(a1_0, ref g, 496);
+                            Store16(a2_0, ref g, 512);
+                            Store16(a3_0, ref g, 528);
+                            Store16(a4_0, ref g, 544);
+                            Store16(a5_0, ref g, 560);
+                        }
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 6;
+                                var d0 = LoadMasked16(ref d, dr, 1);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                            }
+                            Store16(a0_0, ref g, 576);
+                            Store16(a1_0, ref g, 592);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 0;
+                                var d0l = LoadMasked8(ref d, dr, 1);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, 480);
+                            Store8(a0_0h, ref g, 488);
+                            Store8(a1_0l, ref g, 496);
+                            Store8(a1_0h, ref g, 504);
+                            Store8(a2_0l, ref g, 512);
+                            Store8(a2_0h, ref g, 520);
+                            Store8(a3_0l, ref g, 528);
+                            Store8(a3_0h, ref g, 536);
+                            Store8(a4_0l, ref g, 544);
+                            Store8(a4_0h, ref g, 552);
+                            Store8(a5_0l, ref g, 560);
+                            Store8(a5_0h, ref g, 568);
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 6;
+                                var d0l = LoadMasked8(ref d, dr, 1);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                            }
+                            Store8(a0_0l, ref g, 576);
+                            Store8(a0_0h, ref g, 584);
+                            Store8(a1_0l, ref g, 592);
+                            Store8(a1_0h, ref g, 600);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Input gradients of layer 4 for <paramref name="rows"/> rows of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void InputGradient4(ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
                 if (Wide)
                 {
                     for (int r = 0; r < rows; r++)
@@ -1594,108 +1608,122 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 // Backward, layer 2 dense "2": dW[j, k] = sum over rows of d[r, j] * x[r, k], dx[r, k] = sum over j of d[r, j] * W[j, k];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
+                WeightGradient2(ref x, ref d, rows, 0, 1);
+                InputGradient2(ref d, ref e, rows);
+            }
+
+            /// <summary>Weight gradients of layer 2 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient2(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
                 {
-                    if (Wide)
+                    if (first <= 0 && 0 < end)
                     {
+                        for (int k = 0; k < 12; k += 6)
                         {
-                            for (int k = 0; k < 12; k += 6)
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
                             {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + k;
-                                    var d0 = LoadMasked16(ref d, dr, 8);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                                }
-                                Store16(a0_0, ref g, 224 + (k * 16));
-                                Store16(a1_0, ref g, 240 + (k * 16));
-                                Store16(a2_0, ref g, 256 + (k * 16));
-                                Store16(a3_0, ref g, 272 + (k * 16));
-                                Store16(a4_0, ref g, 288 + (k * 16));
-                                Store16(a5_0, ref g, 304 + (k * 16));
+                                int dr = r * 16;
+                                int xr = (r * 16) + k;
+                                var d0 = LoadMasked16(ref d, dr, 8);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
                             }
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 12;
-                                    var d0 = LoadMasked16(ref d, dr, 8);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                }
-                                Store16(a0_0, ref g, 416);
-                                Store16(a1_0, ref g, 432);
-                                Store16(a2_0, ref g, 448);
-                                Store16(a3_0, ref g, 464);
-                            }
+                            Store16(a0_0, ref g, 224 + (k * 16));
+                            Store16(a1_0, ref g, 240 + (k * 16));
+                            Store16(a2_0, ref g, 256 + (k * 16));
+                            Store16(a3_0, ref g, 272 + (k * 16));
+                            Store16(a4_0, ref g, 288 + (k * 16));
+                            Store16(a5_0, ref g, 304 + (k * 16));
                         }
-                    }
-                    else
-                    {
                         {
-                            for (int k = 0; k < 12; k += 6)
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
                             {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + k;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, 224 + (k * 16));
-                                Store8(a0_0h, ref g, 232 + (k * 16));
-                                Store8(a1_0l, ref g, 240 + (k * 16));
-                                Store8(a1_0h, ref g, 248 + (k * 16));
-                                Store8(a2_0l, ref g, 256 + (k * 16));
-                                Store8(a2_0h, ref g, 264 + (k * 16));
-                                Store8(a3_0l, ref g, 272 + (k * 16));
-                                Store8(a3_0h, ref g, 280 + (k * 16));
-                                Store8(a4_0l, ref g, 288 + (k * 16));
-                                Store8(a4_0h, ref g, 296 + (k * 16));
-                                Store8(a5_0l, ref g, 304 + (k * 16));
-                                Store8(a5_0h, ref g, 312 + (k * 16));
+                                int dr = r * 16;
+                                int xr = (r * 16) + 12;
+                                var d0 = LoadMasked16(ref d, dr, 8);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
                             }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 12;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                }
-                                Store8(a0_0l, ref g, 416);
-                                Store8(a0_0h, ref g, 424);
-                                Store8(a1_0l, ref g, 432);
-                                Store8(a1_0h, ref g, 440);
-                                Store8(a2_0l, ref g, 448);
-                                Store8(a2_0h, ref g, 456);
-                                Store8(a3_0l, ref g, 464);
-                                Store8(a3_0h, ref g, 472);
-                            }
+                            Store16(a0_0, ref g, 416);
+                            Store16(a1_0, ref g, 432);
+                            Store16(a2_0, ref g, 448);
+                            Store16(a3_0, ref g, 464);
                         }
                     }
                 }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 12; k += 6)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + k;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, 224 + (k * 16));
+                            Store8(a0_0h, ref g, 232 + (k * 16));
+                            Store8(a1_0l, ref g, 240 + (k * 16));
+                            Store8(a1_0h, ref g, 248 + (k * 16));
+                            Store8(a2_0l, ref g, 256 + (k * 16));
+                            Store8(a2_0h, ref g, 264 + (k * 16));
+                            Store8(a3_0l, ref g, 272 + (k * 16));
+                            Store8(a3_0h, ref g, 280 + (k * 16));
+                            Store8(a4_0l, ref g, 288 + (k * 16));
+                            Store8(a4_0h, ref g, 296 + (k * 16));
+                            Store8(a5_0l, ref g, 304 + (k * 16));
+                            Store8(a5_0h, ref g, 312 + (k * 16));
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 12;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                            }
+                            Store8(a0_0l, ref g, 416);
+                            Store8(a0_0h, ref g, 424);
+                            Store8(a1_0l, ref g, 432);
+                            Store8(a1_0h, ref g, 440);
+                            Store8(a2_0l, ref g, 448);
+                            Store8(a2_0h, ref g, 456);
+                            Store8(a3_0l, ref g, 464);
+                            Store8(a3_0h, ref g, 472);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Input gradients of layer 2 for <paramref name="rows"/> rows of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void InputGradient2(ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
                 if (Wide)
                 {
                     for (int r = 0; r < rows; r++)
@@ -1783,93 +1811,7 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 // Backward, layer 0 dense "0": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            for (int k = 0; k < 12; k += 6)
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 13) + k;
-                                    var d0 = Load16(ref d, dr);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                                }
-                                Store16(a0_0, ref g, 0 + (k * 16));
-                                Store16(a1_0, ref g, 16 + (k * 16));
-                                Store16(a2_0, ref g, 32 + (k * 16));
-                                Store16(a3_0, ref g, 48 + (k * 16));
-                                Store16(a4_0, ref g, 64 + (k * 16));
-                                Store16(a5_0, ref g, 80 + (k * 16));
-                            }
-                            {
-                                var a0_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 13) + 12;
-                                    var d0 = Load16(ref d, dr);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                }
-                                Store16(a0_0, ref g, 192);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            for (int k = 0; k < 12; k += 6)
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 13) + k;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = Load8(ref d, dr + 8);
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, 0 + (k * 16));
-                                Store8(a0_0h, ref g, 8 + (k * 16));
-                                Store8(a1_0l, ref g, 16 + (k * 16));
-                                Store8(a1_0h, ref g, 24 + (k * 16));
-                                Store8(a2_0l, ref g, 32 + (k * 16));
-                                Store8(a2_0h, ref g, 40 + (k * 16));
-                                Store8(a3_0l, ref g, 48 + (k * 16));
-                                Store8(a3_0h, ref g, 56 + (k * 16));
-                                Store8(a4_0l, ref g, 64 + (k * 16));
-                                Store8(a4_0h, ref g, 72 + (k * 16));
-                                Store8(a5_0l, ref g, 80 + (k * 16));
-                                Store8(a5_0h, ref g, 88 + (k * 16));
-                            }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 13) + 12;
-                                    var d0l = Load8(ref d, dr);
-                                    var d0h = Load8(ref d, dr + 8);
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                }
-                                Store8(a0_0l, ref g, 192);
-                                Store8(a0_0h, ref g, 200);
-                            }
-                        }
-                    }
-                }
+                WeightGradient0(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -1878,6 +1820,99 @@ namespace Snapshots
                         sum += LoadMasked8(ref d, (r * 16) + j, 16 - j);
                     }
                     Store8(sum, ref g, 208 + j);
+                }
+            }
+
+            /// <summary>Weight gradients of layer 0 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient0(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 12; k += 6)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 13) + k;
+                                var d0 = Load16(ref d, dr);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                            }
+                            Store16(a0_0, ref g, 0 + (k * 16));
+                            Store16(a1_0, ref g, 16 + (k * 16));
+                            Store16(a2_0, ref g, 32 + (k * 16));
+                            Store16(a3_0, ref g, 48 + (k * 16));
+                            Store16(a4_0, ref g, 64 + (k * 16));
+                            Store16(a5_0, ref g, 80 + (k * 16));
+                        }
+                        {
+                            var a0_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 13) + 12;
+                                var d0 = Load16(ref d, dr);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                            }
+                            Store16(a0_0, ref g, 192);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 12; k += 6)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 13) + k;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = Load8(ref d, dr + 8);
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, 0 + (k * 16));
+                            Store8(a0_0h, ref g, 8 + (k * 16));
+                            Store8(a1_0l, ref g, 16 + (k * 16));
+                            Store8(a1_0h, ref g, 24 + (k * 16));
+                            Store8(a2_0l, ref g, 32 + (k * 16));
+                            Store8(a2_0h, ref g, 40 + (k * 16));
+                            Store8(a3_0l, ref g, 48 + (k * 16));
+                            Store8(a3_0h, ref g, 56 + (k * 16));
+                            Store8(a4_0l, ref g, 64 + (k * 16));
+                            Store8(a4_0h, ref g, 72 + (k * 16));
+                            Store8(a5_0l, ref g, 80 + (k * 16));
+                            Store8(a5_0h, ref g, 88 + (k * 16));
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 13) + 12;
+                                var d0l = Load8(ref d, dr);
+                                var d0h = Load8(ref d, dr + 8);
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                            }
+                            Store8(a0_0l, ref g, 192);
+                            Store8(a0_0h, ref g, 200);
+                        }
+                    }
                 }
             }
 

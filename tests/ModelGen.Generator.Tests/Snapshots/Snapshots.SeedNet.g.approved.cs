@@ -1013,98 +1013,7 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 0 dense "0": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            for (int k = 0; k < 198; k += 6)
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 200) + k;
-                                    var d0 = LoadMasked16(ref d, dr, 5);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                                }
-                                Store16(a0_0, ref g, 0 + (k * 16));
-                                Store16(a1_0, ref g, 16 + (k * 16));
-                                Store16(a2_0, ref g, 32 + (k * 16));
-                                Store16(a3_0, ref g, 48 + (k * 16));
-                                Store16(a4_0, ref g, 64 + (k * 16));
-                                Store16(a5_0, ref g, 80 + (k * 16));
-                            }
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 200) + 198;
-                                    var d0 = LoadMasked16(ref d, dr, 5);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                }
-                                Store16(a0_0, ref g, 3168);
-                                Store16(a1_0, ref g, 3184);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            for (int k = 0; k < 198; k += 6)
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 200) + k;
-                                    var d0l = LoadMasked8(ref d, dr, 5);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
-                                }
-                                Store8(a0_0l, ref g, 0 + (k * 16));
-                                Store8(a0_0h, ref g, 8 + (k * 16));
-                                Store8(a1_0l, ref g, 16 + (k * 16));
-                                Store8(a1_0h, ref g, 24 + (k * 16));
-                                Store8(a2_0l, ref g, 32 + (k * 16));
-                                Store8(a2_0h, ref g, 40 + (k * 16));
-                                Store8(a3_0l, ref g, 48 + (k * 16));
-                                Store8(a3_0h, ref g, 56 + (k * 16));
-                                Store8(a4_0l, ref g, 64 + (k * 16));
-                                Store8(a4_0h, ref g, 72 + (k * 16));
-                                Store8(a5_0l, ref g, 80 + (k * 16));
-                                Store8(a5_0h, ref g, 88 + (k * 16));
-                            }
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 200) + 198;
-                                    var d0l = LoadMasked8(ref d, dr, 5);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                }
-                                Store8(a0_0l, ref g, 3168);
-                                Store8(a0_0h, ref g, 3176);
-                                Store8(a1_0l, ref g, 3184);
-                                Store8(a1_0h, ref g, 3192);
-                            }
-                        }
-                    }
-                }
+                WeightGradient0(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -1113,6 +1022,104 @@ namespace Snapshots
                         sum += LoadMasked8(ref d, (r * 16) + j, 5 - j);
                     }
                     Store8(sum, ref g, 3200 + j);
+                }
+            }
+
+            /// <summary>Weight gradients of layer 0 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient0(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 198; k += 6)
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 200) + k;
+                                var d0 = LoadMasked16(ref d, dr, 5);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                            }
+                            Store16(a0_0, ref g, 0 + (k * 16));
+                            Store16(a1_0, ref g, 16 + (k * 16));
+                            Store16(a2_0, ref g, 32 + (k * 16));
+                            Store16(a3_0, ref g, 48 + (k * 16));
+                            Store16(a4_0, ref g, 64 + (k * 16));
+                            Store16(a5_0, ref g, 80 + (k * 16));
+                        }
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 200) + 198;
+                                var d0 = LoadMasked16(ref d, dr, 5);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                            }
+                            Store16(a0_0, ref g, 3168);
+                            Store16(a1_0, ref g, 3184);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        for (int k = 0; k < 198; k += 6)
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 200) + k;
+                                var d0l = LoadMasked8(ref d, dr, 5);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                            }
+                            Store8(a0_0l, ref g, 0 + (k * 16));
+                            Store8(a0_0h, ref g, 8 + (k * 16));
+                            Store8(a1_0l, ref g, 16 + (k * 16));
+                            Store8(a1_0h, ref g, 24 + (k * 16));
+                            Store8(a2_0l, ref g, 32 + (k * 16));
+                            Store8(a2_0h, ref g, 40 + (k * 16));
+                            Store8(a3_0l, ref g, 48 + (k * 16));
+                            Store8(a3_0h, ref g, 56 + (k * 16));
+                            Store8(a4_0l, ref g, 64 + (k * 16));
+                            Store8(a4_0h, ref g, 72 + (k * 16));
+                            Store8(a5_0l, ref g, 80 + (k * 16));
+                            Store8(a5_0h, ref g, 88 + (k * 16));
+                        }
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 200) + 198;
+                                var d0l = LoadMasked8(ref d, dr, 5);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                            }
+                            Store8(a0_0l, ref g, 3168);
+                            Store8(a0_0h, ref g, 3176);
+                            Store8(a1_0l, ref g, 3184);
+                            Store8(a1_0h, ref g, 3192);
+                        }
+                    }
                 }
             }
 

@@ -1192,52 +1192,7 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 // Backward, layer 2 dense "2": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j], dx[r, k] = sum over j of d[r, j] * W[j, k];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 0;
-                                    var d0 = LoadMasked16(ref d, dr, 1);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                }
-                                Store16(a0_0, ref g, 48);
-                                Store16(a1_0, ref g, 64);
-                                Store16(a2_0, ref g, 80);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 16) + 0;
-                                    var d0l = LoadMasked8(ref d, dr, 1);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                }
-                                Store8(a0_0l, ref g, 48);
-                                Store8(a0_0h, ref g, 56);
-                                Store8(a1_0l, ref g, 64);
-                                Store8(a1_0h, ref g, 72);
-                                Store8(a2_0l, ref g, 80);
-                                Store8(a2_0h, ref g, 88);
-                            }
-                        }
-                    }
-                }
+                WeightGradient2(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -1247,6 +1202,65 @@ namespace Snapshots
                     }
                     Store8(sum, ref g, 96 + j);
                 }
+                InputGradient2(ref d, ref e, rows);
+            }
+
+            /// <summary>Weight gradients of layer 2 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient2(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 0;
+                                var d0 = LoadMasked16(ref d, dr, 1);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                            }
+                            Store16(a0_0, ref g, 48);
+                            Store16(a1_0, ref g, 64);
+                            Store16(a2_0, ref g, 80);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 16) + 0;
+                                var d0l = LoadMasked8(ref d, dr, 1);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                            }
+                            Store8(a0_0l, ref g, 48);
+                            Store8(a0_0h, ref g, 56);
+                            Store8(a1_0l, ref g, 64);
+                            Store8(a1_0h, ref g, 72);
+                            Store8(a2_0l, ref g, 80);
+                            Store8(a2_0h, ref g, 88);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Input gradients of layer 2 for <paramref name="rows"/> rows of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void InputGradient2(ref float d, ref float e, int rows)
+            {
+                ref float p = ref Data(_model._compute);
                 if (Wide)
                 {
                     for (int r = 0; r < rows; r++)
@@ -1320,47 +1334,7 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 // Backward, layer 0 dense "0": dW[j, k] = sum over rows of d[r, j] * x[r, k], db[j] = sum over rows of d[r, j];
                 // each a chain over the rows (or outputs) in order, in whole panels of 16 weights.
-                {
-                    if (Wide)
-                    {
-                        {
-                            {
-                                var a0_0 = Zero16(); var a1_0 = Zero16();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 2) + 0;
-                                    var d0 = LoadMasked16(ref d, dr, 3);
-                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                }
-                                Store16(a0_0, ref g, 0);
-                                Store16(a1_0, ref g, 16);
-                            }
-                        }
-                    }
-                    else
-                    {
-                        {
-                            {
-                                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    int dr = r * 16;
-                                    int xr = (r * 2) + 0;
-                                    var d0l = LoadMasked8(ref d, dr, 3);
-                                    var d0h = Zero8();
-                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                }
-                                Store8(a0_0l, ref g, 0);
-                                Store8(a0_0h, ref g, 8);
-                                Store8(a1_0l, ref g, 16);
-                                Store8(a1_0h, ref g, 24);
-                            }
-                        }
-                    }
-                }
+                WeightGradient0(ref x, ref d, rows, 0, 1);
                 for (int j = 0; j < 16; j += 8)
                 {
                     var sum = Zero8();
@@ -1369,6 +1343,53 @@ namespace Snapshots
                         sum += LoadMasked8(ref d, (r * 16) + j, 3 - j);
                     }
                     Store8(sum, ref g, 32 + j);
+                }
+            }
+
+            /// <summary>Weight gradients of layer 0 for the 16-output panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
+            private void WeightGradient0(ref float x, ref float d, int rows, int first, int end)
+            {
+                ref float g = ref Data(_gradients);
+                if (Wide)
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        {
+                            var a0_0 = Zero16(); var a1_0 = Zero16();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 2) + 0;
+                                var d0 = LoadMasked16(ref d, dr, 3);
+                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                            }
+                            Store16(a0_0, ref g, 0);
+                            Store16(a1_0, ref g, 16);
+                        }
+                    }
+                }
+                else
+                {
+                    if (first <= 0 && 0 < end)
+                    {
+                        {
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
+                            for (int r = 0; r < rows; r++)
+                            {
+                                int dr = r * 16;
+                                int xr = (r * 2) + 0;
+                                var d0l = LoadMasked8(ref d, dr, 3);
+                                var d0h = Zero8();
+                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                            }
+                            Store8(a0_0l, ref g, 0);
+                            Store8(a0_0h, ref g, 8);
+                            Store8(a1_0l, ref g, 16);
+                            Store8(a1_0h, ref g, 24);
+                        }
+                    }
                 }
             }
 

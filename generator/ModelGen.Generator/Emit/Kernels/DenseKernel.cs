@@ -173,28 +173,39 @@ namespace ModelGen.Generator.Emit.Kernels
         /// multiply-adds over the rows in order per weight, written (not added) into <c>g</c>. Lanes of <paramref name="d"/>
         /// past the last output are read as 0, so the padding of the panels stays 0.
         /// </summary>
-        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride)
+        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride, string first, string end)
         {
             w.Open("if (Wide)");
-            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride);
+            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride, first, end);
             w.Close();
             w.Open("else");
-            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride);
+            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride, first, end);
             w.Close();
         }
 
-        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride)
+        /// <summary>
+        /// The panels a weight-gradient part may be given start at a multiple of this (the widest variant's panel group), so
+        /// every variant's groups fall whole into one part.
+        /// </summary>
+        public static int PanelGranularity => Width.Wide.GradientGroup;
+
+        /// <summary>
+        /// One variant of <see cref="WeightGradient"/> for the panels from <paramref name="first"/> (a multiple of
+        /// <see cref="PanelGranularity"/>) to <paramref name="end"/>, both names of ints in scope: a group of panels runs in
+        /// the part its first panel belongs to.
+        /// </summary>
+        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride, string first, string end)
         {
             foreach (var (start, count, loop) in Groups(Panels(m), v.GradientGroup, m % 16 != 0))
             {
                 string g = loop ? "pg" : I(start);
                 if (loop)
                 {
-                    w.Open($"for (int pg = 0; pg < {I(count)}; pg += {I(v.GradientGroup)})");
+                    w.Open($"for (int pg = {first}, pgEnd = global::System.Math.Min({end}, {I(count)}); pg < pgEnd; pg += {I(v.GradientGroup)})");
                 }
                 else
                 {
-                    w.Open();
+                    w.Open($"if ({first} <= {I(start)} && {I(start)} < {end})");
                 }
 
                 int panels = loop ? v.GradientGroup : count;

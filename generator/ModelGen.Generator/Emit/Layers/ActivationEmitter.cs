@@ -61,7 +61,7 @@ namespace ModelGen.Generator.Emit.Layers
             Loop(w, c, x, I(c.InputStride), y, I(c.OutputStride));
         }
 
-        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             w.Line($"// Backward, layer {c.Index} {c.Spec.KindName}: d *= f'(x), written from the output y.");
             w.Open("for (int r = 0; r < rows; r++)");

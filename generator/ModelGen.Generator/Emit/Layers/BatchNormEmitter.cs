@@ -134,7 +134,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
         }
 
-        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             var l = (BatchNormSpec)c.Spec;
             int f = l.Features;

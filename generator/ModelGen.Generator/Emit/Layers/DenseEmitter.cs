@@ -141,15 +141,52 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
         }
 
-        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        /// <summary>Rows of dense layers are independent: worth splitting from <see cref="Limits.ParallelWork"/> / 256 multiply-adds per row.</summary>
+        public override long TrainingForwardWorkPerRow(LayerSpec layer)
+        {
+            var l = (DenseSpec)layer;
+            long work = (long)l.InputSize * l.OutputSize;
+            return work >= Limits.ParallelWork / 256 ? work : 0;
+        }
+
+        public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             var l = (DenseSpec)c.Spec;
-            int n = l.InputSize, m = l.OutputSize;
+            int n = l.InputSize, m = l.OutputSize, panels = DenseKernel.Panels(m);
+            long work = (long)n * m;
+            bool split = work >= Limits.ParallelWork / 256;
             w.Line($"// Backward, layer {c.Index} dense \"{l.Name}\": dW[j, k] = sum over rows of d[r, j] * x[r, k]{(l.UseBias ? ", db[j] = sum over rows of d[r, j]" : string.Empty)}{(needInput ? ", dx[r, k] = sum over j of d[r, j] * W[j, k]" : string.Empty)};");
             w.Line("// each a chain over the rows (or outputs) in order, in whole panels of 16 weights.");
-            w.Open();
-            DenseKernel.WeightGradient(w, c.Plan.Compute("weight"), n, m, x, I(c.InputStride), d, c.OutputStride);
-            w.Close();
+            string threads = $"(long)rows * {work.ToString(System.Globalization.CultureInfo.InvariantCulture)} >= {I((int)Limits.ParallelWork)} && {Rt}Parallelism.MaxDegreeOfParallelism > 1";
+
+            // Weight gradients: a large batch splits the panels over the cores; each thread owns whole panels (every
+            // gradient element is one chain over the rows, on one thread), so nothing is summed across threads.
+            string weightGradient = $"WeightGradient{c.Index}(ref {x}, ref {d}, rows, 0, {I(panels)});";
+            if (split && panels > DenseKernel.PanelGranularity)
+            {
+                w.Open($"if ({threads})");
+                w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {x}, rows * {I(c.InputStride)}), {Mm}.CreateSpan(ref {d}, rows * {I(c.OutputStride)}), {I(panels)}, {I(DenseKernel.PanelGranularity)}, s_weightGradient{c.Index});");
+                w.Close();
+                w.Open("else");
+                w.Line(weightGradient);
+                w.Close();
+                members.Line($"/// <summary>One thread's part of <see cref=\"WeightGradient{c.Index}\"/>: the panels from <c>start</c> to <c>end</c>.</summary>");
+                members.Line($"private static readonly {Rt}PartAction<{Names.Trainer}> s_weightGradient{c.Index} = static (trainer, x, d, start, end) =>");
+                members.Line($"    trainer.WeightGradient{c.Index}(ref {Mm}.GetReference(x), ref {Mm}.GetReference(d), trainer._rows, start, end);");
+                members.Line();
+            }
+            else
+            {
+                w.Line(weightGradient);
+            }
+
+            members.Line($"/// <summary>Weight gradients of layer {c.Index} for the 16-output panels from <paramref name=\"first\"/> to <paramref name=\"end\"/>.</summary>");
+            members.Open($"private void WeightGradient{c.Index}(ref float x, ref float d, int rows, int first, int end)");
+            members.Line("ref float g = ref Data(_gradients);");
+            DenseKernel.WeightGradient(members, c.Plan.Compute("weight"), n, m, "x", I(c.InputStride), "d", c.OutputStride, "first", "end");
+            members.Close();
+            members.Line();
+
             if (BiasOffset(c) is { } bias)
             {
                 DenseKernel.BiasGradient(w, bias, m, d, c.OutputStride);
@@ -157,11 +194,39 @@ namespace ModelGen.Generator.Emit.Layers
 
             if (needInput)
             {
-                DenseKernel.InputGradient(w, c.Plan.Compute("weight"), n, m, d, c.OutputStride, other, Limits.Pad(n));
+                // Input gradients: every row on its own, so a large batch splits the rows.
+                string inputGradient = $"InputGradient{c.Index}(ref {d}, ref {other}, rows);";
+                if (split)
+                {
+                    w.Open($"if ({threads})");
+                    w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {d}, rows * {I(c.OutputStride)}), {Mm}.CreateSpan(ref {other}, rows * {I(Limits.Pad(n))}), rows, {I(Planner.BlockRows)}, s_inputGradient{c.Index});");
+                    w.Close();
+                    w.Open("else");
+                    w.Line(inputGradient);
+                    w.Close();
+                    members.Line($"/// <summary>One thread's part of <see cref=\"InputGradient{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.</summary>");
+                    members.Line($"private static readonly {Rt}PartAction<{Names.Trainer}> s_inputGradient{c.Index} = static (trainer, d, e, start, end) =>");
+                    members.Line($"    trainer.InputGradient{c.Index}(ref At(ref {Mm}.GetReference(d), start * {I(c.OutputStride)}), ref At(ref {Mm}.GetReference(e), start * {I(Limits.Pad(n))}), end - start);");
+                    members.Line();
+                }
+                else
+                {
+                    w.Line(inputGradient);
+                }
+
+                members.Line($"/// <summary>Input gradients of layer {c.Index} for <paramref name=\"rows\"/> rows of <paramref name=\"d\"/> into <paramref name=\"e\"/>.</summary>");
+                members.Open($"private void InputGradient{c.Index}(ref float d, ref float e, int rows)");
+                members.Line("ref float p = ref Data(_model._compute);");
+                DenseKernel.InputGradient(members, c.Plan.Compute("weight"), n, m, "d", c.OutputStride, "e", Limits.Pad(n));
+                members.Close();
+                members.Line();
             }
 
             return needInput;
         }
+
+        private const string Rt = "global::ModelGen.";
+        private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
 
         /// <summary>The compute-layout offset of the bias, or null without bias.</summary>
         private static int? BiasOffset(LayerContext c) => ((DenseSpec)c.Spec).UseBias ? c.Plan.Compute("bias") : null;

@@ -69,7 +69,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
         }
 
-        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             w.Line($"// Backward, layer {c.Index} dropout: d *= mask.");
             w.Line($"ref float mask{c.Index} = ref Data(_mask{c.Index});");

@@ -120,11 +120,19 @@ namespace ModelGen.Generator.Emit.Layers
         public abstract void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y);
 
         /// <summary>
+        /// Trainer: the multiply-adds per row of the training-mode forward when every row is computed on its own (so the
+        /// trainer may split the rows over threads, each row's arithmetic unchanged); 0 when rows depend on each other
+        /// (batch statistics) or the work is too small to be worth a split.
+        /// </summary>
+        public virtual long TrainingForwardWorkPerRow(LayerSpec layer) => 0;
+
+        /// <summary>
         /// Trainer: backward from the output gradient in <paramref name="d"/>, accumulating parameter gradients into <c>g</c>;
         /// when <paramref name="needInput"/>, leaves the input gradient in <paramref name="d"/> (in place; returns false) or
-        /// in <paramref name="other"/> (returns true).
+        /// in <paramref name="other"/> (returns true). <paramref name="members"/> takes any helper members of the trainer
+        /// the backward pass calls (e.g. the parts a kind splits over threads).
         /// </summary>
-        public abstract bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput);
+        public abstract bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput);
 
         /// <summary>
         /// <c>new global::ModelGen.{type}("name", new[] { input shape }, new[] { output shape }, {fields})</c>: the

@@ -30,7 +30,7 @@ namespace ModelGen.Generator.Emit.Layers
             Rows(w, f, x, I(c.InputStride), y, I(c.OutputStride));
         }
 
-        public override bool EmitBackward(SourceWriter w, LayerContext c, string x, string y, string d, string other, bool needInput)
+        public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             int f = c.Spec.OutputSize;
             w.Line($"// Backward, layer {c.Index} softmax: dz = y * (d - sum(d * y)) per row.");
