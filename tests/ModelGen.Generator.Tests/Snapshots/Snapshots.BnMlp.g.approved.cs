@@ -1407,40 +1407,42 @@ namespace Snapshots
                 // Layer 1, batch norm "bn1", training mode: normalize each feature with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
                 // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
-                for (int j = 0; j < 32; j++)
+                // Four features at a time (lanes in double for the statistics).
+                var rowsD = Splat4((double)rows);
+                ref float xh = ref Data(_xhat1);
+                for (int j = 0; j < 32; j += 4)
                 {
-                    double sum = 0;
+                    var sum = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
                     {
-                        sum += At(ref x, (r * 32) + j);
+                        sum += Widen4(ref x, (r * 32) + j);
                     }
 
-                    double mean = sum / rows;
-                    double squares = 0;
+                    var mean = sum / rowsD;
+                    var squares = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
                     {
-                        double d = At(ref x, (r * 32) + j) - mean;
+                        var d = Widen4(ref x, (r * 32) + j) - mean;
                         squares += d * d;
                     }
 
-                    double variance = squares / rows;
-                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
-                    _invStd1[j] = invStd;
-                    float meanF = (float)mean;
-                    float gamma = At(ref p, 2080 + j);
-                    float beta = At(ref p, 2112 + j);
-                    ref float xhat = ref Data(_xhat1);
+                    var variance = squares / rowsD;
+                    var invStd = Narrow4(Splat4(1.0) / global::System.Runtime.Intrinsics.Vector256.Sqrt(variance + Splat4(1E-05)));
+                    Store4(invStd, ref Data(_invStd1), j);
+                    var meanF = Narrow4(mean);
+                    var gamma = Load4(ref p, 2080 + j);
+                    var beta = Load4(ref p, 2112 + j);
                     for (int r = 0; r < rows; r++)
                     {
-                        float h = (At(ref x, (r * 32) + j) - meanF) * invStd;
-                        At(ref xhat, (r * 32) + j) = h;
-                        At(ref y, (r * 32) + j) = (gamma * h) + beta;
+                        var h = (Load4(ref x, (r * 32) + j) - meanF) * invStd;
+                        Store4(h, ref xh, (r * 32) + j);
+                        Store4((gamma * h) + beta, ref y, (r * 32) + j);
                     }
 
                     if (updateRunningStatistics)
                     {
-                        At(ref s, j) = (float)((0.9 * At(ref s, j)) + (0.1 * mean));
-                        At(ref s, 32 + j) = (float)((0.9 * At(ref s, 32 + j)) + (0.1 * (variance * rows / (rows - 1))));
+                        Store4(Narrow4((Splat4(0.9) * Widen4(ref s, j)) + (Splat4(0.1) * mean)), ref s, j);
+                        Store4(Narrow4((Splat4(0.9) * Widen4(ref s, 32 + j)) + (Splat4(0.1) * (variance * rowsD / (rowsD - Splat4(1.0))))), ref s, 32 + j);
                     }
                 }
 
@@ -1458,11 +1460,10 @@ namespace Snapshots
                 // Layer 2, relu, element-wise.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 32; j++)
+                    for (int j = 0; j < 32; j += 8)
                     {
-                        float z = At(ref x, (r * 32) + j);
-                        z = global::System.MathF.Max(z, 0f);
-                        At(ref y, (r * 32) + j) = z;
+                        var z = Load8(ref x, (r * 32) + j);
+                        Store8(Relu8(z), ref y, (r * 32) + j);
                     }
                 }
             }
@@ -1629,40 +1630,42 @@ namespace Snapshots
                 // Layer 5, batch norm "bn2", training mode: normalize each feature with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
                 // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
-                for (int j = 0; j < 16; j++)
+                // Four features at a time (lanes in double for the statistics).
+                var rowsD = Splat4((double)rows);
+                ref float xh = ref Data(_xhat5);
+                for (int j = 0; j < 16; j += 4)
                 {
-                    double sum = 0;
+                    var sum = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
                     {
-                        sum += At(ref x, (r * 16) + j);
+                        sum += Widen4(ref x, (r * 16) + j);
                     }
 
-                    double mean = sum / rows;
-                    double squares = 0;
+                    var mean = sum / rowsD;
+                    var squares = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
                     {
-                        double d = At(ref x, (r * 16) + j) - mean;
+                        var d = Widen4(ref x, (r * 16) + j) - mean;
                         squares += d * d;
                     }
 
-                    double variance = squares / rows;
-                    float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + 1E-05));
-                    _invStd5[j] = invStd;
-                    float meanF = (float)mean;
-                    float gamma = At(ref p, 2672 + j);
-                    float beta = At(ref p, 2688 + j);
-                    ref float xhat = ref Data(_xhat5);
+                    var variance = squares / rowsD;
+                    var invStd = Narrow4(Splat4(1.0) / global::System.Runtime.Intrinsics.Vector256.Sqrt(variance + Splat4(1E-05)));
+                    Store4(invStd, ref Data(_invStd5), j);
+                    var meanF = Narrow4(mean);
+                    var gamma = Load4(ref p, 2672 + j);
+                    var beta = Load4(ref p, 2688 + j);
                     for (int r = 0; r < rows; r++)
                     {
-                        float h = (At(ref x, (r * 16) + j) - meanF) * invStd;
-                        At(ref xhat, (r * 16) + j) = h;
-                        At(ref y, (r * 16) + j) = (gamma * h) + beta;
+                        var h = (Load4(ref x, (r * 16) + j) - meanF) * invStd;
+                        Store4(h, ref xh, (r * 16) + j);
+                        Store4((gamma * h) + beta, ref y, (r * 16) + j);
                     }
 
                     if (updateRunningStatistics)
                     {
-                        At(ref s, 64 + j) = (float)((0.9 * At(ref s, 64 + j)) + (0.1 * mean));
-                        At(ref s, 80 + j) = (float)((0.9 * At(ref s, 80 + j)) + (0.1 * (variance * rows / (rows - 1))));
+                        Store4(Narrow4((Splat4(0.9) * Widen4(ref s, 64 + j)) + (Splat4(0.1) * mean)), ref s, 64 + j);
+                        Store4(Narrow4((Splat4(0.9) * Widen4(ref s, 80 + j)) + (Splat4(0.1) * (variance * rowsD / (rowsD - Splat4(1.0))))), ref s, 80 + j);
                     }
                 }
 
@@ -1680,11 +1683,10 @@ namespace Snapshots
                 // Layer 6, relu, element-wise.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 16; j++)
+                    for (int j = 0; j < 16; j += 8)
                     {
-                        float z = At(ref x, (r * 16) + j);
-                        z = global::System.MathF.Max(z, 0f);
-                        At(ref y, (r * 16) + j) = z;
+                        var z = Load8(ref x, (r * 16) + j);
+                        Store8(Relu8(z), ref y, (r * 16) + j);
                     }
                 }
             }
@@ -2057,14 +2059,14 @@ namespace Snapshots
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
-                // Backward, layer 6 ReLU: d *= f'(x), written from the output y.
+                // Backward, layer 6 ReLU: d *= f'(x), written from the output y, 8 features at a time, then one by one.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 16; j++)
+                    for (int j = 0; j < 16; j += 8)
                     {
                         int i = (r * 16) + j;
-                        float yi = At(ref y, i);
-                        At(ref d, i) *= (yi > 0f ? 1f : 0f);
+                        var yi = Load8(ref y, i);
+                        Store8(Load8(ref d, i) * ReluDerivative8(yi), ref d, i);
                     }
                 }
             }
@@ -2080,26 +2082,28 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 5 batch norm "bn2": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
                 ref float xhat5 = ref Data(_xhat5);
-                for (int j = 0; j < 16; j++)
+                var rowsD = Splat4((double)rows);
+                for (int j = 0; j < 16; j += 4)
                 {
-                    double sumD = 0;
-                    double sumDH = 0;
+                    var sumD = Splat4(0.0);
+                    var sumDH = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
                     {
-                        float dr = At(ref d, (r * 16) + j);
+                        var dr = Widen4(ref d, (r * 16) + j);
                         sumD += dr;
-                        sumDH += (double)dr * At(ref xhat5, (r * 16) + j);
+                        sumDH += dr * Widen4(ref xhat5, (r * 16) + j);
                     }
 
-                    At(ref g, 2672 + j) = (float)sumDH;
-                    At(ref g, 2688 + j) = (float)sumD;
-                    double scale = (double)At(ref p, 2672 + j) * _invStd5[j] / rows;
+                    Store4(Narrow4(sumDH), ref g, 2672 + j);
+                    Store4(Narrow4(sumD), ref g, 2688 + j);
+                    var scale = Widen4(ref p, 2672 + j) * Widen4(ref Data(_invStd5), j) / rowsD;
                     for (int r = 0; r < rows; r++)
                     {
                         int i = (r * 16) + j;
-                        At(ref d, i) = (float)(scale * ((rows * (double)At(ref d, i)) - sumD - (At(ref xhat5, (r * 16) + j) * sumDH)));
+                        Store4(Narrow4(scale * (((rowsD * Widen4(ref d, i)) - sumD) - (Widen4(ref xhat5, (r * 16) + j) * sumDH))), ref d, i);
                     }
                 }
+
             }
 
             /// <summary>
@@ -2316,14 +2320,14 @@ namespace Snapshots
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
-                // Backward, layer 2 ReLU: d *= f'(x), written from the output y.
+                // Backward, layer 2 ReLU: d *= f'(x), written from the output y, 8 features at a time, then one by one.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 32; j++)
+                    for (int j = 0; j < 32; j += 8)
                     {
                         int i = (r * 32) + j;
-                        float yi = At(ref y, i);
-                        At(ref d, i) *= (yi > 0f ? 1f : 0f);
+                        var yi = Load8(ref y, i);
+                        Store8(Load8(ref d, i) * ReluDerivative8(yi), ref d, i);
                     }
                 }
             }
@@ -2339,26 +2343,28 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "bn1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
                 ref float xhat1 = ref Data(_xhat1);
-                for (int j = 0; j < 32; j++)
+                var rowsD = Splat4((double)rows);
+                for (int j = 0; j < 32; j += 4)
                 {
-                    double sumD = 0;
-                    double sumDH = 0;
+                    var sumD = Splat4(0.0);
+                    var sumDH = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
                     {
-                        float dr = At(ref d, (r * 32) + j);
+                        var dr = Widen4(ref d, (r * 32) + j);
                         sumD += dr;
-                        sumDH += (double)dr * At(ref xhat1, (r * 32) + j);
+                        sumDH += dr * Widen4(ref xhat1, (r * 32) + j);
                     }
 
-                    At(ref g, 2080 + j) = (float)sumDH;
-                    At(ref g, 2112 + j) = (float)sumD;
-                    double scale = (double)At(ref p, 2080 + j) * _invStd1[j] / rows;
+                    Store4(Narrow4(sumDH), ref g, 2080 + j);
+                    Store4(Narrow4(sumD), ref g, 2112 + j);
+                    var scale = Widen4(ref p, 2080 + j) * Widen4(ref Data(_invStd1), j) / rowsD;
                     for (int r = 0; r < rows; r++)
                     {
                         int i = (r * 32) + j;
-                        At(ref d, i) = (float)(scale * ((rows * (double)At(ref d, i)) - sumD - (At(ref xhat1, (r * 32) + j) * sumDH)));
+                        Store4(Narrow4(scale * (((rowsD * Widen4(ref d, i)) - sumD) - (Widen4(ref xhat1, (r * 32) + j) * sumDH))), ref d, i);
                     }
                 }
+
             }
 
             /// <summary>

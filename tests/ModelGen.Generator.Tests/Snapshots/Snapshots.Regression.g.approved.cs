@@ -1127,11 +1127,10 @@ namespace Snapshots
                 // Layer 1, leaky ReLU (alpha 0.1), element-wise.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 16; j++)
+                    for (int j = 0; j < 16; j += 8)
                     {
-                        float z = At(ref x, (r * 16) + j);
-                        z = z > 0f ? z : 0.1f * z;
-                        At(ref y, (r * 16) + j) = z;
+                        var z = Load8(ref x, (r * 16) + j);
+                        Store8(LeakyRelu8(z, 0.1f), ref y, (r * 16) + j);
                     }
                 }
             }
@@ -1586,14 +1585,14 @@ namespace Snapshots
             {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
-                // Backward, layer 3 Tanh: d *= f'(x), written from the output y.
+                // Backward, layer 3 Tanh: d *= f'(x), written from the output y, 8 features at a time, then one by one.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 8; j++)
+                    for (int j = 0; j < 8; j += 8)
                     {
                         int i = (r * 16) + j;
-                        float yi = At(ref y, i);
-                        At(ref d, i) *= (1f - (yi * yi));
+                        var yi = Load8(ref y, i);
+                        Store8(Load8(ref d, i) * (Splat8(1f) - (yi * yi)), ref d, i);
                     }
                 }
             }
@@ -1789,14 +1788,14 @@ namespace Snapshots
             {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
-                // Backward, layer 1 LeakyReLU: d *= f'(x), written from the output y.
+                // Backward, layer 1 LeakyReLU: d *= f'(x), written from the output y, 8 features at a time, then one by one.
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int j = 0; j < 16; j++)
+                    for (int j = 0; j < 16; j += 8)
                     {
                         int i = (r * 16) + j;
-                        float yi = At(ref y, i);
-                        At(ref d, i) *= (yi > 0f ? 1f : 0.1f);
+                        var yi = Load8(ref y, i);
+                        Store8(Load8(ref d, i) * LeakyReluDerivative8(yi, 0.1f), ref d, i);
                     }
                 }
             }

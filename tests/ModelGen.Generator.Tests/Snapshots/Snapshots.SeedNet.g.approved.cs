@@ -895,7 +895,47 @@ namespace Snapshots
                 // Layer 1, batch norm "1", training mode: normalize each feature with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 0.001) + bias; then update the running statistics, Keras convention:
                 // running = 0.99 * running + 0.010000000000000009 * batch, the running variance taking the biased batch variance.
-                for (int j = 0; j < 5; j++)
+                // Four features at a time (lanes in double for the statistics).
+                var rowsD = Splat4((double)rows);
+                ref float xh = ref Data(_xhat1);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    var sum = Splat4(0.0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += Widen4(ref x, (r * 16) + j);
+                    }
+
+                    var mean = sum / rowsD;
+                    var squares = Splat4(0.0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var d = Widen4(ref x, (r * 16) + j) - mean;
+                        squares += d * d;
+                    }
+
+                    var variance = squares / rowsD;
+                    var invStd = Narrow4(Splat4(1.0) / global::System.Runtime.Intrinsics.Vector256.Sqrt(variance + Splat4(0.001)));
+                    Store4(invStd, ref Data(_invStd1), j);
+                    var meanF = Narrow4(mean);
+                    var gamma = Load4(ref p, 3216 + j);
+                    var beta = Load4(ref p, 3232 + j);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var h = (Load4(ref x, (r * 16) + j) - meanF) * invStd;
+                        Store4(h, ref xh, (r * 5) + j);
+                        Store4((gamma * h) + beta, ref y, (r * 16) + j);
+                    }
+
+                    if (updateRunningStatistics)
+                    {
+                        Store4(Narrow4((Splat4(0.99) * Widen4(ref s, j)) + (Splat4(0.010000000000000009) * mean)), ref s, j);
+                        Store4(Narrow4((Splat4(0.99) * Widen4(ref s, 5 + j)) + (Splat4(0.010000000000000009) * variance)), ref s, 5 + j);
+                    }
+                }
+
+                // The remaining features one by one, the same operations.
+                for (int j = 4; j < 5; j++)
                 {
                     double sum = 0;
                     for (int r = 0; r < rows; r++)
@@ -980,7 +1020,30 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
                 ref float xhat1 = ref Data(_xhat1);
-                for (int j = 0; j < 5; j++)
+                var rowsD = Splat4((double)rows);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    var sumD = Splat4(0.0);
+                    var sumDH = Splat4(0.0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var dr = Widen4(ref d, (r * 16) + j);
+                        sumD += dr;
+                        sumDH += dr * Widen4(ref xhat1, (r * 5) + j);
+                    }
+
+                    Store4(Narrow4(sumDH), ref g, 3216 + j);
+                    Store4(Narrow4(sumD), ref g, 3232 + j);
+                    var scale = Widen4(ref p, 3216 + j) * Widen4(ref Data(_invStd1), j) / rowsD;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = (r * 16) + j;
+                        Store4(Narrow4(scale * (((rowsD * Widen4(ref d, i)) - sumD) - (Widen4(ref xhat1, (r * 5) + j) * sumDH))), ref d, i);
+                    }
+                }
+
+                // The remaining features one by one, the same operations.
+                for (int j = 4; j < 5; j++)
                 {
                     double sumD = 0;
                     double sumDH = 0;

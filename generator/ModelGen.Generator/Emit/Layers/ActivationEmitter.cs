@@ -56,23 +56,76 @@ namespace ModelGen.Generator.Emit.Layers
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
+            var l = (ActivationSpec)c.Spec;
             string described = Describe(c.Spec);
             w.Line($"// Layer {c.Index}, {described.Substring(described.IndexOf(':') + 2)}, element-wise.");
-            Loop(w, c, x, I(c.InputStride), y, I(c.OutputStride));
+            int f = l.OutputSize, f8 = f / 8 * 8;
+            string? vector = l.Function switch
+            {
+                ActivationFunction.ReLU => "Relu8(z)",
+                ActivationFunction.LeakyReLU => $"LeakyRelu8(z, {F(l.Alpha)})",
+                _ => null,
+            };
+            if (vector is null || f8 == 0)
+            {
+                Loop(w, c, x, I(c.InputStride), y, I(c.OutputStride));
+                return;
+            }
+
+            // 8 features at a time, then the remaining features one by one (each lane the scalar operation).
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int j = 0; j < {I(f8)}; j += 8)");
+            w.Line($"var z = Load8(ref {x}, (r * {I(c.InputStride)}) + j);");
+            w.Line($"Store8({vector}, ref {y}, (r * {I(c.OutputStride)}) + j);");
+            w.Close();
+            if (f8 < f)
+            {
+                w.Open($"for (int j = {I(f8)}; j < {I(f)}; j++)");
+                w.Line($"float z = At(ref {x}, (r * {I(c.InputStride)}) + j);");
+                w.Line(Statement(l, "z"));
+                w.Line($"At(ref {y}, (r * {I(c.OutputStride)}) + j) = z;");
+                w.Close();
+            }
+
+            w.Close();
         }
 
         public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
-            w.Line($"// Backward, layer {c.Index} {c.Spec.KindName}: d *= f'(x), written from the output y.");
+            var l = (ActivationSpec)c.Spec;
+            int f = l.OutputSize, f8 = f / 8 * 8;
+            w.Line($"// Backward, layer {c.Index} {c.Spec.KindName}: d *= f'(x), written from the output y{(f8 > 0 ? ", 8 features at a time, then one by one" : string.Empty)}.");
             w.Open("for (int r = 0; r < rows; r++)");
-            w.Open($"for (int j = 0; j < {I(c.Spec.OutputSize)}; j++)");
-            w.Line($"int i = (r * {I(c.OutputStride)}) + j;");
-            w.Line($"float yi = At(ref {y}, i);");
-            w.Line($"At(ref {d}, i) *= {Derivative((ActivationSpec)c.Spec, "yi")};");
-            w.Close();
+            if (f8 > 0)
+            {
+                w.Open($"for (int j = 0; j < {I(f8)}; j += 8)");
+                w.Line($"int i = (r * {I(c.OutputStride)}) + j;");
+                w.Line($"var yi = Load8(ref {y}, i);");
+                w.Line($"Store8(Load8(ref {d}, i) * {VectorDerivative(l, "yi")}, ref {d}, i);");
+                w.Close();
+            }
+
+            if (f8 < f)
+            {
+                w.Open($"for (int j = {I(f8)}; j < {I(f)}; j++)");
+                w.Line($"int i = (r * {I(c.OutputStride)}) + j;");
+                w.Line($"float yi = At(ref {y}, i);");
+                w.Line($"At(ref {d}, i) *= {Derivative(l, "yi")};");
+                w.Close();
+            }
+
             w.Close();
             return false;
         }
+
+        /// <summary>The vector form of <see cref="Derivative"/>: the same operations in every lane.</summary>
+        private static string VectorDerivative(ActivationSpec l, string y) => l.Function switch
+        {
+            ActivationFunction.ReLU => $"ReluDerivative8({y})",
+            ActivationFunction.LeakyReLU => $"LeakyReluDerivative8({y}, {F(l.Alpha)})",
+            ActivationFunction.Sigmoid => $"({y} * (Splat8(1f) - {y}))",
+            _ => $"(Splat8(1f) - ({y} * {y}))",
+        };
 
         /// <summary>The statement that applies the activation to the float local <paramref name="v"/>.</summary>
         private static string Statement(ActivationSpec l, string v) => l.Function switch

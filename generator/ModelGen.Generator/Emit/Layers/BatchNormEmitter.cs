@@ -107,7 +107,20 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\", training mode: normalize each feature with the batch mean and biased variance,");
             w.Line($"// y = weight * (x - mean) / sqrt(var + {D(l.Epsilon)}) + bias; then update the running statistics, {(l.Keras ? "Keras" : "PyTorch")} convention:");
             w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
-            w.Open($"for (int j = 0; j < {I(f)}; j++)");
+            int f4 = f / 4 * 4;
+            if (f4 > 0)
+            {
+                EmitForwardVector(w, c, x, y, f4);
+            }
+
+            if (f4 == f)
+            {
+                EmitCounter(w, c);
+                return;
+            }
+
+            w.Line("// The remaining features one by one, the same operations.");
+            w.Open($"for (int j = {I(f4)}; j < {I(f)}; j++)");
             BatchMoments(w, x, I(c.InputStride));
             w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
             w.Line($"_invStd{c.Index}[j] = invStd;");
@@ -129,9 +142,61 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
             w.Close();
             w.Line();
+            EmitCounter(w, c);
+        }
+
+        private static void EmitCounter(SourceWriter w, LayerContext c)
+        {
             w.Open("if (updateRunningStatistics)");
             w.Line($"_model._counters[{I(c.Plan.Offset("num_batches_tracked"))}]++;");
             w.Close();
+        }
+
+        /// <summary>
+        /// The training forward for features [0, <paramref name="f4"/>), four at a time: each lane runs exactly the scalar
+        /// feature's operations (double sums over the rows in order, the same roundings), so the bits are the scalar loop's.
+        /// </summary>
+        private static void EmitForwardVector(SourceWriter w, LayerContext c, string x, string y, int f4)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features;
+            string xs = I(c.InputStride), ys = I(c.OutputStride);
+            int mean = c.Plan.Offset("running_mean"), variance = c.Plan.Offset("running_var");
+            w.Line("// Four features at a time (lanes in double for the statistics).");
+            w.Line("var rowsD = Splat4((double)rows);");
+            w.Line($"ref float xh = ref Data(_xhat{c.Index});");
+            w.Open($"for (int j = 0; j < {I(f4)}; j += 4)");
+            w.Line("var sum = Splat4(0.0);");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"sum += Widen4(ref {x}, (r * {xs}) + j);");
+            w.Close();
+            w.Line();
+            w.Line("var mean = sum / rowsD;");
+            w.Line("var squares = Splat4(0.0);");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"var d = Widen4(ref {x}, (r * {xs}) + j) - mean;");
+            w.Line("squares += d * d;");
+            w.Close();
+            w.Line();
+            w.Line("var variance = squares / rowsD;");
+            w.Line($"var invStd = Narrow4(Splat4(1.0) / global::System.Runtime.Intrinsics.Vector256.Sqrt(variance + Splat4({D(l.Epsilon)})));");
+            w.Line($"Store4(invStd, ref Data(_invStd{c.Index}), j);");
+            w.Line("var meanF = Narrow4(mean);");
+            w.Line($"var gamma = Load4(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "j")});");
+            w.Line($"var beta = Load4(ref p, {VectorKernel.Index(c.Plan.Compute("bias"), "j")});");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"var h = (Load4(ref {x}, (r * {xs}) + j) - meanF) * invStd;");
+            w.Line($"Store4(h, ref xh, (r * {I(f)}) + j);");
+            w.Line($"Store4((gamma * h) + beta, ref {y}, (r * {ys}) + j);");
+            w.Close();
+            w.Line();
+            w.Open("if (updateRunningStatistics)");
+            string batchVar = l.Keras ? "variance" : "(variance * rowsD / (rowsD - Splat4(1.0)))";
+            w.Line($"Store4(Narrow4((Splat4({D(l.Keep)}) * Widen4(ref s, {VectorKernel.Index(mean, "j")})) + (Splat4({D(l.Take)}) * mean)), ref s, {VectorKernel.Index(mean, "j")});");
+            w.Line($"Store4(Narrow4((Splat4({D(l.Keep)}) * Widen4(ref s, {VectorKernel.Index(variance, "j")})) + (Splat4({D(l.Take)}) * {batchVar})), ref s, {VectorKernel.Index(variance, "j")});");
+            w.Close();
+            w.Close();
+            w.Line();
         }
 
         public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
@@ -140,7 +205,19 @@ namespace ModelGen.Generator.Emit.Layers
             int f = l.Features;
             w.Line($"// Backward, layer {c.Index} batch norm \"{l.Name}\": dweight += sum(d * xhat), dbias += sum(d){(needInput ? ", dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat))" : string.Empty)}.");
             w.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
-            w.Open($"for (int j = 0; j < {I(f)}; j++)");
+            int f4 = f / 4 * 4;
+            if (f4 > 0)
+            {
+                EmitBackwardVector(w, c, d, needInput, f4);
+                if (f4 == f)
+                {
+                    return false;
+                }
+
+                w.Line("// The remaining features one by one, the same operations.");
+            }
+
+            w.Open($"for (int j = {I(f4)}; j < {I(f)}; j++)");
             w.Line("double sumD = 0;");
             w.Line("double sumDH = 0;");
             w.Open("for (int r = 0; r < rows; r++)");
@@ -162,6 +239,36 @@ namespace ModelGen.Generator.Emit.Layers
 
             w.Close();
             return false;
+        }
+
+        /// <summary>The backward pass for features [0, <paramref name="f4"/>), four at a time, each lane the scalar feature's operations.</summary>
+        private static void EmitBackwardVector(SourceWriter w, LayerContext c, string d, bool needInput, int f4)
+        {
+            int f = ((BatchNormSpec)c.Spec).Features;
+            string ds = I(c.OutputStride);
+            w.Line("var rowsD = Splat4((double)rows);");
+            w.Open($"for (int j = 0; j < {I(f4)}; j += 4)");
+            w.Line("var sumD = Splat4(0.0);");
+            w.Line("var sumDH = Splat4(0.0);");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"var dr = Widen4(ref {d}, (r * {ds}) + j);");
+            w.Line("sumD += dr;");
+            w.Line($"sumDH += dr * Widen4(ref xhat{c.Index}, (r * {I(f)}) + j);");
+            w.Close();
+            w.Line();
+            w.Line($"Store4(Narrow4(sumDH), ref g, {VectorKernel.Index(c.Plan.Compute("weight"), "j")});");
+            w.Line($"Store4(Narrow4(sumD), ref g, {VectorKernel.Index(c.Plan.Compute("bias"), "j")});");
+            if (needInput)
+            {
+                w.Line($"var scale = Widen4(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "j")}) * Widen4(ref Data(_invStd{c.Index}), j) / rowsD;");
+                w.Open("for (int r = 0; r < rows; r++)");
+                w.Line($"int i = (r * {ds}) + j;");
+                w.Line($"Store4(Narrow4(scale * (((rowsD * Widen4(ref {d}, i)) - sumD) - (Widen4(ref xhat{c.Index}, (r * {I(f)}) + j) * sumDH))), ref {d}, i);");
+                w.Close();
+            }
+
+            w.Close();
+            w.Line();
         }
 
         private static int Scale(LayerContext c) => c.Plan.DerivedOffset;
