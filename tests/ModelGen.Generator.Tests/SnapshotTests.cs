@@ -71,7 +71,18 @@ namespace ModelGen.Generator.Tests
             public partial class Adaptive { }
             """;
 
+        /// <summary>Large enough for every threaded path: one Predict row split by panels, training split by rows and panels.</summary>
+        public const string Wide = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(1000), Dense(170, Name = "wide"), Sigmoid, Dense(10, Name = "out"), Softmax]
+            [Loss(LossKind.CategoricalCrossEntropy)]
+            [Sgd(LearningRate = 0.01)]
+            public partial class Wide { }
+            """;
+
         [Theory]
+        [InlineData(Wide)]
         [InlineData(Adaptive)]
         [InlineData(SeedNet)]
         [InlineData(BnMlp)]

@@ -20,10 +20,10 @@ namespace ModelGen.WidthProbe
     {
     }
 
-    /// <summary>A wider network: the multi-group loops of the kernels, blocks of rows and the threaded paths.</summary>
+    /// <summary>A wider network: the multi-group loops of the kernels, blocks of rows and the threaded paths (one row split by panels too).</summary>
     [Model]
     [Input(100)]
-    [Dense(150), BatchNorm, ReLU]
+    [Dense(1340), BatchNorm, ReLU]
     [Dense(70), ReLU]
     [Dense(3)]
     [Loss(LossKind.MeanSquaredError)]

@@ -156,6 +156,35 @@ namespace ModelGen.Generator.Emit
             foreach (var step in inference.Steps)
             {
                 string description = Describe(plan, step);
+                var head = contexts[step.Head];
+                var split = step.Kind == StepKind.Producer ? LayerCatalog.EmitterFor(head.Spec).RowSplit(head.Spec) : null;
+                if (split is { } s)
+                {
+                    // A large layer: its panels split over the cores (each output still one chain, computed on one thread).
+                    string srcLength = step.Source == "x" ? "InputSize" : I(inference.Width);
+                    string dstLength = step.Destination == "y" ? "OutputSize" : I(inference.Width);
+                    w.Line($"// {description}");
+                    w.Open($"if ({Rt}Parallelism.MaxDegreeOfParallelism > 1)");
+                    w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {step.Source}, {srcLength}), {Mm}.CreateSpan(ref {step.Destination}, {dstLength}), {I(s.Panels)}, {I(s.Granularity)}, s_rowStep{I(number)});");
+                    w.Close();
+                    w.Open("else");
+                    w.Line($"RowStep{I(number)}(ref {step.Source}, ref {step.Destination}, 0, {I(s.Panels)});");
+                    w.Close();
+                    w.Line();
+                    methods.Line($"/// <summary>One thread's part of <see cref=\"RowStep{I(number)}\"/>: the panels from <c>start</c> to <c>end</c>.</summary>");
+                    methods.Line($"private static readonly {Rt}PartAction<{plan.Spec.ClassName}> s_rowStep{I(number)} = static (model, src, dst, start, end) =>");
+                    methods.Line($"    model.RowStep{I(number)}(ref {Mm}.GetReference(src), ref {Mm}.GetReference(dst), start, end);");
+                    methods.Line();
+                    methods.Line($"/// <summary>Step {I(number)} for one row, the output panels from <paramref name=\"first\"/> to <paramref name=\"end\"/>: {Xml(description)}.</summary>");
+                    methods.Open($"private void RowStep{I(number)}(ref float src, ref float dst, int first, int end)");
+                    References(methods, plan);
+                    LayerCatalog.EmitterFor(head.Spec).EmitProducer(methods, head, new[] { "src" }, new[] { "dst" }, Epilogues(contexts, step), exactOutput: step.Destination == "y", "first", "end");
+                    methods.Close();
+                    methods.Line();
+                    number++;
+                    continue;
+                }
+
                 w.Line($"RowStep{I(number)}(ref {step.Source}, ref {step.Destination}); // {description}");
                 methods.Line($"/// <summary>Step {I(number)} for one row: {Xml(description)}.</summary>");
                 methods.Open($"private void RowStep{I(number)}(ref float src, ref float dst)");

@@ -82,29 +82,46 @@ namespace ModelGen.Generator.Emit.Kernels
         /// <param name="srcs">The rows' input references.</param>
         /// <param name="lastPanelApart">Emit the padded last panel outside the loop (its stores are partial).</param>
         /// <param name="epilogue">Writes the epilogue of one row's panel: (width, accumulator names, row, panel).</param>
-        public static void Forward(SourceWriter w, int weights, int inputs, int outputs, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue)
+        /// <param name="first">With <paramref name="end"/>, names of ints in scope: compute only the panels from <c>first</c> (a
+        /// multiple of <see cref="RowPanelGranularity"/>) to <c>end</c>, a group of panels in the range of its first panel
+        /// (one thread's part of a row). Null: every panel.</param>
+        /// <param name="end">One past the last panel of the range.</param>
+        public static void Forward(SourceWriter w, int weights, int inputs, int outputs, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue, string? first = null, string? end = null)
         {
             w.Line("// Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.");
             w.Line("// Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.");
             w.Open("if (Wide)");
-            ForwardVariant(w, Width.Wide, weights, inputs, outputs, srcs, lastPanelApart, epilogue);
+            ForwardVariant(w, Width.Wide, weights, inputs, outputs, srcs, lastPanelApart, epilogue, first, end);
             w.Close();
             w.Open("else");
-            ForwardVariant(w, Width.Narrow, weights, inputs, outputs, srcs, lastPanelApart, epilogue);
+            ForwardVariant(w, Width.Narrow, weights, inputs, outputs, srcs, lastPanelApart, epilogue, first, end);
             w.Close();
         }
 
-        internal static void ForwardVariant(SourceWriter w, Width v, int weights, int n, int m, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue)
+        /// <summary>
+        /// A one-row forward split over threads gives each part a range of panels starting at a multiple of this (the widest
+        /// variant's row group), so every variant's groups fall whole into one part.
+        /// </summary>
+        public static int RowPanelGranularity => Width.Wide.RowGroup;
+
+        internal static void ForwardVariant(SourceWriter w, Width v, int weights, int n, int m, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue, string? first = null, string? end = null)
         {
             int group = srcs.Length == 1 ? v.RowGroup : v.BlockGroup;
             var groups = Groups(Panels(m), group, lastPanelApart && m % 16 != 0).ToList();
+            bool ranged = first is not null && end is not null;
             foreach (var (start, count, loop) in groups)
             {
                 string g = loop ? "pg" : I(start);
-                bool scope = loop || groups.Count > 1;
+                bool scope = loop || groups.Count > 1 || ranged;
                 if (loop)
                 {
-                    w.Open($"for (int pg = 0; pg < {I(count)}; pg += {I(group)})");
+                    w.Open(ranged
+                        ? $"for (int pg = {first}, pgEnd = global::System.Math.Min({end}, {I(count)}); pg < pgEnd; pg += {I(group)})"
+                        : $"for (int pg = 0; pg < {I(count)}; pg += {I(group)})");
+                }
+                else if (ranged)
+                {
+                    w.Open($"if ({first} <= {I(start)} && {I(start)} < {end})");
                 }
                 else if (scope)
                 {

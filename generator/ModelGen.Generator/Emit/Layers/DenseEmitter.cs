@@ -50,7 +50,17 @@ namespace ModelGen.Generator.Emit.Layers
 
         public override bool SharesLoadsAcrossRows(LayerSpec layer) => true;
 
-        public override void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput)
+        /// <summary>A row splits by panels from <see cref="Limits.ParallelWork"/> / 2 multiply-adds and more than one group of panels.</summary>
+        public override (int Panels, int Granularity)? RowSplit(LayerSpec layer)
+        {
+            var l = (DenseSpec)layer;
+            int panels = DenseKernel.Panels(l.OutputSize);
+            return (long)l.InputSize * l.OutputSize >= Limits.ParallelWork / 2 && panels > DenseKernel.RowPanelGranularity
+                ? (panels, DenseKernel.RowPanelGranularity)
+                : null;
+        }
+
+        public override void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput, string? first = null, string? end = null)
         {
             var l = (DenseSpec)c.Spec;
             var vector = epilogues.TakeWhile(e => LayerCatalog.EmitterFor(e.Spec).VectorEpilogue(e, Width.Wide, "z", "0") is not null).ToList();
@@ -81,14 +91,16 @@ namespace ModelGen.Generator.Emit.Layers
                         w.Line($"StorePartial{width.S}({acc}, ref {dsts[row]}, {lane}, {I(valid)});");
                     }
                 }
-            });
+            }, first, end);
 
             if (scalar.Count > 0)
             {
                 w.Line($"// Then, per output: {string.Join(", then ", scalar.Select(e => LayerCatalog.EmitterFor(e.Spec).DescribeInference(e.Spec)))}.");
                 foreach (string dst in dsts)
                 {
-                    w.Open($"for (int j = 0; j < {I(l.OutputSize)}; j++)");
+                    w.Open(first is null || end is null
+                        ? $"for (int j = 0; j < {I(l.OutputSize)}; j++)"
+                        : $"for (int j = {first} * 16, jEnd = global::System.Math.Min({end} * 16, {I(l.OutputSize)}); j < jEnd; j++)");
                     w.Line($"float z = At(ref {dst}, j);");
                     foreach (var e in scalar)
                     {

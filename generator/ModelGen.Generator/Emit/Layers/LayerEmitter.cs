@@ -76,7 +76,16 @@ namespace ModelGen.Generator.Emit.Layers
         /// <paramref name="epilogues"/> fused. <paramref name="exactOutput"/>: the destination rows are the caller's output,
         /// exactly the output width (no padding to write into).
         /// </summary>
-        public virtual void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput) => throw Unsupported(c, "a producer");
+        /// <param name="first">With <paramref name="end"/> (names of ints in scope), only the outputs of the panels from
+        /// <c>first</c> to <c>end</c>: one thread's part of a row (see <see cref="RowSplit"/>).</param>
+        /// <param name="end">One past the last panel.</param>
+        public virtual void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput, string? first = null, string? end = null) => throw Unsupported(c, "a producer");
+
+        /// <summary>
+        /// Producers: how one row's outputs split over threads, as (panels of 16 outputs, granularity in panels), when a
+        /// row is worth splitting (large weight matrices, which one core streams slower than two); null otherwise.
+        /// </summary>
+        public virtual (int Panels, int Granularity)? RowSplit(LayerSpec layer) => null;
 
         /// <summary>Producers: whether a block of rows shares loads (else the block runs the row code per row).</summary>
         public virtual bool SharesLoadsAcrossRows(LayerSpec layer) => false;
