@@ -112,17 +112,53 @@ namespace ModelGen.Benchmarks
         [Benchmark]
         public void Predict() => _model.Predict(_x.AsSpan(0, 784), _y.AsSpan(0, 10));
 
-        /// <summary>256 rows; samples/s = 256 / time.</summary>
+        /// <summary>256 rows on all cores; samples/s = 256 / time.</summary>
         [Benchmark(OperationsPerInvoke = 1)]
-        public void PredictBatch256() => _model.PredictBatch(_x, _y);
+        public void PredictBatch256()
+        {
+            Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+            _model.PredictBatch(_x, _y);
+        }
 
-        /// <summary>One SGD step on 64 rows; samples/s = 64 / time.</summary>
+        /// <summary>256 rows on one thread.</summary>
         [Benchmark]
-        public float TrainStep64() => _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
+        public void PredictBatch256OneThread()
+        {
+            Parallelism.MaxDegreeOfParallelism = 1;
+            _model.PredictBatch(_x, _y);
+        }
+
+        /// <summary>One SGD step on 64 rows on all cores; samples/s = 64 / time.</summary>
+        [Benchmark]
+        public float TrainStep64()
+        {
+            Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+            return _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
+        }
+
+        /// <summary>One SGD step on 64 rows on one thread.</summary>
+        [Benchmark]
+        public float TrainStep64OneThread()
+        {
+            Parallelism.MaxDegreeOfParallelism = 1;
+            return _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
+        }
     }
 
     public static class Program
     {
-        public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        /// <summary>BenchmarkDotNet's switcher, or <c>plot [report.csv] [out.png]</c> for the scaling plot.</summary>
+        public static void Main(string[] args)
+        {
+            if (args.Length > 0 && args[0] == "plot")
+            {
+                ScalingPlot.Write(
+                    args.Length > 1 ? args[1] : "BenchmarkDotNet.Artifacts/results/ModelGen.Benchmarks.ScalingBenchmarks-report.csv",
+                    args.Length > 2 ? args[2] : "docs/benchmarks-scaling.png");
+                return;
+            }
+
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        }
     }
 }

@@ -11,13 +11,16 @@ namespace ModelGen.Benchmarks
     /// </summary>
     internal static class OnnxExport
     {
-        public static byte[] Mlp(BenchMlp model)
+        public static byte[] Mlp(BenchMlp model) => Mlp(model, 256, 128);
+
+        /// <summary>A 784-h1(BN, ReLU)-h2(BN, ReLU)-10 softmax network with the layer names "fc1", "bn1", ..., "fc3".</summary>
+        public static byte[] Mlp(IModel model, int hidden1, int hidden2)
         {
             var graph = new Proto();
             var nodes = new List<byte[]>();
             string x = "input";
             int n = 0;
-            foreach (var (fc, bn, size, inSize) in new[] { ("fc1", "bn1", 256, 784), ("fc2", "bn2", 128, 256), ("fc3", null as string, 10, 128) })
+            foreach (var (fc, bn, size, inSize) in new[] { ("fc1", "bn1", hidden1, 784), ("fc2", "bn2", hidden2, hidden1), ("fc3", null as string, 10, hidden2) })
             {
                 graph.Message(5, Tensor(fc + ".weight", new long[] { size, inSize }, model.GetTensor(fc + ".weight")));
                 graph.Message(5, Tensor(fc + ".bias", new long[] { size }, model.GetTensor(fc + ".bias")));
