@@ -27,7 +27,7 @@ namespace ModelGen.Tests
             try
             {
                 var single = new float[model.OutputLength];
-                foreach (int rows in new[] { 1, 23, 24, 25, 47, 61, 256 })
+                foreach (int rows in new[] { 1, 2, 3, 11, 12, 13, 15, 23, 25, 47, 61, 256 })
                 {
                     var x = TestData.Uniform(rows * model.InputLength, rows, -3f, 3f);
                     float[]? first = null;

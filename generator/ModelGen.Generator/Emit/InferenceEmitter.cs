@@ -1,5 +1,6 @@
 using System.Linq;
 using ModelGen.Generator.Emit.Layers;
+using ModelGen.Generator.Model;
 using ModelGen.Generator.Planning;
 using static ModelGen.Generator.Emit.SourceWriter;
 
@@ -17,8 +18,22 @@ namespace ModelGen.Generator.Emit
         private const string RoSpan = "global::System.ReadOnlySpan<float>";
         private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-        /// <summary>PredictBatch splits rows over threads from this many rows on (below it the hand-off costs more than it saves).</summary>
-        public const int ParallelRows = 24;
+        /// <summary>
+        /// PredictBatch splits rows over threads from this many rows on, and only when the call has at least
+        /// <see cref="Limits.ParallelWork"/> multiply-adds (about one per parameter per row): below that the hand-off costs
+        /// more than it saves.
+        /// </summary>
+        public const int ParallelRows = 12;
+
+        /// <summary>The rows from which PredictBatch of this model goes to the worker pool.</summary>
+        public static int ParallelRowsFor(ModelPlan plan) =>
+            (int)System.Math.Max(ParallelRows, System.Math.Min(int.MaxValue, (Limits.ParallelWork + plan.ParameterCount - 1) / System.Math.Max(1, plan.ParameterCount)));
+
+        /// <summary>
+        /// Models with more compute-layout floats than this (1 MiB of weights) stream them from beyond the first cache
+        /// levels, so even two left-over rows go through one block (one pass over the weights) rather than one pass each.
+        /// </summary>
+        public const int LargeModelFloats = 1 << 18;
 
         public static void Emit(SourceWriter w, ModelPlan plan)
         {
@@ -83,7 +98,7 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Line($"// Many rows: split them over the cores in whole blocks (each row computes the same on any thread).");
-            w.Open($"if (rows >= {I(ParallelRows)} && {Rt}Parallelism.MaxDegreeOfParallelism > 1)");
+            w.Open($"if (rows >= {I(ParallelRowsFor(plan))} && {Rt}Parallelism.MaxDegreeOfParallelism > 1)");
             w.Line($"{Rt}WorkerPool.Run(this, inputs, outputs, rows, {I(System.Math.Max(1, inference.BlockRows))}, s_predictRows);");
             w.Line("return;");
             w.Close();
@@ -106,6 +121,18 @@ namespace ModelGen.Generator.Emit
                 w.Line($"PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
                 w.Close();
                 w.Line();
+                int least = plan.ComputeCount > LargeModelFloats ? 2 : 3;
+                w.Line($"// {I(least)} or more rows left: one more block in a per-thread scratch block (its other rows hold stale values, computed");
+                w.Line("// and discarded): one pass over the weights instead of one per row, each row's bits unchanged.");
+                w.Open($"if (end - r >= {I(least)})");
+                w.Line("int tail = end - r;");
+                w.Line($"float[] scratch = t_tailBlock ??= new float[{I(inference.BlockRows)} * (InputSize + OutputSize)];");
+                w.Line($"inputs.Slice(r * InputSize, tail * InputSize).CopyTo(new {Span}(scratch));");
+                w.Line($"PredictBlock(ref scratch[0], ref scratch[{I(inference.BlockRows)} * InputSize]);");
+                w.Line($"new {RoSpan}(scratch, {I(inference.BlockRows)} * InputSize, tail * OutputSize).CopyTo(outputs.Slice(r * OutputSize));");
+                w.Line("r = end;");
+                w.Close();
+                w.Line();
             }
 
             w.Open("for (; r < end; r++)");
@@ -113,6 +140,14 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Close();
             w.Line();
+
+            if (inference.UsesBlocks)
+            {
+                w.Line("/// <summary>The last rows of a batch padded to a whole block: allocated on the thread's first use, reused after.</summary>");
+                w.Line("[global::System.ThreadStatic]");
+                w.Line("private static float[]? t_tailBlock;");
+                w.Line();
+            }
 
             if (inference.HeapWorkspace)
             {

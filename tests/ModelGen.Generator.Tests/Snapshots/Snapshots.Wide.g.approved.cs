@@ -163,7 +163,7 @@ namespace Snapshots
             }
 
             // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
-            if (rows >= 24 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+            if (rows >= 12 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
             {
                 global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
                 return;
@@ -187,11 +187,27 @@ namespace Snapshots
                 PredictBlock(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
 
+            // 3 or more rows left: one more block in a per-thread scratch block (its other rows hold stale values, computed
+            // and discarded): one pass over the weights instead of one per row, each row's bits unchanged.
+            if (end - r >= 3)
+            {
+                int tail = end - r;
+                float[] scratch = t_tailBlock ??= new float[6 * (InputSize + OutputSize)];
+                inputs.Slice(r * InputSize, tail * InputSize).CopyTo(new global::System.Span<float>(scratch));
+                PredictBlock(ref scratch[0], ref scratch[6 * InputSize]);
+                new global::System.ReadOnlySpan<float>(scratch, 6 * InputSize, tail * OutputSize).CopyTo(outputs.Slice(r * OutputSize));
+                r = end;
+            }
+
             for (; r < end; r++)
             {
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
         }
+
+        /// <summary>The last rows of a batch padded to a whole block: allocated on the thread's first use, reused after.</summary>
+        [global::System.ThreadStatic]
+        private static float[]? t_tailBlock;
 
         /// <summary>The inference path for one row: reads <paramref name="x"/>, writes <paramref name="y"/>.</summary>
         private void PredictRow(ref float x, ref float y)
