@@ -35,6 +35,18 @@ namespace ModelGen.Generator.Emit
         /// </summary>
         public const int LargeModelFloats = 1 << 18;
 
+        /// <summary>
+        /// Models with more compute-layout floats than this (128 KiB: beyond the first-level cache) run PredictBatch in
+        /// tiles of <see cref="TileBlocks"/> blocks: a step's weights are read panel range by panel range, each range for
+        /// all the tile's blocks while it is in cache.
+        /// </summary>
+        public const int TileModelFloats = 1 << 15;
+
+        /// <summary>Blocks of rows per tile.</summary>
+        public const int TileBlocks = 8;
+
+        private static bool Tiles(ModelPlan plan) => plan.Inference.UsesBlocks && plan.Inference.Steps.Count > 0 && plan.ComputeCount > TileModelFloats;
+
         public static void Emit(SourceWriter w, ModelPlan plan)
         {
             var spec = plan.Spec;
@@ -114,6 +126,16 @@ namespace ModelGen.Generator.Emit
             w.Line($"ref float x = ref {Mm}.GetReference(inputs);");
             w.Line($"ref float y = ref {Mm}.GetReference(outputs);");
             w.Line("int r = start;");
+            if (Tiles(plan))
+            {
+                int tile = inference.BlockRows * TileBlocks;
+                w.Line($"// Tiles of {I(tile)} rows read each weight panel range once for {I(TileBlocks)} blocks; the rows' operations are PredictRow's.");
+                w.Open($"for (; r + {I(tile)} <= end; r += {I(tile)})");
+                w.Line("PredictTile(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));");
+                w.Close();
+                w.Line();
+            }
+
             if (inference.UsesBlocks)
             {
                 w.Line($"// Blocks of {I(inference.BlockRows)} rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.");
@@ -141,6 +163,14 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
 
+            if (Tiles(plan) && (inference.Writes("a") || inference.Writes("b")))
+            {
+                w.Line("/// <summary>The buffers of a tile of rows: allocated on the thread's first tile, reused after.</summary>");
+                w.Line("[global::System.ThreadStatic]");
+                w.Line("private static float[]? t_tile;");
+                w.Line();
+            }
+
             if (inference.UsesBlocks)
             {
                 w.Line("/// <summary>The last rows of a batch padded to a whole block: allocated on the thread's first use, reused after.</summary>");
@@ -164,6 +194,11 @@ namespace ModelGen.Generator.Emit
             if (inference.UsesBlocks && inference.Steps.Count > 0)
             {
                 EmitBlock(w, plan);
+            }
+
+            if (Tiles(plan))
+            {
+                EmitTile(w, plan);
             }
         }
 
@@ -256,9 +291,9 @@ namespace ModelGen.Generator.Emit
                 var emitter = LayerCatalog.EmitterFor(head.Spec);
                 if (step.Kind == StepKind.Producer && emitter.SharesLoadsAcrossRows(head.Spec))
                 {
-                    w.Line($"BlockStep{I(number)}(ref {step.Source}, ref {step.Destination}); // {description}");
-                    methods.Line($"/// <summary>Step {I(number)} for {I(block)} rows at once: {Xml(description)}.</summary>");
-                    methods.Open($"private void BlockStep{I(number)}(ref float src, ref float dst)");
+                    w.Line($"BlockStep{I(number)}(ref {step.Source}, ref {step.Destination}, 0, {I(Panels(head))}); // {description}");
+                    methods.Line($"/// <summary>Step {I(number)} for {I(block)} rows at once, the output panels from <paramref name=\"first\"/> to <paramref name=\"end\"/>: {Xml(description)}.</summary>");
+                    methods.Open($"private void BlockStep{I(number)}(ref float src, ref float dst, int first, int end)");
                     References(methods, plan);
                     var srcs = Enumerable.Range(0, block).Select(k => "s" + I(k)).ToArray();
                     var dsts = Enumerable.Range(0, block).Select(k => "d" + I(k)).ToArray();
@@ -268,7 +303,7 @@ namespace ModelGen.Generator.Emit
                         methods.Line($"ref float {dsts[k]} = ref At(ref dst, {I(k)} * {Stride(step.Destination)});");
                     }
 
-                    emitter.EmitProducer(methods, head, srcs, dsts, Epilogues(contexts, step), exactOutput: step.Destination == "y");
+                    emitter.EmitProducer(methods, head, srcs, dsts, Epilogues(contexts, step), exactOutput: step.Destination == "y", "first", "end");
                     methods.Close();
                     methods.Line();
                 }
@@ -286,6 +321,65 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
             w.Append(methods);
+        }
+
+        /// <summary>16-output panels of a producer.</summary>
+        private static int Panels(LayerContext c) => (c.Spec.OutputSize + 15) / 16;
+
+        private static void EmitTile(SourceWriter w, ModelPlan plan)
+        {
+            var inference = plan.Inference;
+            var contexts = ModelEmitter.Contexts(plan);
+            int block = inference.BlockRows, tile = block * TileBlocks;
+            string Stride(string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
+            w.Line("/// <summary>");
+            w.Line($"/// The inference path for {I(tile)} consecutive rows ({I(TileBlocks)} blocks of {I(block)}): each step reads its weights panel range by");
+            w.Line("/// panel range and runs every block on a range while it is in cache. Each row goes through exactly the operations of");
+            w.Line("/// <see cref=\"PredictRow\"/>, in the same order, so its result has the same bits.");
+            w.Line("/// </summary>");
+            w.Open("private void PredictTile(ref float x, ref float y)");
+            if (inference.Writes("a") || inference.Writes("b"))
+            {
+                w.Line($"float[] tile = t_tile ??= new float[{I(2 * tile * inference.Width)}];");
+                if (inference.Writes("a"))
+                {
+                    w.Line($"ref float a = ref {Mm}.GetArrayDataReference(tile);");
+                }
+
+                if (inference.Writes("b"))
+                {
+                    w.Line($"ref float b = ref At(ref {Mm}.GetArrayDataReference(tile), {I(tile * inference.Width)});");
+                }
+            }
+
+            int number = 1;
+            foreach (var step in inference.Steps)
+            {
+                string description = Describe(plan, step);
+                var head = contexts[step.Head];
+                var emitter = LayerCatalog.EmitterFor(head.Spec);
+                if (step.Kind == StepKind.Producer && emitter.SharesLoadsAcrossRows(head.Spec))
+                {
+                    int granularity = emitter.BlockPanelGranularity(head.Spec);
+                    w.Line($"// {description}");
+                    w.Open($"for (int pg = 0; pg < {I(Panels(head))}; pg += {I(granularity)})");
+                    w.Open($"for (int k = 0; k < {I(TileBlocks)}; k++)");
+                    w.Line($"BlockStep{I(number)}(ref At(ref {step.Source}, k * {I(block)} * {Stride(step.Source)}), ref At(ref {step.Destination}, k * {I(block)} * {Stride(step.Destination)}), pg, pg + {I(granularity)});");
+                    w.Close();
+                    w.Close();
+                }
+                else
+                {
+                    w.Open($"for (int k = 0; k < {I(tile)}; k++) // {description}");
+                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(step.Source)}), ref At(ref {step.Destination}, k * {Stride(step.Destination)}));");
+                    w.Close();
+                }
+
+                number++;
+            }
+
+            w.Close();
+            w.Line();
         }
 
         /// <summary>The references a step method starts with.</summary>

@@ -439,17 +439,17 @@ namespace Snapshots
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
             global::System.Span<float> bBuffer = stackalloc float[192];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
-            BlockStep1(ref x, ref a); // layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0)
-            BlockStep2(ref a, ref b); // layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0)
-            BlockStep3(ref b, ref a); // layer 7, dense "out" 16 -> 10: z = W x + b
+            BlockStep1(ref x, ref a, 0, 2); // layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0)
+            BlockStep2(ref a, ref b, 0, 1); // layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0)
+            BlockStep3(ref b, ref a, 0, 1); // layer 7, dense "out" 16 -> 10: z = W x + b
             for (int k = 0; k < 6; k++) // layer 8, softmax over 10 outputs: exp(z - max) / sum
             {
                 RowStep4(ref At(ref a, k * 32), ref At(ref y, k * OutputSize));
             }
         }
 
-        /// <summary>Step 1 for 6 rows at once: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).</summary>
-        private void BlockStep1(ref float src, ref float dst)
+        /// <summary>Step 1 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 0, dense "fc1" 64 -> 32: z = W x + b, then layer 1, batch norm "bn1" with running statistics: z = z * scale + shift, then layer 2, ReLU: z = max(z, 0).</summary>
+        private void BlockStep1(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
@@ -469,72 +469,75 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 0);
-                var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
-                for (int k = 0; k < 64; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var w1 = Load16(ref w, o + 1024);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0); a1_1 = Fma16(w1, x1, a1_1);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0); a2_1 = Fma16(w1, x2, a2_1);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0); a3_1 = Fma16(w1, x3, a3_1);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0); a4_1 = Fma16(w1, x4, a4_1);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0); a5_1 = Fma16(w1, x5, a5_1);
+                    ref float w = ref At(ref p, 0);
+                    var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
+                    for (int k = 0; k < 64; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var w1 = Load16(ref w, o + 1024);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0); a1_1 = Fma16(w1, x1, a1_1);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0); a2_1 = Fma16(w1, x2, a2_1);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0); a3_1 = Fma16(w1, x3, a3_1);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0); a4_1 = Fma16(w1, x4, a4_1);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0); a5_1 = Fma16(w1, x5, a5_1);
+                    }
+                    a0_0 += Load16(ref p, 2048);
+                    a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                    a0_0 = Relu16(a0_0);
+                    Store16(a0_0, ref d0, 0);
+                    a0_1 += Load16(ref p, 2064);
+                    a0_1 = (a0_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                    a0_1 = Relu16(a0_1);
+                    Store16(a0_1, ref d0, 16);
+                    a1_0 += Load16(ref p, 2048);
+                    a1_0 = (a1_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                    a1_0 = Relu16(a1_0);
+                    Store16(a1_0, ref d1, 0);
+                    a1_1 += Load16(ref p, 2064);
+                    a1_1 = (a1_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                    a1_1 = Relu16(a1_1);
+                    Store16(a1_1, ref d1, 16);
+                    a2_0 += Load16(ref p, 2048);
+                    a2_0 = (a2_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                    a2_0 = Relu16(a2_0);
+                    Store16(a2_0, ref d2, 0);
+                    a2_1 += Load16(ref p, 2064);
+                    a2_1 = (a2_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                    a2_1 = Relu16(a2_1);
+                    Store16(a2_1, ref d2, 16);
+                    a3_0 += Load16(ref p, 2048);
+                    a3_0 = (a3_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                    a3_0 = Relu16(a3_0);
+                    Store16(a3_0, ref d3, 0);
+                    a3_1 += Load16(ref p, 2064);
+                    a3_1 = (a3_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                    a3_1 = Relu16(a3_1);
+                    Store16(a3_1, ref d3, 16);
+                    a4_0 += Load16(ref p, 2048);
+                    a4_0 = (a4_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                    a4_0 = Relu16(a4_0);
+                    Store16(a4_0, ref d4, 0);
+                    a4_1 += Load16(ref p, 2064);
+                    a4_1 = (a4_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                    a4_1 = Relu16(a4_1);
+                    Store16(a4_1, ref d4, 16);
+                    a5_0 += Load16(ref p, 2048);
+                    a5_0 = (a5_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
+                    a5_0 = Relu16(a5_0);
+                    Store16(a5_0, ref d5, 0);
+                    a5_1 += Load16(ref p, 2064);
+                    a5_1 = (a5_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
+                    a5_1 = Relu16(a5_1);
+                    Store16(a5_1, ref d5, 16);
                 }
-                a0_0 += Load16(ref p, 2048);
-                a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
-                a0_0 = Relu16(a0_0);
-                Store16(a0_0, ref d0, 0);
-                a0_1 += Load16(ref p, 2064);
-                a0_1 = (a0_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
-                a0_1 = Relu16(a0_1);
-                Store16(a0_1, ref d0, 16);
-                a1_0 += Load16(ref p, 2048);
-                a1_0 = (a1_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
-                a1_0 = Relu16(a1_0);
-                Store16(a1_0, ref d1, 0);
-                a1_1 += Load16(ref p, 2064);
-                a1_1 = (a1_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
-                a1_1 = Relu16(a1_1);
-                Store16(a1_1, ref d1, 16);
-                a2_0 += Load16(ref p, 2048);
-                a2_0 = (a2_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
-                a2_0 = Relu16(a2_0);
-                Store16(a2_0, ref d2, 0);
-                a2_1 += Load16(ref p, 2064);
-                a2_1 = (a2_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
-                a2_1 = Relu16(a2_1);
-                Store16(a2_1, ref d2, 16);
-                a3_0 += Load16(ref p, 2048);
-                a3_0 = (a3_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
-                a3_0 = Relu16(a3_0);
-                Store16(a3_0, ref d3, 0);
-                a3_1 += Load16(ref p, 2064);
-                a3_1 = (a3_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
-                a3_1 = Relu16(a3_1);
-                Store16(a3_1, ref d3, 16);
-                a4_0 += Load16(ref p, 2048);
-                a4_0 = (a4_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
-                a4_0 = Relu16(a4_0);
-                Store16(a4_0, ref d4, 0);
-                a4_1 += Load16(ref p, 2064);
-                a4_1 = (a4_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
-                a4_1 = Relu16(a4_1);
-                Store16(a4_1, ref d4, 16);
-                a5_0 += Load16(ref p, 2048);
-                a5_0 = (a5_0 * Load16(ref folded, 0)) + Load16(ref folded, 32);
-                a5_0 = Relu16(a5_0);
-                Store16(a5_0, ref d5, 0);
-                a5_1 += Load16(ref p, 2064);
-                a5_1 = (a5_1 * Load16(ref folded, 16)) + Load16(ref folded, 48);
-                a5_1 = Relu16(a5_1);
-                Store16(a5_1, ref d5, 16);
             }
             else
             {
-                for (int pg = 0; pg < 2; pg += 1)
+                for (int pg = first, pgEnd = global::System.Math.Min(end, 2); pg < pgEnd; pg += 1)
                 {
                     ref float w = ref At(ref p, (pg * 1024));
                     var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
@@ -602,8 +605,8 @@ namespace Snapshots
             }
         }
 
-        /// <summary>Step 2 for 6 rows at once: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).</summary>
-        private void BlockStep2(ref float src, ref float dst)
+        /// <summary>Step 2 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 4, dense "fc2" 32 -> 16: z = W x + b, then layer 5, batch norm "bn2" with running statistics: z = z * scale + shift, then layer 6, ReLU: z = max(z, 0).</summary>
+        private void BlockStep2(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
@@ -623,113 +626,119 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 2144);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 32; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 2144);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 32; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    a0_0 += Load16(ref p, 2656);
+                    a0_0 = (a0_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                    a0_0 = Relu16(a0_0);
+                    Store16(a0_0, ref d0, 0);
+                    a1_0 += Load16(ref p, 2656);
+                    a1_0 = (a1_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                    a1_0 = Relu16(a1_0);
+                    Store16(a1_0, ref d1, 0);
+                    a2_0 += Load16(ref p, 2656);
+                    a2_0 = (a2_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                    a2_0 = Relu16(a2_0);
+                    Store16(a2_0, ref d2, 0);
+                    a3_0 += Load16(ref p, 2656);
+                    a3_0 = (a3_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                    a3_0 = Relu16(a3_0);
+                    Store16(a3_0, ref d3, 0);
+                    a4_0 += Load16(ref p, 2656);
+                    a4_0 = (a4_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                    a4_0 = Relu16(a4_0);
+                    Store16(a4_0, ref d4, 0);
+                    a5_0 += Load16(ref p, 2656);
+                    a5_0 = (a5_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
+                    a5_0 = Relu16(a5_0);
+                    Store16(a5_0, ref d5, 0);
                 }
-                a0_0 += Load16(ref p, 2656);
-                a0_0 = (a0_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
-                a0_0 = Relu16(a0_0);
-                Store16(a0_0, ref d0, 0);
-                a1_0 += Load16(ref p, 2656);
-                a1_0 = (a1_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
-                a1_0 = Relu16(a1_0);
-                Store16(a1_0, ref d1, 0);
-                a2_0 += Load16(ref p, 2656);
-                a2_0 = (a2_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
-                a2_0 = Relu16(a2_0);
-                Store16(a2_0, ref d2, 0);
-                a3_0 += Load16(ref p, 2656);
-                a3_0 = (a3_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
-                a3_0 = Relu16(a3_0);
-                Store16(a3_0, ref d3, 0);
-                a4_0 += Load16(ref p, 2656);
-                a4_0 = (a4_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
-                a4_0 = Relu16(a4_0);
-                Store16(a4_0, ref d4, 0);
-                a5_0 += Load16(ref p, 2656);
-                a5_0 = (a5_0 * Load16(ref folded, 64)) + Load16(ref folded, 80);
-                a5_0 = Relu16(a5_0);
-                Store16(a5_0, ref d5, 0);
             }
             else
             {
-                ref float w = ref At(ref p, 2144);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 32; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 2144);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 32; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    a0_0l += Load8(ref p, 2656);
+                    a0_0l = (a0_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                    a0_0l = Relu8(a0_0l);
+                    Store8(a0_0l, ref d0, 0);
+                    a0_0h += Load8(ref p, 2664);
+                    a0_0h = (a0_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                    a0_0h = Relu8(a0_0h);
+                    Store8(a0_0h, ref d0, 8);
+                    a1_0l += Load8(ref p, 2656);
+                    a1_0l = (a1_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                    a1_0l = Relu8(a1_0l);
+                    Store8(a1_0l, ref d1, 0);
+                    a1_0h += Load8(ref p, 2664);
+                    a1_0h = (a1_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                    a1_0h = Relu8(a1_0h);
+                    Store8(a1_0h, ref d1, 8);
+                    a2_0l += Load8(ref p, 2656);
+                    a2_0l = (a2_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                    a2_0l = Relu8(a2_0l);
+                    Store8(a2_0l, ref d2, 0);
+                    a2_0h += Load8(ref p, 2664);
+                    a2_0h = (a2_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                    a2_0h = Relu8(a2_0h);
+                    Store8(a2_0h, ref d2, 8);
+                    a3_0l += Load8(ref p, 2656);
+                    a3_0l = (a3_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                    a3_0l = Relu8(a3_0l);
+                    Store8(a3_0l, ref d3, 0);
+                    a3_0h += Load8(ref p, 2664);
+                    a3_0h = (a3_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                    a3_0h = Relu8(a3_0h);
+                    Store8(a3_0h, ref d3, 8);
+                    a4_0l += Load8(ref p, 2656);
+                    a4_0l = (a4_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                    a4_0l = Relu8(a4_0l);
+                    Store8(a4_0l, ref d4, 0);
+                    a4_0h += Load8(ref p, 2664);
+                    a4_0h = (a4_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                    a4_0h = Relu8(a4_0h);
+                    Store8(a4_0h, ref d4, 8);
+                    a5_0l += Load8(ref p, 2656);
+                    a5_0l = (a5_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
+                    a5_0l = Relu8(a5_0l);
+                    Store8(a5_0l, ref d5, 0);
+                    a5_0h += Load8(ref p, 2664);
+                    a5_0h = (a5_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
+                    a5_0h = Relu8(a5_0h);
+                    Store8(a5_0h, ref d5, 8);
                 }
-                a0_0l += Load8(ref p, 2656);
-                a0_0l = (a0_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
-                a0_0l = Relu8(a0_0l);
-                Store8(a0_0l, ref d0, 0);
-                a0_0h += Load8(ref p, 2664);
-                a0_0h = (a0_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
-                a0_0h = Relu8(a0_0h);
-                Store8(a0_0h, ref d0, 8);
-                a1_0l += Load8(ref p, 2656);
-                a1_0l = (a1_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
-                a1_0l = Relu8(a1_0l);
-                Store8(a1_0l, ref d1, 0);
-                a1_0h += Load8(ref p, 2664);
-                a1_0h = (a1_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
-                a1_0h = Relu8(a1_0h);
-                Store8(a1_0h, ref d1, 8);
-                a2_0l += Load8(ref p, 2656);
-                a2_0l = (a2_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
-                a2_0l = Relu8(a2_0l);
-                Store8(a2_0l, ref d2, 0);
-                a2_0h += Load8(ref p, 2664);
-                a2_0h = (a2_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
-                a2_0h = Relu8(a2_0h);
-                Store8(a2_0h, ref d2, 8);
-                a3_0l += Load8(ref p, 2656);
-                a3_0l = (a3_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
-                a3_0l = Relu8(a3_0l);
-                Store8(a3_0l, ref d3, 0);
-                a3_0h += Load8(ref p, 2664);
-                a3_0h = (a3_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
-                a3_0h = Relu8(a3_0h);
-                Store8(a3_0h, ref d3, 8);
-                a4_0l += Load8(ref p, 2656);
-                a4_0l = (a4_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
-                a4_0l = Relu8(a4_0l);
-                Store8(a4_0l, ref d4, 0);
-                a4_0h += Load8(ref p, 2664);
-                a4_0h = (a4_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
-                a4_0h = Relu8(a4_0h);
-                Store8(a4_0h, ref d4, 8);
-                a5_0l += Load8(ref p, 2656);
-                a5_0l = (a5_0l * Load8(ref folded, 64)) + Load8(ref folded, 80);
-                a5_0l = Relu8(a5_0l);
-                Store8(a5_0l, ref d5, 0);
-                a5_0h += Load8(ref p, 2664);
-                a5_0h = (a5_0h * Load8(ref folded, 72)) + Load8(ref folded, 88);
-                a5_0h = Relu8(a5_0h);
-                Store8(a5_0h, ref d5, 8);
             }
         }
 
-        /// <summary>Step 3 for 6 rows at once: layer 7, dense "out" 16 -> 10: z = W x + b.</summary>
-        private void BlockStep3(ref float src, ref float dst)
+        /// <summary>Step 3 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 7, dense "out" 16 -> 10: z = W x + b.</summary>
+        private void BlockStep3(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
@@ -749,72 +758,78 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 2704);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 16; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 2704);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 16; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    a0_0 += Load16(ref p, 2960);
+                    Store16(a0_0, ref d0, 0);
+                    a1_0 += Load16(ref p, 2960);
+                    Store16(a1_0, ref d1, 0);
+                    a2_0 += Load16(ref p, 2960);
+                    Store16(a2_0, ref d2, 0);
+                    a3_0 += Load16(ref p, 2960);
+                    Store16(a3_0, ref d3, 0);
+                    a4_0 += Load16(ref p, 2960);
+                    Store16(a4_0, ref d4, 0);
+                    a5_0 += Load16(ref p, 2960);
+                    Store16(a5_0, ref d5, 0);
                 }
-                a0_0 += Load16(ref p, 2960);
-                Store16(a0_0, ref d0, 0);
-                a1_0 += Load16(ref p, 2960);
-                Store16(a1_0, ref d1, 0);
-                a2_0 += Load16(ref p, 2960);
-                Store16(a2_0, ref d2, 0);
-                a3_0 += Load16(ref p, 2960);
-                Store16(a3_0, ref d3, 0);
-                a4_0 += Load16(ref p, 2960);
-                Store16(a4_0, ref d4, 0);
-                a5_0 += Load16(ref p, 2960);
-                Store16(a5_0, ref d5, 0);
             }
             else
             {
-                ref float w = ref At(ref p, 2704);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 16; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 2704);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 16; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    a0_0l += Load8(ref p, 2960);
+                    Store8(a0_0l, ref d0, 0);
+                    a0_0h += Load8(ref p, 2968);
+                    Store8(a0_0h, ref d0, 8);
+                    a1_0l += Load8(ref p, 2960);
+                    Store8(a1_0l, ref d1, 0);
+                    a1_0h += Load8(ref p, 2968);
+                    Store8(a1_0h, ref d1, 8);
+                    a2_0l += Load8(ref p, 2960);
+                    Store8(a2_0l, ref d2, 0);
+                    a2_0h += Load8(ref p, 2968);
+                    Store8(a2_0h, ref d2, 8);
+                    a3_0l += Load8(ref p, 2960);
+                    Store8(a3_0l, ref d3, 0);
+                    a3_0h += Load8(ref p, 2968);
+                    Store8(a3_0h, ref d3, 8);
+                    a4_0l += Load8(ref p, 2960);
+                    Store8(a4_0l, ref d4, 0);
+                    a4_0h += Load8(ref p, 2968);
+                    Store8(a4_0h, ref d4, 8);
+                    a5_0l += Load8(ref p, 2960);
+                    Store8(a5_0l, ref d5, 0);
+                    a5_0h += Load8(ref p, 2968);
+                    Store8(a5_0h, ref d5, 8);
                 }
-                a0_0l += Load8(ref p, 2960);
-                Store8(a0_0l, ref d0, 0);
-                a0_0h += Load8(ref p, 2968);
-                Store8(a0_0h, ref d0, 8);
-                a1_0l += Load8(ref p, 2960);
-                Store8(a1_0l, ref d1, 0);
-                a1_0h += Load8(ref p, 2968);
-                Store8(a1_0h, ref d1, 8);
-                a2_0l += Load8(ref p, 2960);
-                Store8(a2_0l, ref d2, 0);
-                a2_0h += Load8(ref p, 2968);
-                Store8(a2_0h, ref d2, 8);
-                a3_0l += Load8(ref p, 2960);
-                Store8(a3_0l, ref d3, 0);
-                a3_0h += Load8(ref p, 2968);
-                Store8(a3_0h, ref d3, 8);
-                a4_0l += Load8(ref p, 2960);
-                Store8(a4_0l, ref d4, 0);
-                a4_0h += Load8(ref p, 2968);
-                Store8(a4_0h, ref d4, 8);
-                a5_0l += Load8(ref p, 2960);
-                Store8(a5_0l, ref d5, 0);
-                a5_0h += Load8(ref p, 2968);
-                Store8(a5_0h, ref d5, 8);
             }
         }
 

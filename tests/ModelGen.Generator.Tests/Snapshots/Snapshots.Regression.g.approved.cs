@@ -357,13 +357,13 @@ namespace Snapshots
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
             global::System.Span<float> bBuffer = stackalloc float[96];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
-            BlockStep1(ref x, ref a); // layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z
-            BlockStep2(ref a, ref b); // layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z)
-            BlockStep3(ref b, ref y); // layer 4, dense "4" 8 -> 1: z = W x + b
+            BlockStep1(ref x, ref a, 0, 1); // layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z
+            BlockStep2(ref a, ref b, 0, 1); // layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z)
+            BlockStep3(ref b, ref y, 0, 1); // layer 4, dense "4" 8 -> 1: z = W x + b
         }
 
-        /// <summary>Step 1 for 6 rows at once: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.</summary>
-        private void BlockStep1(ref float src, ref float dst)
+        /// <summary>Step 1 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 0, dense "0" 13 -> 16: z = W x + b, then layer 1, leaky ReLU: z = z > 0 ? z : 0.1 * z.</summary>
+        private void BlockStep1(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float s0 = ref At(ref src, 0 * InputSize);
@@ -382,95 +382,101 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 0);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 13; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 0);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 13; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    a0_0 += Load16(ref p, 208);
+                    a0_0 = LeakyRelu16(a0_0, 0.1f);
+                    Store16(a0_0, ref d0, 0);
+                    a1_0 += Load16(ref p, 208);
+                    a1_0 = LeakyRelu16(a1_0, 0.1f);
+                    Store16(a1_0, ref d1, 0);
+                    a2_0 += Load16(ref p, 208);
+                    a2_0 = LeakyRelu16(a2_0, 0.1f);
+                    Store16(a2_0, ref d2, 0);
+                    a3_0 += Load16(ref p, 208);
+                    a3_0 = LeakyRelu16(a3_0, 0.1f);
+                    Store16(a3_0, ref d3, 0);
+                    a4_0 += Load16(ref p, 208);
+                    a4_0 = LeakyRelu16(a4_0, 0.1f);
+                    Store16(a4_0, ref d4, 0);
+                    a5_0 += Load16(ref p, 208);
+                    a5_0 = LeakyRelu16(a5_0, 0.1f);
+                    Store16(a5_0, ref d5, 0);
                 }
-                a0_0 += Load16(ref p, 208);
-                a0_0 = LeakyRelu16(a0_0, 0.1f);
-                Store16(a0_0, ref d0, 0);
-                a1_0 += Load16(ref p, 208);
-                a1_0 = LeakyRelu16(a1_0, 0.1f);
-                Store16(a1_0, ref d1, 0);
-                a2_0 += Load16(ref p, 208);
-                a2_0 = LeakyRelu16(a2_0, 0.1f);
-                Store16(a2_0, ref d2, 0);
-                a3_0 += Load16(ref p, 208);
-                a3_0 = LeakyRelu16(a3_0, 0.1f);
-                Store16(a3_0, ref d3, 0);
-                a4_0 += Load16(ref p, 208);
-                a4_0 = LeakyRelu16(a4_0, 0.1f);
-                Store16(a4_0, ref d4, 0);
-                a5_0 += Load16(ref p, 208);
-                a5_0 = LeakyRelu16(a5_0, 0.1f);
-                Store16(a5_0, ref d5, 0);
             }
             else
             {
-                ref float w = ref At(ref p, 0);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 13; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 0);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 13; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    a0_0l += Load8(ref p, 208);
+                    a0_0l = LeakyRelu8(a0_0l, 0.1f);
+                    Store8(a0_0l, ref d0, 0);
+                    a0_0h += Load8(ref p, 216);
+                    a0_0h = LeakyRelu8(a0_0h, 0.1f);
+                    Store8(a0_0h, ref d0, 8);
+                    a1_0l += Load8(ref p, 208);
+                    a1_0l = LeakyRelu8(a1_0l, 0.1f);
+                    Store8(a1_0l, ref d1, 0);
+                    a1_0h += Load8(ref p, 216);
+                    a1_0h = LeakyRelu8(a1_0h, 0.1f);
+                    Store8(a1_0h, ref d1, 8);
+                    a2_0l += Load8(ref p, 208);
+                    a2_0l = LeakyRelu8(a2_0l, 0.1f);
+                    Store8(a2_0l, ref d2, 0);
+                    a2_0h += Load8(ref p, 216);
+                    a2_0h = LeakyRelu8(a2_0h, 0.1f);
+                    Store8(a2_0h, ref d2, 8);
+                    a3_0l += Load8(ref p, 208);
+                    a3_0l = LeakyRelu8(a3_0l, 0.1f);
+                    Store8(a3_0l, ref d3, 0);
+                    a3_0h += Load8(ref p, 216);
+                    a3_0h = LeakyRelu8(a3_0h, 0.1f);
+                    Store8(a3_0h, ref d3, 8);
+                    a4_0l += Load8(ref p, 208);
+                    a4_0l = LeakyRelu8(a4_0l, 0.1f);
+                    Store8(a4_0l, ref d4, 0);
+                    a4_0h += Load8(ref p, 216);
+                    a4_0h = LeakyRelu8(a4_0h, 0.1f);
+                    Store8(a4_0h, ref d4, 8);
+                    a5_0l += Load8(ref p, 208);
+                    a5_0l = LeakyRelu8(a5_0l, 0.1f);
+                    Store8(a5_0l, ref d5, 0);
+                    a5_0h += Load8(ref p, 216);
+                    a5_0h = LeakyRelu8(a5_0h, 0.1f);
+                    Store8(a5_0h, ref d5, 8);
                 }
-                a0_0l += Load8(ref p, 208);
-                a0_0l = LeakyRelu8(a0_0l, 0.1f);
-                Store8(a0_0l, ref d0, 0);
-                a0_0h += Load8(ref p, 216);
-                a0_0h = LeakyRelu8(a0_0h, 0.1f);
-                Store8(a0_0h, ref d0, 8);
-                a1_0l += Load8(ref p, 208);
-                a1_0l = LeakyRelu8(a1_0l, 0.1f);
-                Store8(a1_0l, ref d1, 0);
-                a1_0h += Load8(ref p, 216);
-                a1_0h = LeakyRelu8(a1_0h, 0.1f);
-                Store8(a1_0h, ref d1, 8);
-                a2_0l += Load8(ref p, 208);
-                a2_0l = LeakyRelu8(a2_0l, 0.1f);
-                Store8(a2_0l, ref d2, 0);
-                a2_0h += Load8(ref p, 216);
-                a2_0h = LeakyRelu8(a2_0h, 0.1f);
-                Store8(a2_0h, ref d2, 8);
-                a3_0l += Load8(ref p, 208);
-                a3_0l = LeakyRelu8(a3_0l, 0.1f);
-                Store8(a3_0l, ref d3, 0);
-                a3_0h += Load8(ref p, 216);
-                a3_0h = LeakyRelu8(a3_0h, 0.1f);
-                Store8(a3_0h, ref d3, 8);
-                a4_0l += Load8(ref p, 208);
-                a4_0l = LeakyRelu8(a4_0l, 0.1f);
-                Store8(a4_0l, ref d4, 0);
-                a4_0h += Load8(ref p, 216);
-                a4_0h = LeakyRelu8(a4_0h, 0.1f);
-                Store8(a4_0h, ref d4, 8);
-                a5_0l += Load8(ref p, 208);
-                a5_0l = LeakyRelu8(a5_0l, 0.1f);
-                Store8(a5_0l, ref d5, 0);
-                a5_0h += Load8(ref p, 216);
-                a5_0h = LeakyRelu8(a5_0h, 0.1f);
-                Store8(a5_0h, ref d5, 8);
             }
         }
 
-        /// <summary>Step 2 for 6 rows at once: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).</summary>
-        private void BlockStep2(ref float src, ref float dst)
+        /// <summary>Step 2 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 2, dense "2" 16 -> 8: z = W x, then layer 3, tanh: z = tanh(z).</summary>
+        private void BlockStep2(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float s0 = ref At(ref src, 0 * 16);
@@ -489,87 +495,93 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 224);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 16; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 224);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 16; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    Store16(a0_0, ref d0, 0);
+                    Store16(a1_0, ref d1, 0);
+                    Store16(a2_0, ref d2, 0);
+                    Store16(a3_0, ref d3, 0);
+                    Store16(a4_0, ref d4, 0);
+                    Store16(a5_0, ref d5, 0);
                 }
-                Store16(a0_0, ref d0, 0);
-                Store16(a1_0, ref d1, 0);
-                Store16(a2_0, ref d2, 0);
-                Store16(a3_0, ref d3, 0);
-                Store16(a4_0, ref d4, 0);
-                Store16(a5_0, ref d5, 0);
             }
             else
             {
-                ref float w = ref At(ref p, 224);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 16; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 224);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 16; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    Store8(a0_0l, ref d0, 0);
+                    Store8(a0_0h, ref d0, 8);
+                    Store8(a1_0l, ref d1, 0);
+                    Store8(a1_0h, ref d1, 8);
+                    Store8(a2_0l, ref d2, 0);
+                    Store8(a2_0h, ref d2, 8);
+                    Store8(a3_0l, ref d3, 0);
+                    Store8(a3_0h, ref d3, 8);
+                    Store8(a4_0l, ref d4, 0);
+                    Store8(a4_0h, ref d4, 8);
+                    Store8(a5_0l, ref d5, 0);
+                    Store8(a5_0h, ref d5, 8);
                 }
-                Store8(a0_0l, ref d0, 0);
-                Store8(a0_0h, ref d0, 8);
-                Store8(a1_0l, ref d1, 0);
-                Store8(a1_0h, ref d1, 8);
-                Store8(a2_0l, ref d2, 0);
-                Store8(a2_0h, ref d2, 8);
-                Store8(a3_0l, ref d3, 0);
-                Store8(a3_0h, ref d3, 8);
-                Store8(a4_0l, ref d4, 0);
-                Store8(a4_0h, ref d4, 8);
-                Store8(a5_0l, ref d5, 0);
-                Store8(a5_0h, ref d5, 8);
             }
             // Then, per output: layer 3, tanh: z = tanh(z).
-            for (int j = 0; j < 8; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 8); j < jEnd; j++)
             {
                 float z = At(ref d0, j);
                 z = global::System.MathF.Tanh(z);
                 At(ref d0, j) = z;
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 8); j < jEnd; j++)
             {
                 float z = At(ref d1, j);
                 z = global::System.MathF.Tanh(z);
                 At(ref d1, j) = z;
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 8); j < jEnd; j++)
             {
                 float z = At(ref d2, j);
                 z = global::System.MathF.Tanh(z);
                 At(ref d2, j) = z;
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 8); j < jEnd; j++)
             {
                 float z = At(ref d3, j);
                 z = global::System.MathF.Tanh(z);
                 At(ref d3, j) = z;
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 8); j < jEnd; j++)
             {
                 float z = At(ref d4, j);
                 z = global::System.MathF.Tanh(z);
                 At(ref d4, j) = z;
             }
-            for (int j = 0; j < 8; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 8); j < jEnd; j++)
             {
                 float z = At(ref d5, j);
                 z = global::System.MathF.Tanh(z);
@@ -577,8 +589,8 @@ namespace Snapshots
             }
         }
 
-        /// <summary>Step 3 for 6 rows at once: layer 4, dense "4" 8 -> 1: z = W x + b.</summary>
-        private void BlockStep3(ref float src, ref float dst)
+        /// <summary>Step 3 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 4, dense "4" 8 -> 1: z = W x + b.</summary>
+        private void BlockStep3(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float s0 = ref At(ref src, 0 * 16);
@@ -597,66 +609,72 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 480);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 8; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 480);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 8; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    a0_0 += Load16(ref p, 608);
+                    StorePartial16(a0_0, ref d0, 0, 1);
+                    a1_0 += Load16(ref p, 608);
+                    StorePartial16(a1_0, ref d1, 0, 1);
+                    a2_0 += Load16(ref p, 608);
+                    StorePartial16(a2_0, ref d2, 0, 1);
+                    a3_0 += Load16(ref p, 608);
+                    StorePartial16(a3_0, ref d3, 0, 1);
+                    a4_0 += Load16(ref p, 608);
+                    StorePartial16(a4_0, ref d4, 0, 1);
+                    a5_0 += Load16(ref p, 608);
+                    StorePartial16(a5_0, ref d5, 0, 1);
                 }
-                a0_0 += Load16(ref p, 608);
-                StorePartial16(a0_0, ref d0, 0, 1);
-                a1_0 += Load16(ref p, 608);
-                StorePartial16(a1_0, ref d1, 0, 1);
-                a2_0 += Load16(ref p, 608);
-                StorePartial16(a2_0, ref d2, 0, 1);
-                a3_0 += Load16(ref p, 608);
-                StorePartial16(a3_0, ref d3, 0, 1);
-                a4_0 += Load16(ref p, 608);
-                StorePartial16(a4_0, ref d4, 0, 1);
-                a5_0 += Load16(ref p, 608);
-                StorePartial16(a5_0, ref d5, 0, 1);
             }
             else
             {
-                ref float w = ref At(ref p, 480);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 8; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 480);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 8; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    a0_0l += Load8(ref p, 608);
+                    StorePartial8(a0_0l, ref d0, 0, 1);
+                    a0_0h += Load8(ref p, 616);
+                    a1_0l += Load8(ref p, 608);
+                    StorePartial8(a1_0l, ref d1, 0, 1);
+                    a1_0h += Load8(ref p, 616);
+                    a2_0l += Load8(ref p, 608);
+                    StorePartial8(a2_0l, ref d2, 0, 1);
+                    a2_0h += Load8(ref p, 616);
+                    a3_0l += Load8(ref p, 608);
+                    StorePartial8(a3_0l, ref d3, 0, 1);
+                    a3_0h += Load8(ref p, 616);
+                    a4_0l += Load8(ref p, 608);
+                    StorePartial8(a4_0l, ref d4, 0, 1);
+                    a4_0h += Load8(ref p, 616);
+                    a5_0l += Load8(ref p, 608);
+                    StorePartial8(a5_0l, ref d5, 0, 1);
+                    a5_0h += Load8(ref p, 616);
                 }
-                a0_0l += Load8(ref p, 608);
-                StorePartial8(a0_0l, ref d0, 0, 1);
-                a0_0h += Load8(ref p, 616);
-                a1_0l += Load8(ref p, 608);
-                StorePartial8(a1_0l, ref d1, 0, 1);
-                a1_0h += Load8(ref p, 616);
-                a2_0l += Load8(ref p, 608);
-                StorePartial8(a2_0l, ref d2, 0, 1);
-                a2_0h += Load8(ref p, 616);
-                a3_0l += Load8(ref p, 608);
-                StorePartial8(a3_0l, ref d3, 0, 1);
-                a3_0h += Load8(ref p, 616);
-                a4_0l += Load8(ref p, 608);
-                StorePartial8(a4_0l, ref d4, 0, 1);
-                a4_0h += Load8(ref p, 616);
-                a5_0l += Load8(ref p, 608);
-                StorePartial8(a5_0l, ref d5, 0, 1);
-                a5_0h += Load8(ref p, 616);
             }
         }
 

@@ -293,15 +293,15 @@ namespace Snapshots
         {
             global::System.Span<float> aBuffer = stackalloc float[96];
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
-            BlockStep1(ref x, ref a); // layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift
+            BlockStep1(ref x, ref a, 0, 1); // layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift
             for (int k = 0; k < 6; k++) // layer 2, softmax over 5 outputs: exp(z - max) / sum
             {
                 RowStep2(ref At(ref a, k * 16), ref At(ref y, k * OutputSize));
             }
         }
 
-        /// <summary>Step 1 for 6 rows at once: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.</summary>
-        private void BlockStep1(ref float src, ref float dst)
+        /// <summary>Step 1 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 0, dense "0" 200 -> 5: z = W x + b, then layer 1, batch norm "1" with running statistics: z = z * scale + shift.</summary>
+        private void BlockStep1(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
@@ -321,90 +321,96 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 0);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 200; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 0);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 200; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    a0_0 += Load16(ref p, 3200);
+                    a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                    Store16(a0_0, ref d0, 0);
+                    a1_0 += Load16(ref p, 3200);
+                    a1_0 = (a1_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                    Store16(a1_0, ref d1, 0);
+                    a2_0 += Load16(ref p, 3200);
+                    a2_0 = (a2_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                    Store16(a2_0, ref d2, 0);
+                    a3_0 += Load16(ref p, 3200);
+                    a3_0 = (a3_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                    Store16(a3_0, ref d3, 0);
+                    a4_0 += Load16(ref p, 3200);
+                    a4_0 = (a4_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                    Store16(a4_0, ref d4, 0);
+                    a5_0 += Load16(ref p, 3200);
+                    a5_0 = (a5_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
+                    Store16(a5_0, ref d5, 0);
                 }
-                a0_0 += Load16(ref p, 3200);
-                a0_0 = (a0_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
-                Store16(a0_0, ref d0, 0);
-                a1_0 += Load16(ref p, 3200);
-                a1_0 = (a1_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
-                Store16(a1_0, ref d1, 0);
-                a2_0 += Load16(ref p, 3200);
-                a2_0 = (a2_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
-                Store16(a2_0, ref d2, 0);
-                a3_0 += Load16(ref p, 3200);
-                a3_0 = (a3_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
-                Store16(a3_0, ref d3, 0);
-                a4_0 += Load16(ref p, 3200);
-                a4_0 = (a4_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
-                Store16(a4_0, ref d4, 0);
-                a5_0 += Load16(ref p, 3200);
-                a5_0 = (a5_0 * Load16(ref folded, 0)) + Load16(ref folded, 16);
-                Store16(a5_0, ref d5, 0);
             }
             else
             {
-                ref float w = ref At(ref p, 0);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 200; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 0);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 200; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    a0_0l += Load8(ref p, 3200);
+                    a0_0l = (a0_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                    Store8(a0_0l, ref d0, 0);
+                    a0_0h += Load8(ref p, 3208);
+                    a0_0h = (a0_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                    Store8(a0_0h, ref d0, 8);
+                    a1_0l += Load8(ref p, 3200);
+                    a1_0l = (a1_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                    Store8(a1_0l, ref d1, 0);
+                    a1_0h += Load8(ref p, 3208);
+                    a1_0h = (a1_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                    Store8(a1_0h, ref d1, 8);
+                    a2_0l += Load8(ref p, 3200);
+                    a2_0l = (a2_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                    Store8(a2_0l, ref d2, 0);
+                    a2_0h += Load8(ref p, 3208);
+                    a2_0h = (a2_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                    Store8(a2_0h, ref d2, 8);
+                    a3_0l += Load8(ref p, 3200);
+                    a3_0l = (a3_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                    Store8(a3_0l, ref d3, 0);
+                    a3_0h += Load8(ref p, 3208);
+                    a3_0h = (a3_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                    Store8(a3_0h, ref d3, 8);
+                    a4_0l += Load8(ref p, 3200);
+                    a4_0l = (a4_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                    Store8(a4_0l, ref d4, 0);
+                    a4_0h += Load8(ref p, 3208);
+                    a4_0h = (a4_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                    Store8(a4_0h, ref d4, 8);
+                    a5_0l += Load8(ref p, 3200);
+                    a5_0l = (a5_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
+                    Store8(a5_0l, ref d5, 0);
+                    a5_0h += Load8(ref p, 3208);
+                    a5_0h = (a5_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
+                    Store8(a5_0h, ref d5, 8);
                 }
-                a0_0l += Load8(ref p, 3200);
-                a0_0l = (a0_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
-                Store8(a0_0l, ref d0, 0);
-                a0_0h += Load8(ref p, 3208);
-                a0_0h = (a0_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
-                Store8(a0_0h, ref d0, 8);
-                a1_0l += Load8(ref p, 3200);
-                a1_0l = (a1_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
-                Store8(a1_0l, ref d1, 0);
-                a1_0h += Load8(ref p, 3208);
-                a1_0h = (a1_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
-                Store8(a1_0h, ref d1, 8);
-                a2_0l += Load8(ref p, 3200);
-                a2_0l = (a2_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
-                Store8(a2_0l, ref d2, 0);
-                a2_0h += Load8(ref p, 3208);
-                a2_0h = (a2_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
-                Store8(a2_0h, ref d2, 8);
-                a3_0l += Load8(ref p, 3200);
-                a3_0l = (a3_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
-                Store8(a3_0l, ref d3, 0);
-                a3_0h += Load8(ref p, 3208);
-                a3_0h = (a3_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
-                Store8(a3_0h, ref d3, 8);
-                a4_0l += Load8(ref p, 3200);
-                a4_0l = (a4_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
-                Store8(a4_0l, ref d4, 0);
-                a4_0h += Load8(ref p, 3208);
-                a4_0h = (a4_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
-                Store8(a4_0h, ref d4, 8);
-                a5_0l += Load8(ref p, 3200);
-                a5_0l = (a5_0l * Load8(ref folded, 0)) + Load8(ref folded, 16);
-                Store8(a5_0l, ref d5, 0);
-                a5_0h += Load8(ref p, 3208);
-                a5_0h = (a5_0h * Load8(ref folded, 8)) + Load8(ref folded, 24);
-                Store8(a5_0h, ref d5, 8);
             }
         }
 

@@ -181,6 +181,12 @@ namespace Snapshots
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int r = start;
+            // Tiles of 48 rows read each weight panel range once for 8 blocks; the rows' operations are PredictRow's.
+            for (; r + 48 <= end; r += 48)
+            {
+                PredictTile(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
+            }
+
             // Blocks of 6 rows share each weight load; each output of each row is PredictRow's chain of fused multiply-adds.
             for (; r + 6 <= end; r += 6)
             {
@@ -204,6 +210,10 @@ namespace Snapshots
                 PredictRow(ref At(ref x, r * InputSize), ref At(ref y, r * OutputSize));
             }
         }
+
+        /// <summary>The buffers of a tile of rows: allocated on the thread's first tile, reused after.</summary>
+        [global::System.ThreadStatic]
+        private static float[]? t_tile;
 
         /// <summary>The last rows of a batch padded to a whole block: allocated on the thread's first use, reused after.</summary>
         [global::System.ThreadStatic]
@@ -441,16 +451,16 @@ namespace Snapshots
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(aBuffer);
             global::System.Span<float> bBuffer = stackalloc float[1056];
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bBuffer);
-            BlockStep1(ref x, ref a); // layer 0, dense "wide" 1000 -> 170: z = W x + b, then layer 1, sigmoid: z = 1 / (1 + exp(-z))
-            BlockStep2(ref a, ref b); // layer 2, dense "out" 170 -> 10: z = W x + b
+            BlockStep1(ref x, ref a, 0, 11); // layer 0, dense "wide" 1000 -> 170: z = W x + b, then layer 1, sigmoid: z = 1 / (1 + exp(-z))
+            BlockStep2(ref a, ref b, 0, 1); // layer 2, dense "out" 170 -> 10: z = W x + b
             for (int k = 0; k < 6; k++) // layer 3, softmax over 10 outputs: exp(z - max) / sum
             {
                 RowStep3(ref At(ref b, k * 176), ref At(ref y, k * OutputSize));
             }
         }
 
-        /// <summary>Step 1 for 6 rows at once: layer 0, dense "wide" 1000 -> 170: z = W x + b, then layer 1, sigmoid: z = 1 / (1 + exp(-z)).</summary>
-        private void BlockStep1(ref float src, ref float dst)
+        /// <summary>Step 1 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 0, dense "wide" 1000 -> 170: z = W x + b, then layer 1, sigmoid: z = 1 / (1 + exp(-z)).</summary>
+        private void BlockStep1(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float s0 = ref At(ref src, 0 * InputSize);
@@ -469,7 +479,7 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                for (int pg = 0; pg < 8; pg += 4)
+                for (int pg = first, pgEnd = global::System.Math.Min(end, 8); pg < pgEnd; pg += 4)
                 {
                     ref float w = ref At(ref p, (pg * 16000));
                     var a0_0 = Zero16(); var a0_1 = Zero16(); var a0_2 = Zero16(); var a0_3 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a1_2 = Zero16(); var a1_3 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a2_2 = Zero16(); var a2_3 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a3_2 = Zero16(); var a3_3 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a4_2 = Zero16(); var a4_3 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16(); var a5_2 = Zero16(); var a5_3 = Zero16();
@@ -536,6 +546,7 @@ namespace Snapshots
                     a5_3 += Load16(ref p, 176000 + 48 + (pg * 16));
                     Store16(a5_3, ref d5, 48 + (pg * 16));
                 }
+                if (first <= 8 && 8 < end)
                 {
                     ref float w = ref At(ref p, 128000);
                     var a0_0 = Zero16(); var a0_1 = Zero16(); var a0_2 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a1_2 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a2_2 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a3_2 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a4_2 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16(); var a5_2 = Zero16();
@@ -592,7 +603,7 @@ namespace Snapshots
             }
             else
             {
-                for (int pg = 0; pg < 11; pg += 1)
+                for (int pg = first, pgEnd = global::System.Math.Min(end, 11); pg < pgEnd; pg += 1)
                 {
                     ref float w = ref At(ref p, (pg * 16000));
                     var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
@@ -635,37 +646,37 @@ namespace Snapshots
                 }
             }
             // Then, per output: layer 1, sigmoid: z = 1 / (1 + exp(-z)).
-            for (int j = 0; j < 170; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 170); j < jEnd; j++)
             {
                 float z = At(ref d0, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
                 At(ref d0, j) = z;
             }
-            for (int j = 0; j < 170; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 170); j < jEnd; j++)
             {
                 float z = At(ref d1, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
                 At(ref d1, j) = z;
             }
-            for (int j = 0; j < 170; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 170); j < jEnd; j++)
             {
                 float z = At(ref d2, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
                 At(ref d2, j) = z;
             }
-            for (int j = 0; j < 170; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 170); j < jEnd; j++)
             {
                 float z = At(ref d3, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
                 At(ref d3, j) = z;
             }
-            for (int j = 0; j < 170; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 170); j < jEnd; j++)
             {
                 float z = At(ref d4, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
                 At(ref d4, j) = z;
             }
-            for (int j = 0; j < 170; j++)
+            for (int j = first * 16, jEnd = global::System.Math.Min(end * 16, 170); j < jEnd; j++)
             {
                 float z = At(ref d5, j);
                 z = 1f / (1f + global::System.MathF.Exp(-z));
@@ -673,8 +684,8 @@ namespace Snapshots
             }
         }
 
-        /// <summary>Step 2 for 6 rows at once: layer 2, dense "out" 170 -> 10: z = W x + b.</summary>
-        private void BlockStep2(ref float src, ref float dst)
+        /// <summary>Step 2 for 6 rows at once, the output panels from <paramref name="first"/> to <paramref name="end"/>: layer 2, dense "out" 170 -> 10: z = W x + b.</summary>
+        private void BlockStep2(ref float src, ref float dst, int first, int end)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float s0 = ref At(ref src, 0 * 176);
@@ -693,72 +704,110 @@ namespace Snapshots
             // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
             if (Wide)
             {
-                ref float w = ref At(ref p, 176176);
-                var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                for (int k = 0; k < 170; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0 = Load16(ref w, o);
-                    var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
-                    var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
-                    var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
-                    var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
-                    var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
-                    var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    ref float w = ref At(ref p, 176176);
+                    var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
+                    for (int k = 0; k < 170; k++)
+                    {
+                        int o = k * 16;
+                        var w0 = Load16(ref w, o);
+                        var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0);
+                        var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0);
+                        var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0);
+                        var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0);
+                        var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0);
+                        var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0);
+                    }
+                    a0_0 += Load16(ref p, 178896);
+                    Store16(a0_0, ref d0, 0);
+                    a1_0 += Load16(ref p, 178896);
+                    Store16(a1_0, ref d1, 0);
+                    a2_0 += Load16(ref p, 178896);
+                    Store16(a2_0, ref d2, 0);
+                    a3_0 += Load16(ref p, 178896);
+                    Store16(a3_0, ref d3, 0);
+                    a4_0 += Load16(ref p, 178896);
+                    Store16(a4_0, ref d4, 0);
+                    a5_0 += Load16(ref p, 178896);
+                    Store16(a5_0, ref d5, 0);
                 }
-                a0_0 += Load16(ref p, 178896);
-                Store16(a0_0, ref d0, 0);
-                a1_0 += Load16(ref p, 178896);
-                Store16(a1_0, ref d1, 0);
-                a2_0 += Load16(ref p, 178896);
-                Store16(a2_0, ref d2, 0);
-                a3_0 += Load16(ref p, 178896);
-                Store16(a3_0, ref d3, 0);
-                a4_0 += Load16(ref p, 178896);
-                Store16(a4_0, ref d4, 0);
-                a5_0 += Load16(ref p, 178896);
-                Store16(a5_0, ref d5, 0);
             }
             else
             {
-                ref float w = ref At(ref p, 176176);
-                var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                for (int k = 0; k < 170; k++)
+                if (first <= 0 && 0 < end)
                 {
-                    int o = k * 16;
-                    var w0l = Load8(ref w, o);
-                    var w0h = Load8(ref w, o + 8);
-                    var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
-                    var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
-                    var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
-                    var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
-                    var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
-                    var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    ref float w = ref At(ref p, 176176);
+                    var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                    for (int k = 0; k < 170; k++)
+                    {
+                        int o = k * 16;
+                        var w0l = Load8(ref w, o);
+                        var w0h = Load8(ref w, o + 8);
+                        var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                        var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                        var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                        var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                        var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                        var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
+                    }
+                    a0_0l += Load8(ref p, 178896);
+                    Store8(a0_0l, ref d0, 0);
+                    a0_0h += Load8(ref p, 178904);
+                    Store8(a0_0h, ref d0, 8);
+                    a1_0l += Load8(ref p, 178896);
+                    Store8(a1_0l, ref d1, 0);
+                    a1_0h += Load8(ref p, 178904);
+                    Store8(a1_0h, ref d1, 8);
+                    a2_0l += Load8(ref p, 178896);
+                    Store8(a2_0l, ref d2, 0);
+                    a2_0h += Load8(ref p, 178904);
+                    Store8(a2_0h, ref d2, 8);
+                    a3_0l += Load8(ref p, 178896);
+                    Store8(a3_0l, ref d3, 0);
+                    a3_0h += Load8(ref p, 178904);
+                    Store8(a3_0h, ref d3, 8);
+                    a4_0l += Load8(ref p, 178896);
+                    Store8(a4_0l, ref d4, 0);
+                    a4_0h += Load8(ref p, 178904);
+                    Store8(a4_0h, ref d4, 8);
+                    a5_0l += Load8(ref p, 178896);
+                    Store8(a5_0l, ref d5, 0);
+                    a5_0h += Load8(ref p, 178904);
+                    Store8(a5_0h, ref d5, 8);
                 }
-                a0_0l += Load8(ref p, 178896);
-                Store8(a0_0l, ref d0, 0);
-                a0_0h += Load8(ref p, 178904);
-                Store8(a0_0h, ref d0, 8);
-                a1_0l += Load8(ref p, 178896);
-                Store8(a1_0l, ref d1, 0);
-                a1_0h += Load8(ref p, 178904);
-                Store8(a1_0h, ref d1, 8);
-                a2_0l += Load8(ref p, 178896);
-                Store8(a2_0l, ref d2, 0);
-                a2_0h += Load8(ref p, 178904);
-                Store8(a2_0h, ref d2, 8);
-                a3_0l += Load8(ref p, 178896);
-                Store8(a3_0l, ref d3, 0);
-                a3_0h += Load8(ref p, 178904);
-                Store8(a3_0h, ref d3, 8);
-                a4_0l += Load8(ref p, 178896);
-                Store8(a4_0l, ref d4, 0);
-                a4_0h += Load8(ref p, 178904);
-                Store8(a4_0h, ref d4, 8);
-                a5_0l += Load8(ref p, 178896);
-                Store8(a5_0l, ref d5, 0);
-                a5_0h += Load8(ref p, 178904);
-                Store8(a5_0h, ref d5, 8);
+            }
+        }
+
+        /// <summary>
+        /// The inference path for 48 consecutive rows (8 blocks of 6): each step reads its weights panel range by
+        /// panel range and runs every block on a range while it is in cache. Each row goes through exactly the operations of
+        /// <see cref="PredictRow"/>, in the same order, so its result has the same bits.
+        /// </summary>
+        private void PredictTile(ref float x, ref float y)
+        {
+            float[] tile = t_tile ??= new float[16896];
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(tile);
+            ref float b = ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(tile), 8448);
+            // layer 0, dense "wide" 1000 -> 170: z = W x + b, then layer 1, sigmoid: z = 1 / (1 + exp(-z))
+            for (int pg = 0; pg < 11; pg += 4)
+            {
+                for (int k = 0; k < 8; k++)
+                {
+                    BlockStep1(ref At(ref x, k * 6 * InputSize), ref At(ref a, k * 6 * 176), pg, pg + 4);
+                }
+            }
+            // layer 2, dense "out" 170 -> 10: z = W x + b
+            for (int pg = 0; pg < 1; pg += 4)
+            {
+                for (int k = 0; k < 8; k++)
+                {
+                    BlockStep2(ref At(ref a, k * 6 * 176), ref At(ref b, k * 6 * 176), pg, pg + 4);
+                }
+            }
+            for (int k = 0; k < 48; k++) // layer 3, softmax over 10 outputs: exp(z - max) / sum
+            {
+                RowStep3(ref At(ref b, k * 176), ref At(ref y, k * OutputSize));
             }
         }
 

@@ -104,6 +104,9 @@ namespace ModelGen.Generator.Emit.Kernels
         /// </summary>
         public static int RowPanelGranularity => Width.Wide.RowGroup;
 
+        /// <summary>The same for a block of rows: the widest variant's block group.</summary>
+        public static int BlockPanelGranularity => Width.Wide.BlockGroup;
+
         internal static void ForwardVariant(SourceWriter w, Width v, int weights, int n, int m, string[] srcs, bool lastPanelApart, Action<Width, string[], int, PanelAt> epilogue, string? first = null, string? end = null)
         {
             int group = srcs.Length == 1 ? v.RowGroup : v.BlockGroup;

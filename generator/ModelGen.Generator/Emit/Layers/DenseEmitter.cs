@@ -50,6 +50,8 @@ namespace ModelGen.Generator.Emit.Layers
 
         public override bool SharesLoadsAcrossRows(LayerSpec layer) => true;
 
+        public override int BlockPanelGranularity(LayerSpec layer) => DenseKernel.BlockPanelGranularity;
+
         /// <summary>A row splits by panels from <see cref="Limits.ParallelWork"/> / 2 multiply-adds and more than one group of panels.</summary>
         public override (int Panels, int Granularity)? RowSplit(LayerSpec layer)
         {

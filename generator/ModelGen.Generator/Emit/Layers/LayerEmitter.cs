@@ -87,6 +87,12 @@ namespace ModelGen.Generator.Emit.Layers
         /// </summary>
         public virtual (int Panels, int Granularity)? RowSplit(LayerSpec layer) => null;
 
+        /// <summary>
+        /// Producers: output ranges given to <see cref="EmitProducer"/> for a block of rows start at a multiple of this
+        /// many 16-output panels (so every variant's groups of panels fall whole into a range).
+        /// </summary>
+        public virtual int BlockPanelGranularity(LayerSpec layer) => 1;
+
         /// <summary>Producers: whether a block of rows shares loads (else the block runs the row code per row).</summary>
         public virtual bool SharesLoadsAcrossRows(LayerSpec layer) => false;
 
