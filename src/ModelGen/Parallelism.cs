@@ -6,9 +6,9 @@ using System.Threading;
 namespace ModelGen
 {
     /// <summary>
-    /// How many threads generated models use for one call (<c>PredictBatch</c> over many rows, a training step). Work is
-    /// split so that no sum crosses threads: inference by rows, training by output features. Results are bitwise the same
-    /// for every setting.
+    /// How many threads generated models use for one call (<c>Predict</c> through a large layer, <c>PredictBatch</c> over many
+    /// rows, a training step). Work is split so that no sum crosses threads: by rows, or by whole panels of 16 outputs
+    /// (docs/performance.md). Results are bitwise the same for every setting.
     /// </summary>
     public static class Parallelism
     {
