@@ -48,8 +48,12 @@ namespace ModelGen
         private static Worker[] s_workers = Array.Empty<Worker>();
         private static int s_busy;
 
-        /// <summary>How long a worker spins for the next job before it blocks, in stopwatch ticks (about 200 microseconds): the jobs of one training step come in quick succession.</summary>
-        private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
+        /// <summary>
+        /// How long a worker spins for the next job before it blocks, in stopwatch ticks (50 microseconds): long enough for the
+        /// next layer of a training step, short enough not to take a shared core from the caller's serial work for long (on
+        /// the 2-core test machine, 50 beat 200 and 20 for TrainStep, Predict and PredictBatch: docs/benchmarks.md).
+        /// </summary>
+        private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 20000;
 
         /// <summary>
         /// Splits <c>[0, count)</c> into up to <see cref="Parallelism.MaxDegreeOfParallelism"/> ranges whose bounds are
