@@ -33,10 +33,6 @@ namespace ModelGen
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> Splat4(double value) => Vector256.Create(value);
 
-        /// <summary>4 copies of a float.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Splat4(float value) => Vector128.Create(value);
-
         /// <summary>The ReLU derivative written from the output, <c>y &gt; 0 ? 1 : 0</c>, in every lane.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ReluDerivative8(Vector256<float> y) =>

@@ -78,7 +78,7 @@ namespace ModelGen
 
             if (Use256)
             {
-                return Vector512.Create(Fma256(a.GetLower(), b.GetLower(), c.GetLower()), Fma256(a.GetUpper(), b.GetUpper(), c.GetUpper()));
+                return Fma16Halves(a, b, c);
             }
 
             return Use128 ? Fma16Quarters(a, b, c) : Fma16Scalar(a, b, c);
@@ -240,6 +240,7 @@ namespace ModelGen
         }
 
         /// <summary>The 256-bit path: two halves.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector512<float> Fma16Halves(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
             Vector512.Create(Fma256(a.GetLower(), b.GetLower(), c.GetLower()), Fma256(a.GetUpper(), b.GetUpper(), c.GetUpper()));
     }

@@ -234,17 +234,21 @@ namespace ModelGen.Generator.Emit
                     string srcLength = step.Source == "x" ? "InputSize" : I(inference.Width);
                     string dstLength = step.Destination == "y" ? "OutputSize" : I(inference.Width);
                     w.Line($"// {description}");
-                    w.Open($"if ({Rt}Parallelism.MaxDegreeOfParallelism > 1)");
-                    w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {step.Source}, {srcLength}), {Mm}.CreateSpan(ref {step.Destination}, {dstLength}), {I(s.Panels)}, {I(s.Granularity)}, s_rowStep{I(number)});");
-                    w.Close();
-                    w.Open("else");
-                    w.Line($"RowStep{I(number)}(ref {step.Source}, ref {step.Destination}, 0, {I(s.Panels)});");
-                    w.Close();
+                    ParallelSplit.Emit(
+                        w,
+                        methods,
+                        ParallelSplit.Enabled,
+                        ParallelSplit.ReadOnlySpan(step.Source, srcLength),
+                        ParallelSplit.Span(step.Destination, dstLength),
+                        I(s.Panels),
+                        s.Granularity,
+                        $"RowStep{I(number)}(ref {step.Source}, ref {step.Destination}, 0, {I(s.Panels)});",
+                        plan.Spec.ClassName,
+                        $"s_rowStep{I(number)}",
+                        $"One thread's part of <see cref=\"RowStep{I(number)}\"/>: the panels from <c>start</c> to <c>end</c>.",
+                        "model, src, dst, start, end",
+                        $"model.RowStep{I(number)}({ParallelSplit.Element("src")}, {ParallelSplit.Element("dst")}, start, end);");
                     w.Line();
-                    methods.Line($"/// <summary>One thread's part of <see cref=\"RowStep{I(number)}\"/>: the panels from <c>start</c> to <c>end</c>.</summary>");
-                    methods.Line($"private static readonly {Rt}PartAction<{plan.Spec.ClassName}> s_rowStep{I(number)} = static (model, src, dst, start, end) =>");
-                    methods.Line($"    model.RowStep{I(number)}(ref {Mm}.GetReference(src), ref {Mm}.GetReference(dst), start, end);");
-                    methods.Line();
                     methods.Line($"/// <summary>Step {I(number)} for one row, the output panels from <paramref name=\"first\"/> to <paramref name=\"end\"/>: {Xml(description)}.</summary>");
                     methods.Open($"private void RowStep{I(number)}(ref float src, ref float dst, int first, int end)");
                     References(methods, plan);
@@ -275,7 +279,6 @@ namespace ModelGen.Generator.Emit
             var inference = plan.Inference;
             var contexts = ModelEmitter.Contexts(plan);
             int block = inference.BlockRows;
-            string Stride(string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
             var methods = w.Fork();
             w.Line($"/// <summary>");
             w.Line($"/// The inference path for {I(block)} consecutive rows: each weight panel is loaded once for all of them, and each row goes");
@@ -299,8 +302,8 @@ namespace ModelGen.Generator.Emit
                     var dsts = Enumerable.Range(0, block).Select(k => "d" + I(k)).ToArray();
                     for (int k = 0; k < block; k++)
                     {
-                        methods.Line($"ref float {srcs[k]} = ref At(ref src, {I(k)} * {Stride(step.Source)});");
-                        methods.Line($"ref float {dsts[k]} = ref At(ref dst, {I(k)} * {Stride(step.Destination)});");
+                        methods.Line($"ref float {srcs[k]} = ref At(ref src, {I(k)} * {Stride(inference, step.Source)});");
+                        methods.Line($"ref float {dsts[k]} = ref At(ref dst, {I(k)} * {Stride(inference, step.Destination)});");
                     }
 
                     emitter.EmitProducer(methods, head, srcs, dsts, Epilogues(contexts, step), exactOutput: step.Destination == "y", "first", "end");
@@ -311,7 +314,7 @@ namespace ModelGen.Generator.Emit
                 {
                     // Nothing to share between rows: the row step, once per row.
                     w.Open($"for (int k = 0; k < {I(block)}; k++) // {description}");
-                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(step.Source)}), ref At(ref {step.Destination}, k * {Stride(step.Destination)}));");
+                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(inference, step.Source)}), ref At(ref {step.Destination}, k * {Stride(inference, step.Destination)}));");
                     w.Close();
                 }
 
@@ -323,6 +326,9 @@ namespace ModelGen.Generator.Emit
             w.Append(methods);
         }
 
+        /// <summary>The row stride of a buffer of the block and tile paths: the caller's rows, or the ping-pong buffers' width.</summary>
+        private static string Stride(InferencePlan inference, string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
+
         /// <summary>16-output panels of a producer.</summary>
         private static int Panels(LayerContext c) => (c.Spec.OutputSize + 15) / 16;
 
@@ -331,7 +337,6 @@ namespace ModelGen.Generator.Emit
             var inference = plan.Inference;
             var contexts = ModelEmitter.Contexts(plan);
             int block = inference.BlockRows, tile = block * TileBlocks;
-            string Stride(string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
             w.Line("/// <summary>");
             w.Line($"/// The inference path for {I(tile)} consecutive rows ({I(TileBlocks)} blocks of {I(block)}): each step reads its weights panel range by");
             w.Line("/// panel range and runs every block on a range while it is in cache. Each row goes through exactly the operations of");
@@ -364,14 +369,14 @@ namespace ModelGen.Generator.Emit
                     w.Line($"// {description}");
                     w.Open($"for (int pg = 0; pg < {I(Panels(head))}; pg += {I(granularity)})");
                     w.Open($"for (int k = 0; k < {I(TileBlocks)}; k++)");
-                    w.Line($"BlockStep{I(number)}(ref At(ref {step.Source}, k * {I(block)} * {Stride(step.Source)}), ref At(ref {step.Destination}, k * {I(block)} * {Stride(step.Destination)}), pg, pg + {I(granularity)});");
+                    w.Line($"BlockStep{I(number)}(ref At(ref {step.Source}, k * {I(block)} * {Stride(inference, step.Source)}), ref At(ref {step.Destination}, k * {I(block)} * {Stride(inference, step.Destination)}), pg, pg + {I(granularity)});");
                     w.Close();
                     w.Close();
                 }
                 else
                 {
                     w.Open($"for (int k = 0; k < {I(tile)}; k++) // {description}");
-                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(step.Source)}), ref At(ref {step.Destination}, k * {Stride(step.Destination)}));");
+                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(inference, step.Source)}), ref At(ref {step.Destination}, k * {Stride(inference, step.Destination)}));");
                     w.Close();
                 }
 

@@ -239,17 +239,21 @@ namespace ModelGen.Generator.Emit
                 if (work > 0)
                 {
                     // Rows computed on their own: large batches split over the cores in whole blocks of rows.
-                    w.Open($"if ((long)rows * {work.ToString(System.Globalization.CultureInfo.InvariantCulture)} >= {I((int)Limits.ParallelWork)} && {Rt}Parallelism.MaxDegreeOfParallelism > 1)");
-                    w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {In(c.Spec)}, rows * {I(c.InputStride)}), {Mm}.CreateSpan(ref y{c.Index}, rows * {I(c.OutputStride)}), rows, {I(Planner.BlockRows)}, s_forward{c.Index});");
-                    w.Close();
-                    w.Open("else");
-                    w.Line($"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);");
-                    w.Close();
+                    ParallelSplit.Emit(
+                        w,
+                        methods,
+                        ParallelSplit.WorthIt(work),
+                        ParallelSplit.ReadOnlySpan(In(c.Spec), $"rows * {I(c.InputStride)}"),
+                        ParallelSplit.Span($"y{c.Index}", $"rows * {I(c.OutputStride)}"),
+                        "rows",
+                        Planner.BlockRows,
+                        $"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);",
+                        Names.Trainer,
+                        $"s_forward{c.Index}",
+                        $"One thread's part of <see cref=\"Forward{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.",
+                        "trainer, x, y, start, end",
+                        $"trainer.Forward{c.Index}({ParallelSplit.Element("x", $"start * {I(c.InputStride)}")}, {ParallelSplit.Element("y", $"start * {I(c.OutputStride)}")}, end - start, false);");
                     w.Line();
-                    methods.Line($"/// <summary>One thread's part of <see cref=\"Forward{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.</summary>");
-                    methods.Line($"private static readonly {Rt}PartAction<{Names.Trainer}> s_forward{c.Index} = static (trainer, x, y, start, end) =>");
-                    methods.Line($"    trainer.Forward{c.Index}(ref At(ref {Mm}.GetReference(x), start * {I(c.InputStride)}), ref At(ref {Mm}.GetReference(y), start * {I(c.OutputStride)}), end - start, false);");
-                    methods.Line();
                 }
                 else
                 {

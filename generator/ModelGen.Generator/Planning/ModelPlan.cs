@@ -70,7 +70,7 @@ namespace ModelGen.Generator.Planning
         public int Elements => System.Linq.Enumerable.Aggregate(Shape, 1, (a, d) => a * d);
 
         /// <summary>Floats it takes in the compute layout (panels of 16 outputs, or the elements padded to a whole panel).</summary>
-        public int ComputeSize => Panels ? (Shape[0] + 15) / 16 * 16 * Shape[1] : Model.Limits.Pad(Elements);
+        public int ComputeSize => Panels ? Model.Limits.Pad(Shape[0]) * Shape[1] : Model.Limits.Pad(Elements);
     }
 
     /// <summary>How a step of the running-statistics inference path computes.</summary>

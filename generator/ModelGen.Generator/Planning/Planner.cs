@@ -42,14 +42,14 @@ namespace ModelGen.Generator.Planning
                             break;
                     }
 
-                    int computeOffset = offset;
-                    if (t.Storage == TensorStorageKind.Parameters)
+                    bool parameter = t.Storage == TensorStorageKind.Parameters;
+                    var plan = new TensorPlan(l.Name + "." + t.Suffix, t.Suffix, t.Shape, t.Storage, offset, parameter ? compute : offset, t.Panels);
+                    if (parameter)
                     {
-                        computeOffset = compute;
-                        compute += t.Panels ? Limits.Pad(t.Shape[0]) * t.Shape[1] : Limits.Pad(size);
+                        compute += plan.ComputeSize;
                     }
 
-                    own.Add(new TensorPlan(l.Name + "." + t.Suffix, t.Suffix, t.Shape, t.Storage, offset, computeOffset, t.Panels));
+                    own.Add(plan);
                 }
 
                 bool hasState = l.Tensors.Any(t => t.Storage == TensorStorageKind.State);

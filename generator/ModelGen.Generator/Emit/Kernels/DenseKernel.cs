@@ -116,15 +116,9 @@ namespace ModelGen.Generator.Emit.Kernels
             {
                 string g = loop ? "pg" : I(start);
                 bool scope = loop || groups.Count > 1 || ranged;
-                if (loop)
+                if (loop || ranged)
                 {
-                    w.Open(ranged
-                        ? $"for (int pg = {first}, pgEnd = global::System.Math.Min({end}, {I(count)}); pg < pgEnd; pg += {I(group)})"
-                        : $"for (int pg = 0; pg < {I(count)}; pg += {I(group)})");
-                }
-                else if (ranged)
-                {
-                    w.Open($"if ({first} <= {I(start)} && {I(start)} < {end})");
+                    OpenGroup(w, start, count, loop, group, ranged ? first : null, end);
                 }
                 else if (scope)
                 {
@@ -219,14 +213,7 @@ namespace ModelGen.Generator.Emit.Kernels
             foreach (var (start, count, loop) in Groups(Panels(m), v.GradientGroup, m % 16 != 0))
             {
                 string g = loop ? "pg" : I(start);
-                if (loop)
-                {
-                    w.Open($"for (int pg = {first}, pgEnd = global::System.Math.Min({end}, {I(count)}); pg < pgEnd; pg += {I(v.GradientGroup)})");
-                }
-                else
-                {
-                    w.Open($"if ({first} <= {I(start)} && {I(start)} < {end})");
-                }
+                OpenGroup(w, start, count, loop, v.GradientGroup, first, end);
 
                 int panels = loop ? v.GradientGroup : count;
                 foreach (var (kStart, kCount, kLoop) in Groups(n, v.GradientInputs, false))
@@ -410,6 +397,25 @@ namespace ModelGen.Generator.Emit.Kernels
             }
 
             w.Close();
+        }
+
+        /// <summary>
+        /// Opens a group of panels from <see cref="Groups"/>: the loop over whole groups (<c>pg</c> from 0, or over
+        /// <c>[first, min(end, count))</c> with a range), or a constant group, which with a range runs only in the part its
+        /// first panel belongs to.
+        /// </summary>
+        private static void OpenGroup(SourceWriter w, int start, int count, bool loop, int group, string? first, string? end)
+        {
+            if (loop)
+            {
+                w.Open(first is null
+                    ? $"for (int pg = 0; pg < {I(count)}; pg += {I(group)})"
+                    : $"for (int pg = {first}, pgEnd = global::System.Math.Min({end}, {I(count)}); pg < pgEnd; pg += {I(group)})");
+            }
+            else
+            {
+                w.Open($"if ({first} <= {I(start)} && {I(start)} < {end})");
+            }
         }
 
         /// <summary>Panels of 16 for <paramref name="outputs"/> outputs.</summary>

@@ -167,27 +167,31 @@ namespace ModelGen.Generator.Emit.Layers
         {
             var l = (DenseSpec)c.Spec;
             int n = l.InputSize, m = l.OutputSize, panels = DenseKernel.Panels(m);
-            long work = (long)n * m;
-            bool split = work >= Limits.ParallelWork / 256;
+            long work = TrainingForwardWorkPerRow(l);
+            bool split = work > 0;
             w.Line($"// Backward, layer {c.Index} dense \"{l.Name}\": dW[j, k] = sum over rows of d[r, j] * x[r, k]{(l.UseBias ? ", db[j] = sum over rows of d[r, j]" : string.Empty)}{(needInput ? ", dx[r, k] = sum over j of d[r, j] * W[j, k]" : string.Empty)};");
             w.Line("// each a chain over the rows (or outputs) in order, in whole panels of 16 weights.");
-            string threads = $"(long)rows * {work.ToString(System.Globalization.CultureInfo.InvariantCulture)} >= {I((int)Limits.ParallelWork)} && {Rt}Parallelism.MaxDegreeOfParallelism > 1";
+            string threads = split ? ParallelSplit.WorthIt(work) : string.Empty;
 
             // Weight gradients: a large batch splits the panels over the cores; each thread owns whole panels (every
             // gradient element is one chain over the rows, on one thread), so nothing is summed across threads.
             string weightGradient = $"WeightGradient{c.Index}(ref {x}, ref {d}, rows, 0, {I(panels)});";
             if (split && panels > DenseKernel.PanelGranularity)
             {
-                w.Open($"if ({threads})");
-                w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {x}, rows * {I(c.InputStride)}), {Mm}.CreateSpan(ref {d}, rows * {I(c.OutputStride)}), {I(panels)}, {I(DenseKernel.PanelGranularity)}, s_weightGradient{c.Index});");
-                w.Close();
-                w.Open("else");
-                w.Line(weightGradient);
-                w.Close();
-                members.Line($"/// <summary>One thread's part of <see cref=\"WeightGradient{c.Index}\"/>: the panels from <c>start</c> to <c>end</c>.</summary>");
-                members.Line($"private static readonly {Rt}PartAction<{Names.Trainer}> s_weightGradient{c.Index} = static (trainer, x, d, start, end) =>");
-                members.Line($"    trainer.WeightGradient{c.Index}(ref {Mm}.GetReference(x), ref {Mm}.GetReference(d), trainer._rows, start, end);");
-                members.Line();
+                ParallelSplit.Emit(
+                    w,
+                    members,
+                    threads,
+                    ParallelSplit.ReadOnlySpan(x, $"rows * {I(c.InputStride)}"),
+                    ParallelSplit.Span(d, $"rows * {I(c.OutputStride)}"),
+                    I(panels),
+                    DenseKernel.PanelGranularity,
+                    weightGradient,
+                    Names.Trainer,
+                    $"s_weightGradient{c.Index}",
+                    $"One thread's part of <see cref=\"WeightGradient{c.Index}\"/>: the panels from <c>start</c> to <c>end</c>.",
+                    "trainer, x, d, start, end",
+                    $"trainer.WeightGradient{c.Index}({ParallelSplit.Element("x")}, {ParallelSplit.Element("d")}, trainer._rows, start, end);");
             }
             else
             {
@@ -212,16 +216,20 @@ namespace ModelGen.Generator.Emit.Layers
                 string inputGradient = $"InputGradient{c.Index}(ref {d}, ref {other}, rows);";
                 if (split)
                 {
-                    w.Open($"if ({threads})");
-                    w.Line($"{Rt}WorkerPool.Run(this, {Mm}.CreateReadOnlySpan(ref {d}, rows * {I(c.OutputStride)}), {Mm}.CreateSpan(ref {other}, rows * {I(Limits.Pad(n))}), rows, {I(Planner.BlockRows)}, s_inputGradient{c.Index});");
-                    w.Close();
-                    w.Open("else");
-                    w.Line(inputGradient);
-                    w.Close();
-                    members.Line($"/// <summary>One thread's part of <see cref=\"InputGradient{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.</summary>");
-                    members.Line($"private static readonly {Rt}PartAction<{Names.Trainer}> s_inputGradient{c.Index} = static (trainer, d, e, start, end) =>");
-                    members.Line($"    trainer.InputGradient{c.Index}(ref At(ref {Mm}.GetReference(d), start * {I(c.OutputStride)}), ref At(ref {Mm}.GetReference(e), start * {I(Limits.Pad(n))}), end - start);");
-                    members.Line();
+                    ParallelSplit.Emit(
+                        w,
+                        members,
+                        threads,
+                        ParallelSplit.ReadOnlySpan(d, $"rows * {I(c.OutputStride)}"),
+                        ParallelSplit.Span(other, $"rows * {I(Limits.Pad(n))}"),
+                        "rows",
+                        Planner.BlockRows,
+                        inputGradient,
+                        Names.Trainer,
+                        $"s_inputGradient{c.Index}",
+                        $"One thread's part of <see cref=\"InputGradient{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.",
+                        "trainer, d, e, start, end",
+                        $"trainer.InputGradient{c.Index}({ParallelSplit.Element("d", $"start * {I(c.OutputStride)}")}, {ParallelSplit.Element("e", $"start * {I(Limits.Pad(n))}")}, end - start);");
                 }
                 else
                 {
@@ -238,9 +246,6 @@ namespace ModelGen.Generator.Emit.Layers
 
             return needInput;
         }
-
-        private const string Rt = "global::ModelGen.";
-        private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
 
         /// <summary>The compute-layout offset of the bias, or null without bias.</summary>
         private static int? BiasOffset(LayerContext c) => ((DenseSpec)c.Spec).UseBias ? c.Plan.Compute("bias") : null;
