@@ -30,7 +30,14 @@ namespace ModelGen.Generator
             Kind<ActivationSpec>("Sigmoid", ActivationSpec.Reader(ActivationFunction.Sigmoid), ActivationEmitter.Instance),
             Kind<ActivationSpec>("Tanh", ActivationSpec.Reader(ActivationFunction.Tanh), ActivationEmitter.Instance),
             Kind<SoftmaxSpec>("Softmax", SoftmaxSpec.Read, SoftmaxEmitter.Instance),
-            Kind<DropoutSpec>("Dropout", DropoutSpec.Read, DropoutEmitter.Instance));
+            Kind<DropoutSpec>("Dropout", DropoutSpec.Read, DropoutEmitter.Instance),
+            Kind<ActivationSpec>("GELU", ActivationSpec.Reader(ActivationFunction.GELU), ActivationEmitter.Instance),
+            Kind<Conv2DSpec>("Conv2D", Conv2DSpec.Read, Conv2DEmitter.Instance),
+            Kind<Pool2DSpec>("MaxPool2D", Pool2DSpec.Reader(PoolFunction.Max), Pool2DEmitter.Instance),
+            Kind<Pool2DSpec>("AvgPool2D", Pool2DSpec.Reader(PoolFunction.Average), Pool2DEmitter.Instance),
+            Kind<Pool2DSpec>("GlobalAvgPool", Pool2DSpec.ReadGlobal, Pool2DEmitter.Instance),
+            Kind<FlattenSpec>("Flatten", FlattenSpec.Read, FlattenEmitter.Instance),
+            Kind<LayerNormSpec>("LayerNorm", LayerNormSpec.Read, LayerNormEmitter.Instance));
 
         private static readonly Dictionary<string, LayerKind> ByAttribute = Kinds.ToDictionary(k => k.AttributeName, StringComparer.Ordinal);
 

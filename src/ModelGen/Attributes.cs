@@ -60,9 +60,11 @@ namespace ModelGen
     }
 
     /// <summary>
-    /// Batch normalization over the features of the previous layer. Training normalizes with the statistics of the
-    /// training batch and updates running statistics; inference normalizes with the running statistics only, so a
-    /// sample's prediction never depends on the other samples of a batch.
+    /// Batch normalization over the features of the previous layer, or over its channels when the input is
+    /// <c>[channels, height, width]</c> (PyTorch <c>BatchNorm2d</c>: one mean, variance, weight and bias per channel, over the
+    /// batch and every position). Training normalizes with the statistics of the training batch and updates running
+    /// statistics; inference normalizes with the running statistics only, so a sample's prediction never depends on the
+    /// other samples of a batch.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class BatchNormAttribute : LayerAttribute
@@ -121,6 +123,148 @@ namespace ModelGen
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class TanhAttribute : LayerAttribute
     {
+    }
+
+    /// <summary>
+    /// Gaussian error linear unit in its exact form, <c>x * (1 + erf(x / sqrt(2))) / 2</c>, as <c>torch.nn.GELU()</c>
+    /// with its default <c>approximate='none'</c>.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class GELUAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>How a <see cref="Conv2DAttribute"/> pads its input.</summary>
+    public enum PaddingMode
+    {
+        /// <summary>Pad every side with <see cref="Conv2DAttribute.Padding"/> zeros (default; 0 means no padding).</summary>
+        Explicit,
+
+        /// <summary>No padding (Keras and PyTorch <c>"valid"</c>); the same as <see cref="Explicit"/> with <c>Padding = 0</c>.</summary>
+        Valid,
+
+        /// <summary>
+        /// Pad so the output has the input's height and width (PyTorch <c>padding="same"</c>): <c>dilation * (kernel - 1)</c>
+        /// zeros in all, half before (rounded down) and the rest after. Needs <c>Stride = 1</c>, as in PyTorch.
+        /// </summary>
+        Same,
+    }
+
+    /// <summary>
+    /// A 2-D convolution over a <c>[channels, height, width]</c> input (NCHW without the batch axis, like
+    /// <c>torch.nn.Conv2d</c>): <c>y[o, i, j] = b[o] + sum over c, u, v of W[o, c, u, v] * x[c, i * stride - pad + u * dilation,
+    /// j * stride - pad + v * dilation]</c>, zeros outside the input. <c>weight</c> is <c>[filters, channels, kernel, kernel]</c>
+    /// and <c>bias</c> is <c>[filters]</c>, as in a PyTorch <c>state_dict</c>.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class Conv2DAttribute : LayerAttribute
+    {
+        /// <summary>Creates a convolution.</summary>
+        /// <param name="filters">Output channels; must be positive.</param>
+        /// <param name="kernelSize">The height and width of the (square) kernel; must be positive.</param>
+        public Conv2DAttribute(int filters, int kernelSize)
+        {
+            Filters = filters;
+            KernelSize = kernelSize;
+        }
+
+        /// <summary>Output channels.</summary>
+        public int Filters { get; }
+
+        /// <summary>The height and width of the kernel.</summary>
+        public int KernelSize { get; }
+
+        /// <summary>The step between output positions, in both directions (default 1).</summary>
+        public int Stride { get; set; } = 1;
+
+        /// <summary>Zeros added on every side of the input under <see cref="PaddingMode.Explicit"/> (default 0).</summary>
+        public int Padding { get; set; }
+
+        /// <summary>How the input is padded (default <see cref="ModelGen.PaddingMode.Explicit"/> with <see cref="Padding"/>).</summary>
+        public PaddingMode PaddingMode { get; set; }
+
+        /// <summary>The spacing between kernel taps (default 1: adjacent).</summary>
+        public int Dilation { get; set; } = 1;
+
+        /// <summary>Whether the layer has a bias vector (default <see langword="true"/>).</summary>
+        public bool UseBias { get; set; } = true;
+    }
+
+    /// <summary>
+    /// 2-D max pooling over each channel of a <c>[channels, height, width]</c> input, as <c>torch.nn.MaxPool2d(size, stride)</c>
+    /// without padding: windows that do not fit are dropped (floor). The gradient goes to the first largest input of each
+    /// window.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MaxPool2DAttribute : LayerAttribute
+    {
+        /// <summary>Creates the layer.</summary>
+        /// <param name="size">The height and width of the window (default 2); must be positive.</param>
+        public MaxPool2DAttribute(int size = 2) => Size = size;
+
+        /// <summary>The height and width of the window.</summary>
+        public int Size { get; }
+
+        /// <summary>The step between windows; 0 (the default) means the window size, as in PyTorch.</summary>
+        public int Stride { get; set; }
+    }
+
+    /// <summary>
+    /// 2-D average pooling over each channel of a <c>[channels, height, width]</c> input, as
+    /// <c>torch.nn.AvgPool2d(size, stride)</c> without padding: windows that do not fit are dropped (floor).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AvgPool2DAttribute : LayerAttribute
+    {
+        /// <summary>Creates the layer.</summary>
+        /// <param name="size">The height and width of the window (default 2); must be positive.</param>
+        public AvgPool2DAttribute(int size = 2) => Size = size;
+
+        /// <summary>The height and width of the window.</summary>
+        public int Size { get; }
+
+        /// <summary>The step between windows; 0 (the default) means the window size, as in PyTorch.</summary>
+        public int Stride { get; set; }
+    }
+
+    /// <summary>
+    /// The mean of each channel of a <c>[channels, height, width]</c> input: the output is <c>[channels]</c> (PyTorch
+    /// <c>AdaptiveAvgPool2d(1)</c> followed by <c>Flatten</c>; Keras <c>GlobalAveragePooling2D</c>).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class GlobalAvgPoolAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>
+    /// Flattens a <c>[channels, height, width]</c> sample to a vector in NCHW order (channel-major, as <c>torch.nn.Flatten</c>),
+    /// so the weights of a following <see cref="DenseAttribute"/> match PyTorch's. Costs nothing at inference. A
+    /// <see cref="DenseAttribute"/> flattens its input by itself; Flatten makes it explicit and lets a
+    /// <see cref="BatchNormAttribute"/> normalize every feature rather than every channel.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class FlattenAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>
+    /// Layer normalization, as <c>torch.nn.LayerNorm(normalized_shape)</c> with <c>normalized_shape</c> the last
+    /// <see cref="Dims"/> dimensions of the sample (default: all of them): each group of those values is normalized with
+    /// its own mean and biased variance, <c>(x - mean) / sqrt(var + eps)</c>, then multiplied by <c>weight</c> and shifted by
+    /// <c>bias</c> element-wise (both of the normalized shape; initially 1 and 0). The statistics are the sample's own, in
+    /// training and at inference alike: nothing depends on the batch.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LayerNormAttribute : LayerAttribute
+    {
+        /// <summary>
+        /// How many trailing dimensions are normalized together: 0 (the default) for all of them, else from 1 to the
+        /// input's rank (on <c>[C, H, W]</c>, 2 normalizes each channel's <c>[H, W]</c> on its own).
+        /// </summary>
+        public int Dims { get; set; }
+
+        /// <summary>Added to the variance before the square root (default 1e-5, as PyTorch).</summary>
+        public double Epsilon { get; set; } = 1e-5;
     }
 
     /// <summary>Softmax over the features of one sample; supported as the last layer.</summary>

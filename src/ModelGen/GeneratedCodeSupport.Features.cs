@@ -9,6 +9,10 @@ namespace ModelGen
     /// </summary>
     public static partial class GeneratedCodeSupport
     {
+        /// <summary>The 4 lanes added as <c>(v0 + v1) + (v2 + v3)</c>: one fixed order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double SumPairs4(Vector256<double> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+
         /// <summary>The 4 floats from <paramref name="index"/> on, each converted to double (exactly).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> Widen4(ref float start, int index)

@@ -27,6 +27,9 @@ namespace ModelGen
 
         /// <summary>Hyperbolic tangent.</summary>
         Tanh,
+
+        /// <summary>Gaussian error linear unit, exact form <c>x * (1 + erf(x / sqrt(2))) / 2</c>.</summary>
+        GELU,
     }
 
     /// <summary>
@@ -59,7 +62,10 @@ namespace ModelGen
     public sealed record DenseDescription(string Name, int[] InputShape, int[] OutputShape, int Units, bool UseBias, int WeightOffset, int? BiasOffset)
         : LayerDescription(Name, InputShape, OutputShape);
 
-    /// <summary>Batch normalization over the features of its (flattened) input.</summary>
+    /// <summary>
+    /// Batch normalization over the features of a vector input, or over the channels (the first dimension) of an input
+    /// with more dimensions (<c>[C, L]</c> as PyTorch <c>BatchNorm1d</c>, <c>[C, H, W]</c> as <c>BatchNorm2d</c>).
+    /// </summary>
     /// <param name="Name">The tensor-name prefix.</param>
     /// <param name="InputShape">The shape of one input sample.</param>
     /// <param name="OutputShape">The same shape.</param>
@@ -87,8 +93,11 @@ namespace ModelGen
         int CounterIndex)
         : LayerDescription(Name, InputShape, OutputShape)
     {
-        /// <summary>The number of normalized features.</summary>
-        public int Features => OutputSize;
+        /// <summary>The number of normalized features: the channels of a multi-dimensional input, else every feature.</summary>
+        public int Features => OutputShape.Length >= 2 ? OutputShape[0] : OutputSize;
+
+        /// <summary>Values per feature in one sample: the positions of a channel (1 for a vector input).</summary>
+        public int Spatial => OutputSize / Features;
     }
 
     /// <summary>An element-wise activation.</summary>
@@ -114,6 +123,77 @@ namespace ModelGen
     /// <param name="Rate">The probability of zeroing a feature in training.</param>
     /// <param name="ActiveAtInference">Declared active at inference (Monte Carlo dropout, an opt-in).</param>
     public sealed record DropoutDescription(string Name, int[] InputShape, int[] OutputShape, double Rate, bool ActiveAtInference)
+        : LayerDescription(Name, InputShape, OutputShape);
+
+    /// <summary>A 2-D convolution (NCHW, like <c>torch.nn.Conv2d</c>).</summary>
+    /// <param name="Name">The tensor-name prefix.</param>
+    /// <param name="InputShape"><c>[channels, height, width]</c>.</param>
+    /// <param name="OutputShape"><c>[filters, output height, output width]</c>.</param>
+    /// <param name="Filters">Output channels.</param>
+    /// <param name="KernelSize">The height and width of the kernel.</param>
+    /// <param name="Stride">The step between output positions.</param>
+    /// <param name="PadTop">Zeros above the input (and, as many or one more, below it).</param>
+    /// <param name="PadLeft">Zeros left of the input (and, as many or one more, right of it).</param>
+    /// <param name="Dilation">The spacing between kernel taps.</param>
+    /// <param name="UseBias">Whether there is a bias.</param>
+    /// <param name="WeightOffset">Offset of <c>weight</c> <c>[filters, channels, kernel, kernel]</c> in the parameters.</param>
+    /// <param name="BiasOffset">Offset of <c>bias</c> in the parameters, or null without bias.</param>
+    public sealed record Conv2DDescription(
+        string Name,
+        int[] InputShape,
+        int[] OutputShape,
+        int Filters,
+        int KernelSize,
+        int Stride,
+        int PadTop,
+        int PadLeft,
+        int Dilation,
+        bool UseBias,
+        int WeightOffset,
+        int? BiasOffset)
+        : LayerDescription(Name, InputShape, OutputShape);
+
+    /// <summary>The pooling operations.</summary>
+    public enum PoolKind
+    {
+        /// <summary>The largest value of each window.</summary>
+        Max,
+
+        /// <summary>The mean of each window.</summary>
+        Average,
+    }
+
+    /// <summary>2-D pooling over each channel without padding; a global average pool is a window of the whole input.</summary>
+    /// <param name="Name">The layer's name (it has no tensors).</param>
+    /// <param name="InputShape"><c>[channels, height, width]</c>.</param>
+    /// <param name="OutputShape"><c>[channels, output height, output width]</c>, or <c>[channels]</c> for a global pool.</param>
+    /// <param name="Kind">Max or average.</param>
+    /// <param name="SizeHeight">The window's height.</param>
+    /// <param name="SizeWidth">The window's width.</param>
+    /// <param name="Stride">The step between windows.</param>
+    public sealed record Pool2DDescription(string Name, int[] InputShape, int[] OutputShape, PoolKind Kind, int SizeHeight, int SizeWidth, int Stride)
+        : LayerDescription(Name, InputShape, OutputShape);
+
+    /// <summary>Layer normalization over the trailing dimensions of each sample (its own statistics).</summary>
+    /// <param name="Name">The tensor-name prefix.</param>
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape">The same shape.</param>
+    /// <param name="NormalizedShape">The normalized trailing dimensions (the shape of <c>weight</c> and <c>bias</c>).</param>
+    /// <param name="Epsilon">Added to the variance before the square root.</param>
+    /// <param name="WeightOffset">Offset of <c>weight</c> in the parameters.</param>
+    /// <param name="BiasOffset">Offset of <c>bias</c> in the parameters.</param>
+    public sealed record LayerNormDescription(string Name, int[] InputShape, int[] OutputShape, int[] NormalizedShape, double Epsilon, int WeightOffset, int BiasOffset)
+        : LayerDescription(Name, InputShape, OutputShape)
+    {
+        /// <summary>Values normalized together.</summary>
+        public int GroupSize => ModelDescription.Product(NormalizedShape);
+    }
+
+    /// <summary>Flattening to a vector in NCHW order: the values are unchanged.</summary>
+    /// <param name="Name">The layer's name (it has no tensors).</param>
+    /// <param name="InputShape">The shape of one input sample.</param>
+    /// <param name="OutputShape"><c>[size]</c>.</param>
+    public sealed record FlattenDescription(string Name, int[] InputShape, int[] OutputShape)
         : LayerDescription(Name, InputShape, OutputShape);
 
     /// <summary>The optimizer of a generated model with all its hyper-parameters (those it does not use are 0).</summary>

@@ -51,32 +51,45 @@ namespace ModelGen.Differential.Tests
                 return parts.Count == 0 ? "BatchNorm" : $"BatchNorm({string.Join(", ", parts)})";
             }
 
-            string Activation() => rng.NextInt(4) switch
+            string Activation() => rng.NextInt(5) switch
             {
                 0 => "ReLU",
                 1 => $"LeakyReLU({D(Math.Round(0.01 + (0.3 * rng.NextDouble()), 3))})",
                 2 => "Sigmoid",
+                3 => "GELU",
                 _ => "Tanh",
             };
 
-            attrs.Add($"Input({Width()})");
-            double lead = rng.NextDouble();
-            if (lead < 0.1)
+            if (rng.NextDouble() < 0.3)
             {
-                attrs.Add(Bn());
+                Convolutions(attrs, rng, Bn, Activation);
             }
-            else if (lead < 0.2)
+            else
             {
-                attrs.Add(Activation());
+                attrs.Add($"Input({Width()})");
+                double lead = rng.NextDouble();
+                if (lead < 0.1)
+                {
+                    attrs.Add(Bn());
+                }
+                else if (lead < 0.2)
+                {
+                    attrs.Add(Activation());
+                }
             }
 
             int depth = 1 + rng.NextInt(6);
             for (int i = 0; i < depth - 1; i++)
             {
                 attrs.Add(rng.NextDouble() < 0.15 ? $"Dense({Width()}, UseBias = false)" : $"Dense({Width()})");
-                if (rng.NextDouble() < 0.4)
+                double norm = rng.NextDouble();
+                if (norm < 0.4)
                 {
                     attrs.Add(Bn());
+                }
+                else if (norm < 0.5)
+                {
+                    attrs.Add("LayerNorm");
                 }
 
                 if (rng.NextDouble() < 0.8)
@@ -140,6 +153,115 @@ namespace ModelGen.Differential.Tests
 
             sb.Append($"public partial class {name} {{ }}\n");
             return new RandomNetwork(seed, name, sb.ToString(), loss);
+        }
+
+        /// <summary>
+        /// A small image front: [Input(c, h, w)], then one to three blocks of a convolution (random filters, kernel, stride,
+        /// padding or "same", dilation, bias) with optional BatchNorm over channels, activation, pooling (max or average,
+        /// strided or overlapping) and dropout, each chosen to fit the shape so far; then Flatten, a global average pool, or
+        /// nothing (Dense flattens by itself).
+        /// </summary>
+        private static void Convolutions(List<string> attrs, DeterministicRandom rng, Func<string> bn, Func<string> activation)
+        {
+            int c = 1 + rng.NextInt(3), h = 3 + rng.NextInt(8), w = 3 + rng.NextInt(8);
+            attrs.Add($"Input({c}, {h}, {w})");
+            int blocks = 1 + rng.NextInt(3);
+            for (int b = 0; b < blocks; b++)
+            {
+                int filters = rng.NextDouble() < 0.5 ? 1 + rng.NextInt(8) : 9 + rng.NextInt(24);
+                int kernel = 1 + rng.NextInt(3);
+                int dilation = kernel > 1 && rng.NextDouble() < 0.2 ? 2 : 1;
+                int extent = (dilation * (kernel - 1)) + 1;
+                var parts = new List<string> { filters.ToString(CultureInfo.InvariantCulture), kernel.ToString(CultureInfo.InvariantCulture) };
+                int stride = 1, padTotal = 0;
+                double mode = rng.NextDouble();
+                if (mode < 0.25)
+                {
+                    parts.Add("PaddingMode = PaddingMode.Same");
+                    padTotal = extent - 1;
+                }
+                else
+                {
+                    int padding = rng.NextInt(2);
+                    if (padding > 0)
+                    {
+                        parts.Add($"Padding = {padding}");
+                    }
+
+                    padTotal = 2 * padding;
+                    if (rng.NextDouble() < 0.3)
+                    {
+                        stride = 2;
+                        parts.Add("Stride = 2");
+                    }
+                }
+
+                if (h + padTotal < extent || w + padTotal < extent)
+                {
+                    break;
+                }
+
+                if (dilation > 1)
+                {
+                    parts.Add($"Dilation = {dilation}");
+                }
+
+                if (rng.NextDouble() < 0.2)
+                {
+                    parts.Add("UseBias = false");
+                }
+
+                attrs.Add($"Conv2D({string.Join(", ", parts)})");
+                c = filters;
+                h = ((h + padTotal - extent) / stride) + 1;
+                w = ((w + padTotal - extent) / stride) + 1;
+                double norm = rng.NextDouble();
+                if (norm < 0.35)
+                {
+                    attrs.Add(bn());
+                }
+                else if (norm < 0.5)
+                {
+                    int dims = rng.NextInt(4);
+                    attrs.Add(dims == 0 ? "LayerNorm" : $"LayerNorm(Dims = {dims}, Epsilon = {D(Math.Pow(10, -5 + (2 * rng.NextDouble())))})");
+                }
+
+                if (rng.NextDouble() < 0.7)
+                {
+                    attrs.Add(activation());
+                }
+
+                if (h >= 2 && w >= 2 && rng.NextDouble() < 0.5)
+                {
+                    bool max = rng.NextDouble() < 0.6;
+                    bool overlap = rng.NextDouble() < 0.3;
+                    attrs.Add($"{(max ? "MaxPool2D" : "AvgPool2D")}(2{(overlap ? ", Stride = 1" : string.Empty)})");
+                    int step = overlap ? 1 : 2;
+                    h = ((h - 2) / step) + 1;
+                    w = ((w - 2) / step) + 1;
+                }
+
+                if (rng.NextDouble() < 0.15)
+                {
+                    attrs.Add($"Dropout({D(Math.Round(0.5 * rng.NextDouble(), 3))})");
+                }
+            }
+
+            double end = rng.NextDouble();
+            if (end < 0.4)
+            {
+                attrs.Add("Flatten");
+                if (rng.NextDouble() < 0.2)
+                {
+                    attrs.Add(bn());
+                }
+            }
+            else if (end < 0.6)
+            {
+                attrs.Add("GlobalAvgPool");
+            }
+
+            static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         }
 
         /// <summary>Compiles the declarations with the real generator and returns a fresh instance factory per network.</summary>

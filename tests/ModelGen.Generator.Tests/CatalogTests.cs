@@ -36,14 +36,19 @@ namespace ModelGen.Generator.Tests
         {
             // One declaration using every layer attribute of the runtime, compiled and loaded: its Description must use every
             // concrete LayerDescription type, so no kind falls back to another kind's description.
-            string layers = string.Join(", ", LayerCatalog.Kinds.Select(k => k.KindName switch
+            // The image kinds come first (they need a [C, H, W] input), in an order whose shapes fit.
+            string[] image = { "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool" };
+            string layers = string.Join(", ", LayerCatalog.Kinds.OrderBy(k => Array.IndexOf(image, k.KindName) is int i and >= 0 ? i : image.Length).Select(k => k.KindName switch
             {
                 "Dense" => "Dense(4)",
                 "Dropout" => "Dropout(0.1)",
                 "LeakyReLU" => "LeakyReLU(0.1)",
+                "Conv2D" => "Conv2D(4, 3, Padding = 1)",
+                "MaxPool2D" => "MaxPool2D(2)",
+                "AvgPool2D" => "AvgPool2D(2, Stride = 1)",
                 _ => k.KindName,
             }));
-            var result = GeneratorHarness.Run($"using ModelGen;\nnamespace C;\n[Model, Input(3), {layers}] public partial class All {{ }}");
+            var result = GeneratorHarness.Run($"using ModelGen;\nnamespace C;\n[Model, Input(2, 6, 6), {layers}] public partial class All {{ }}");
             Assert.Empty(result.GeneratorDiagnostics);
             var (assembly, context) = GeneratorHarness.Load(result);
             try

@@ -43,6 +43,24 @@ namespace ModelGen.Generator.Tests
             new object[] { "MG0014", "[Model, Input(2), Dense(1048577)] public partial class M { }", "[Model, Input(2), Dense(1048576)] public partial class M { }" },
             new object[] { "MG0014", "[Model, Input(1025, 1024), Dense(1)] public partial class M { }", "[Model, Input(1024, 1024), Dense(1)] public partial class M { }" },
             new object[] { "MG0014", "[Model, Input(30000), Dense(30000)] public partial class M { }", "[Model, Input(30000), Dense(4096)] public partial class M { }" },
+            new object[] { "MG0004", "[Model, Input(1, 8, 8), Conv2D(0, 3)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3)] public partial class M { }" },
+            new object[] { "MG0004", "[Model, Input(1, 8, 8), Conv2D(4, 0)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3)] public partial class M { }" },
+            new object[] { "MG0004", "[Model, Input(1, 8, 8), MaxPool2D(0)] public partial class M { }", "[Model, Input(1, 8, 8), MaxPool2D(2)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(1, 8, 8), Conv2D(4, 3, Stride = 0)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3, Stride = 1)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(1, 8, 8), Conv2D(4, 3, Padding = -1)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3, Padding = 1)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(1, 8, 8), Conv2D(4, 3, Dilation = 0)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3, Dilation = 2)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(1, 8, 8), Conv2D(4, 3, Stride = 2, PaddingMode = PaddingMode.Same)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3, Stride = 2, Padding = 1)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(1, 8, 8), Conv2D(4, 3, Padding = 1, PaddingMode = PaddingMode.Same)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3, PaddingMode = PaddingMode.Same)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(1, 8, 8), MaxPool2D(2, Stride = -1)] public partial class M { }", "[Model, Input(1, 8, 8), MaxPool2D(2, Stride = 1)] public partial class M { }" },
+            new object[] { "MG0010", "[Model, Input(4), LayerNorm(Epsilon = 0)] public partial class M { }", "[Model, Input(4), LayerNorm(Epsilon = 1e-6)] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(4, 5), LayerNorm(Dims = 3)] public partial class M { }", "[Model, Input(4, 5), LayerNorm(Dims = 2)] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(64), Conv2D(4, 3)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3)] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(1, 8, 8), Flatten, Conv2D(4, 3)] public partial class M { }", "[Model, Input(1, 8, 8), Conv2D(4, 3), Flatten] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(1, 4, 4), Conv2D(4, 5)] public partial class M { }", "[Model, Input(1, 4, 4), Conv2D(4, 5, Padding = 1)] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(1, 5, 5), Conv2D(4, 3, Dilation = 3)] public partial class M { }", "[Model, Input(1, 5, 5), Conv2D(4, 3, Dilation = 2)] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(1, 6, 6), MaxPool2D(2), MaxPool2D(4)] public partial class M { }", "[Model, Input(1, 6, 6), MaxPool2D(2), MaxPool2D(3)] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(3, 8, 8), GlobalAvgPool, AvgPool2D(2)] public partial class M { }", "[Model, Input(3, 8, 8), AvgPool2D(2), GlobalAvgPool] public partial class M { }" },
+            new object[] { "MG0015", "[Model, Input(1, 512, 512), Conv2D(8, 3, Padding = 1)] public partial class M { }", "[Model, Input(1, 512, 512), Conv2D(8, 3, Stride = 2, Padding = 1)] public partial class M { }" },
         };
 
         [Theory]
@@ -79,7 +97,7 @@ namespace ModelGen.Generator.Tests
                 .Where(f => f.FieldType == typeof(Microsoft.CodeAnalysis.DiagnosticDescriptor))
                 .Select(f => ((Microsoft.CodeAnalysis.DiagnosticDescriptor)f.GetValue(null)!).Id)
                 .ToList();
-            Assert.Equal(22, ids.Count);
+            Assert.Equal(23, ids.Count);
             string releases = System.IO.File.ReadAllText(System.IO.Path.Combine(RepoRoot(), "generator", "ModelGen.Generator", "AnalyzerReleases.Unshipped.md"));
             foreach (var id in ids)
             {

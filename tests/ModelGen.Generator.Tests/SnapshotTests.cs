@@ -81,7 +81,21 @@ namespace ModelGen.Generator.Tests
             public partial class Wide { }
             """;
 
+        /// <summary>Every image layer kind: convolutions (padded, "same"), BatchNorm over channels, pooling, GELU, Flatten, LayerNorm.</summary>
+        public const string Cnn = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(1, 8, 8)]
+            [Conv2D(8, 3, Padding = 1, Name = "conv1"), BatchNorm(Name = "bn1"), ReLU, MaxPool2D(2)]
+            [Conv2D(4, 2, PaddingMode = PaddingMode.Same, Name = "conv2"), GELU, AvgPool2D(2)]
+            [Flatten, LayerNorm(Name = "ln"), Dense(3, Name = "out"), Softmax]
+            [Loss(LossKind.CategoricalCrossEntropy)]
+            [Adam(LearningRate = 1e-3)]
+            public partial class Cnn { }
+            """;
+
         [Theory]
+        [InlineData(Cnn)]
         [InlineData(Wide)]
         [InlineData(Adaptive)]
         [InlineData(SeedNet)]

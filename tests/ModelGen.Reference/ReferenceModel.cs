@@ -19,6 +19,7 @@ namespace ModelGen.Reference
         private readonly ModelDescription _d;
         private readonly double[] _m1;
         private readonly double[] _m2;
+        private readonly Dictionary<int, int[,]> _taken = new();
 
         /// <summary>Creates the reference from a description and the generated model's current values.</summary>
         public ReferenceModel(ModelDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state, ReadOnlySpan<long> counters)
@@ -72,8 +73,11 @@ namespace ModelGen.Reference
                 h = l switch
                 {
                     DenseDescription dense => DenseForward(dense, h),
+                    Conv2DDescription conv => ConvForward(conv, h),
+                    Pool2DDescription pool => PoolForward(pool, h, null),
                     BatchNormDescription bn => BatchNormInference(bn, h),
-                    DropoutDescription => h,
+                    LayerNormDescription ln => LayerNormForward(ln, h, null),
+                    DropoutDescription or FlattenDescription => h,
                     _ => Activation(l, h),
                 };
             }
@@ -114,25 +118,49 @@ namespace ModelGen.Reference
                     case DenseDescription dense:
                         h = DenseForward(dense, h);
                         break;
+                    case Conv2DDescription conv:
+                        h = ConvForward(conv, h);
+                        break;
+                    case Pool2DDescription pool:
+                    {
+                        var taken = new int[h.RowCount, pool.OutputSize];
+                        h = PoolForward(pool, h, taken, pool.Kind == PoolKind.Max ? RectifierInputs?.Invoke(k) : null);
+                        _taken[k] = taken;
+                        break;
+                    }
+
+                    case FlattenDescription:
+                        break;
+                    case LayerNormDescription ln:
+                    {
+                        var xhat = M.Dense(h.RowCount, h.ColumnCount);
+                        var invStd = Vector<double>.Build.Dense(h.RowCount * (h.ColumnCount / ln.GroupSize));
+                        h = LayerNormForward(ln, h, (xhat, invStd));
+                        caches[k] = (xhat, invStd, null!);
+                        break;
+                    }
+
                     case BatchNormDescription bn:
                     {
-                        int n = h.RowCount;
-                        var mean = h.ColumnSums() / n;
-                        var centered = h - M.Dense(n, h.ColumnCount, (r, c) => mean[c]);
-                        var variance = centered.PointwisePower(2).ColumnSums() / n;
+                        // Per feature: column j / spatial of the flattened sample (its channel); statistics over rows and positions.
+                        int n = h.RowCount, s = bn.Spatial;
+                        double count = (double)n * s;
+                        var mean = ChannelSums(h, bn.Features, s) / count;
+                        var centered = h - M.Dense(n, h.ColumnCount, (r, c) => mean[c / s]);
+                        var variance = ChannelSums(centered.PointwisePower(2), bn.Features, s) / count;
                         var invStd = variance.Map(v => 1.0 / Math.Sqrt(v + bn.Epsilon));
-                        var xhat = M.Dense(n, h.ColumnCount, (r, c) => centered[r, c] * invStd[c]);
+                        var xhat = M.Dense(n, h.ColumnCount, (r, c) => centered[r, c] * invStd[c / s]);
                         caches[k] = (xhat, invStd, null!);
                         var gamma = Slice(bn.WeightOffset, bn.Features);
                         var beta = Slice(bn.BiasOffset, bn.Features);
-                        h = M.Dense(n, h.ColumnCount, (r, c) => (xhat[r, c] * gamma[c]) + beta[c]);
+                        h = M.Dense(n, h.ColumnCount, (r, c) => (xhat[r, c] * gamma[c / s]) + beta[c / s]);
                         if (updateRunningStatistics)
                         {
                             bool keras = bn.Convention == BatchNormConvention.Keras;
                             double keep = keras ? bn.Momentum : 1 - bn.Momentum;
                             for (int j = 0; j < bn.Features; j++)
                             {
-                                double stored = keras ? variance[j] : variance[j] * n / (n - 1);
+                                double stored = keras ? variance[j] : variance[j] * count / (count - 1);
                                 State[bn.RunningMeanOffset + j] = (keep * State[bn.RunningMeanOffset + j]) + ((1 - keep) * mean[j]);
                                 State[bn.RunningVarOffset + j] = (keep * State[bn.RunningVarOffset + j]) + ((1 - keep) * stored);
                             }
@@ -195,30 +223,73 @@ namespace ModelGen.Reference
 
                     case BatchNormDescription bn:
                     {
+                        // Each feature's values over rows and positions form one population (a channel for spatial inputs).
                         var (xhat, invStd, _) = caches[k];
-                        int n = d.RowCount;
+                        int n = d.RowCount, s = bn.Spatial;
                         var gamma = Slice(bn.WeightOffset, bn.Features);
-                        var dx = M.Dense(n, bn.Features);
+                        var dx = M.Dense(n, d.ColumnCount);
                         for (int j = 0; j < bn.Features; j++)
                         {
-                            var dy = d.Column(j);
-                            var xh = xhat.Column(j);
+                            var dy = Population(d, j, s);
+                            var xh = Population(xhat, j, s);
                             grads[bn.WeightOffset + j] += dy.DotProduct(xh);
                             grads[bn.BiasOffset + j] += dy.Sum();
 
-                            // Jacobian of y_r = gamma * (x_r - mean) * invStd with respect to x_s, applied to dy.
+                            // Jacobian of y_i = gamma * (x_i - mean) * invStd with respect to x_k, applied to dy.
                             var dxhat = dy * gamma[j];
-                            double meanDxhat = dxhat.Sum() / n;
-                            double meanDxhatXhat = dxhat.DotProduct(xh) / n;
-                            for (int r = 0; r < n; r++)
+                            double count = dy.Count;
+                            double meanDxhat = dxhat.Sum() / count;
+                            double meanDxhatXhat = dxhat.DotProduct(xh) / count;
+                            for (int i = 0; i < dy.Count; i++)
                             {
-                                dx[r, j] = invStd[j] * (dxhat[r] - meanDxhat - (xh[r] * meanDxhatXhat));
+                                dx[i / s, (j * s) + (i % s)] = invStd[j] * (dxhat[i] - meanDxhat - (xh[i] * meanDxhatXhat));
                             }
                         }
 
                         d = dx;
                         break;
                     }
+
+                    case Conv2DDescription conv:
+                        d = ConvBackward(conv, input, d, grads);
+                        break;
+                    case LayerNormDescription ln:
+                    {
+                        // Each group of each row is one population; weight and bias are shared by every group and row.
+                        var (xhat, invStd, _) = caches[k];
+                        int n = ln.GroupSize, groups = d.ColumnCount / n;
+                        var dx = M.Dense(d.RowCount, d.ColumnCount);
+                        for (int r = 0; r < d.RowCount; r++)
+                        {
+                            for (int gi = 0; gi < groups; gi++)
+                            {
+                                var dxhat = new double[n];
+                                for (int j = 0; j < n; j++)
+                                {
+                                    int c = (gi * n) + j;
+                                    grads[ln.WeightOffset + j] += d[r, c] * xhat[r, c];
+                                    grads[ln.BiasOffset + j] += d[r, c];
+                                    dxhat[j] = d[r, c] * Parameters[ln.WeightOffset + j];
+                                }
+
+                                double meanDxhat = dxhat.Sum() / n;
+                                double meanDxhatXhat = Enumerable.Range(0, n).Sum(j => dxhat[j] * xhat[r, (gi * n) + j]) / n;
+                                for (int j = 0; j < n; j++)
+                                {
+                                    dx[r, (gi * n) + j] = invStd[(r * groups) + gi] * (dxhat[j] - meanDxhat - (xhat[r, (gi * n) + j] * meanDxhatXhat));
+                                }
+                            }
+                        }
+
+                        d = dx;
+                        break;
+                    }
+
+                    case Pool2DDescription pool:
+                        d = PoolBackward(pool, d, _taken[k]);
+                        break;
+                    case FlattenDescription:
+                        break;
 
                     case DropoutDescription:
                         d = d.PointwiseMultiply(caches[k].Mask);
@@ -397,8 +468,254 @@ namespace ModelGen.Reference
         {
             var gamma = Slice(l.WeightOffset, l.Features);
             var beta = Slice(l.BiasOffset, l.Features);
+            int s = l.Spatial;
             return M.Dense(x.RowCount, x.ColumnCount, (r, c) =>
-                ((x[r, c] - State[l.RunningMeanOffset + c]) / Math.Sqrt(State[l.RunningVarOffset + c] + l.Epsilon) * gamma[c]) + beta[c]);
+                ((x[r, c] - State[l.RunningMeanOffset + (c / s)]) / Math.Sqrt(State[l.RunningVarOffset + (c / s)] + l.Epsilon) * gamma[c / s]) + beta[c / s]);
+        }
+
+        /// <summary>LayerNorm by its definition, each group of each row with its own mean and biased variance; optionally keeps xhat and 1 / std.</summary>
+        private Matrix<double> LayerNormForward(LayerNormDescription l, Matrix<double> x, (Matrix<double> Xhat, Vector<double> InvStd)? keep)
+        {
+            int n = l.GroupSize, groups = x.ColumnCount / n;
+            var y = M.Dense(x.RowCount, x.ColumnCount);
+            for (int r = 0; r < x.RowCount; r++)
+            {
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    double mean = 0, variance = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        mean += x[r, (gi * n) + j] / n;
+                    }
+
+                    for (int j = 0; j < n; j++)
+                    {
+                        variance += (x[r, (gi * n) + j] - mean) * (x[r, (gi * n) + j] - mean) / n;
+                    }
+
+                    double inv = 1 / Math.Sqrt(variance + l.Epsilon);
+                    if (keep is { } k)
+                    {
+                        k.InvStd[(r * groups) + gi] = inv;
+                    }
+
+                    for (int j = 0; j < n; j++)
+                    {
+                        double h = (x[r, (gi * n) + j] - mean) * inv;
+                        if (keep is { } kk)
+                        {
+                            kk.Xhat[r, (gi * n) + j] = h;
+                        }
+
+                        y[r, (gi * n) + j] = (h * Parameters[l.WeightOffset + j]) + Parameters[l.BiasOffset + j];
+                    }
+                }
+            }
+
+            return y;
+        }
+
+        /// <summary>Per feature (a channel of <paramref name="spatial"/> consecutive columns), the sum over rows and positions.</summary>
+        private static Vector<double> ChannelSums(Matrix<double> x, int features, int spatial) =>
+            Vector<double>.Build.Dense(features, j =>
+            {
+                double sum = 0;
+                for (int r = 0; r < x.RowCount; r++)
+                {
+                    for (int q = 0; q < spatial; q++)
+                    {
+                        sum += x[r, (j * spatial) + q];
+                    }
+                }
+
+                return sum;
+            });
+
+        /// <summary>Feature <paramref name="j"/>'s values over every row and position, row-major.</summary>
+        private static Vector<double> Population(Matrix<double> x, int j, int spatial) =>
+            Vector<double>.Build.Dense(x.RowCount * spatial, i => x[i / spatial, (j * spatial) + (i % spatial)]);
+
+        /// <summary>The input element a convolution tap reads for output position (oh, ow), or -1 on the padding.</summary>
+        private static int Tap(Conv2DDescription l, int c, int oh, int ow, int u, int v)
+        {
+            int h = l.InputShape[1], w = l.InputShape[2];
+            int ih = (oh * l.Stride) - l.PadTop + (u * l.Dilation);
+            int iw = (ow * l.Stride) - l.PadLeft + (v * l.Dilation);
+            return ih < 0 || ih >= h || iw < 0 || iw >= w ? -1 : (c * h * w) + (ih * w) + iw;
+        }
+
+        /// <summary>Convolution by its definition: every output a sum over channels and kernel taps, in double.</summary>
+        private Matrix<double> ConvForward(Conv2DDescription l, Matrix<double> x)
+        {
+            int cin = l.InputShape[0], oh = l.OutputShape[1], ow = l.OutputShape[2], k = l.KernelSize;
+            var y = M.Dense(x.RowCount, l.OutputSize);
+            for (int r = 0; r < x.RowCount; r++)
+            {
+                for (int f = 0; f < l.Filters; f++)
+                {
+                    for (int i = 0; i < oh; i++)
+                    {
+                        for (int j = 0; j < ow; j++)
+                        {
+                            double sum = l.BiasOffset is int b ? Parameters[b + f] : 0;
+                            for (int c = 0; c < cin; c++)
+                            {
+                                for (int u = 0; u < k; u++)
+                                {
+                                    for (int v = 0; v < k; v++)
+                                    {
+                                        int at = Tap(l, c, i, j, u, v);
+                                        if (at >= 0)
+                                        {
+                                            sum += Parameters[l.WeightOffset + (((((f * cin) + c) * k) + u) * k) + v] * x[r, at];
+                                        }
+                                    }
+                                }
+                            }
+
+                            y[r, (f * oh * ow) + (i * ow) + j] = sum;
+                        }
+                    }
+                }
+            }
+
+            return y;
+        }
+
+        /// <summary>The convolution's gradients: dW and db summed over rows and positions, dx by scattering through the taps.</summary>
+        private Matrix<double> ConvBackward(Conv2DDescription l, Matrix<double> x, Matrix<double> d, double[] grads)
+        {
+            int cin = l.InputShape[0], oh = l.OutputShape[1], ow = l.OutputShape[2], k = l.KernelSize;
+            var dx = M.Dense(x.RowCount, l.InputSize);
+            for (int r = 0; r < x.RowCount; r++)
+            {
+                for (int f = 0; f < l.Filters; f++)
+                {
+                    for (int i = 0; i < oh; i++)
+                    {
+                        for (int j = 0; j < ow; j++)
+                        {
+                            double g = d[r, (f * oh * ow) + (i * ow) + j];
+                            if (l.BiasOffset is int b)
+                            {
+                                grads[b + f] += g;
+                            }
+
+                            for (int c = 0; c < cin; c++)
+                            {
+                                for (int u = 0; u < k; u++)
+                                {
+                                    for (int v = 0; v < k; v++)
+                                    {
+                                        int at = Tap(l, c, i, j, u, v);
+                                        if (at >= 0)
+                                        {
+                                            int wi = l.WeightOffset + (((((f * cin) + c) * k) + u) * k) + v;
+                                            grads[wi] += g * x[r, at];
+                                            dx[r, at] += g * Parameters[wi];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            return dx;
+        }
+
+        /// <summary>
+        /// Pooling by its definition. Max takes the first largest input of each window and records it in
+        /// <paramref name="taken"/>; with <paramref name="choose"/> (the float32 computation's input to this layer, from
+        /// <see cref="RectifierInputs"/>) the choice of input is made on those values, as rectifiers follow the float32 side
+        /// of their kink: two nearly equal inputs can order differently after rounding alone. Only the choice is taken,
+        /// never a value.
+        /// </summary>
+        private static Matrix<double> PoolForward(Pool2DDescription l, Matrix<double> x, int[,]? taken, Matrix<double>? choose = null)
+        {
+            int c = l.InputShape[0], h = l.InputShape[1], w = l.InputShape[2];
+            int oh = (h - l.SizeHeight) / l.Stride + 1, ow = (w - l.SizeWidth) / l.Stride + 1;
+            var y = M.Dense(x.RowCount, l.OutputSize);
+            for (int r = 0; r < x.RowCount; r++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    for (int i = 0; i < oh; i++)
+                    {
+                        for (int j = 0; j < ow; j++)
+                        {
+                            int o = (ch * oh * ow) + (i * ow) + j;
+                            var by = choose ?? x;
+                            double sum = 0;
+                            int at = -1;
+                            for (int u = 0; u < l.SizeHeight; u++)
+                            {
+                                for (int v = 0; v < l.SizeWidth; v++)
+                                {
+                                    int tap = (ch * h * w) + (((i * l.Stride) + u) * w) + (j * l.Stride) + v;
+                                    sum += x[r, tap];
+                                    if (at < 0 || by[r, tap] > by[r, at])
+                                    {
+                                        at = tap;
+                                    }
+                                }
+                            }
+
+                            if (l.Kind == PoolKind.Max)
+                            {
+                                if (taken is not null)
+                                {
+                                    taken[r, o] = at;
+                                }
+
+                                y[r, o] = x[r, at];
+                            }
+                            else
+                            {
+                                y[r, o] = sum / (l.SizeHeight * l.SizeWidth);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return y;
+        }
+
+        private static Matrix<double> PoolBackward(Pool2DDescription l, Matrix<double> d, int[,] taken)
+        {
+            int c = l.InputShape[0], h = l.InputShape[1], w = l.InputShape[2];
+            int oh = (h - l.SizeHeight) / l.Stride + 1, ow = (w - l.SizeWidth) / l.Stride + 1;
+            var dx = M.Dense(d.RowCount, l.InputSize);
+            for (int r = 0; r < d.RowCount; r++)
+            {
+                for (int ch = 0; ch < c; ch++)
+                {
+                    for (int i = 0; i < oh; i++)
+                    {
+                        for (int j = 0; j < ow; j++)
+                        {
+                            int o = (ch * oh * ow) + (i * ow) + j;
+                            if (l.Kind == PoolKind.Max)
+                            {
+                                dx[r, taken[r, o]] += d[r, o];
+                                continue;
+                            }
+
+                            for (int u = 0; u < l.SizeHeight; u++)
+                            {
+                                for (int v = 0; v < l.SizeWidth; v++)
+                                {
+                                    dx[r, (ch * h * w) + (((i * l.Stride) + u) * w) + (j * l.Stride) + v] += d[r, o] / (l.SizeHeight * l.SizeWidth);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            return dx;
         }
 
         private static Matrix<double> Activation(LayerDescription l, Matrix<double> x)
@@ -409,6 +726,7 @@ namespace ModelGen.Reference
                 case ActivationDescription { Function: ActivationFunction.LeakyReLU } a: return x.Map(v => v > 0 ? v : a.Alpha * v);
                 case ActivationDescription { Function: ActivationFunction.Sigmoid }: return x.Map(v => 1 / (1 + Math.Exp(-v)));
                 case ActivationDescription { Function: ActivationFunction.Tanh }: return x.Map(Math.Tanh);
+                case ActivationDescription { Function: ActivationFunction.GELU }: return x.Map(v => v * NormalCdf(v));
                 case SoftmaxDescription:
                 {
                     var y = M.Dense(x.RowCount, x.ColumnCount);
@@ -432,8 +750,12 @@ namespace ModelGen.Reference
             ActivationFunction.LeakyReLU => x.Map(v => v > 0 ? 1.0 : l.Alpha),
             ActivationFunction.Sigmoid => x.Map(v => { double s = 1 / (1 + Math.Exp(-v)); return s * (1 - s); }),
             ActivationFunction.Tanh => x.Map(v => 1 - (Math.Tanh(v) * Math.Tanh(v))),
+            ActivationFunction.GELU => x.Map(v => NormalCdf(v) + (v * Math.Exp(-0.5 * v * v) / Math.Sqrt(2 * Math.PI))),
             _ => throw new NotSupportedException($"The reference has no derivative for {l.Function}."),
         };
+
+        /// <summary>The standard normal distribution function, from MathNet's erf (independent of the generated code's).</summary>
+        private static double NormalCdf(double v) => 0.5 * (1 + MathNet.Numerics.SpecialFunctions.Erf(v / Math.Sqrt(2)));
 
         private Matrix<double> Weight(DenseDescription l) =>
             M.Dense(l.OutputSize, l.InputSize, (r, c) => Parameters[l.WeightOffset + (r * l.InputSize) + c]);

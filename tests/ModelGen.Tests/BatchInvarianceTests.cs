@@ -20,6 +20,8 @@ namespace ModelGen.Tests
             new object[] { "Everything" },
             new object[] { "Mlp784" },
             new object[] { "WideNet" },
+            new object[] { "SmallCnn" },
+            new object[] { "GlobalPoolCnn" },
         };
 
         internal static IModel Trained(string name)
@@ -34,6 +36,8 @@ namespace ModelGen.Tests
                 case "Everything": { var m = new Everything(5); Train(m, m.CreateTrainer(8)); return m; }
                 case "Mlp784": { var m = new Mlp784(6); Train(m, m.CreateTrainer(8)); return m; }
                 case "WideNet": { var m = new WideNet(7); Train(m, m.CreateTrainer(8)); return m; }
+                case "SmallCnn": { var m = new SmallCnn(8); Train(m, m.CreateTrainer(8)); return m; }
+                case "GlobalPoolCnn": { var m = new GlobalPoolCnn(9); Train(m, m.CreateTrainer(8)); return m; }
                 default: throw new ArgumentException(name);
             }
         }

@@ -51,6 +51,8 @@ namespace ModelGen.Tests
             TinyXor.Trainer tr => tr.ComputeGradients(x, t),
             Regressor.Trainer tr => tr.ComputeGradients(x, t),
             Everything.Trainer tr => tr.ComputeGradients(x, t),
+            SmallCnn.Trainer tr => tr.ComputeGradients(x, t),
+            GlobalPoolCnn.Trainer tr => tr.ComputeGradients(x, t),
             _ => throw new ArgumentException(trainer.GetType().Name),
         };
 
@@ -61,6 +63,8 @@ namespace ModelGen.Tests
             new object[] { "TinyXor (tanh, sigmoid + binary cross-entropy)" },
             new object[] { "Regressor (leaky ReLU, dense without bias, tanh, mean squared error)" },
             new object[] { "Everything (BatchNorm on inputs, sigmoid, dropout, ReLU, softmax Jacobian, mean squared error)" },
+            new object[] { "SmallCnn (Conv2D 1x1, same and dilated, BatchNorm over channels, max and overlapping average pooling, GELU, Flatten)" },
+            new object[] { "GlobalPoolCnn (strided padded Conv2D, LayerNorm per channel, 1x1 Conv2D, global average pooling, mean squared error)" },
         };
 
         private static Case Build(string name)
@@ -93,6 +97,20 @@ namespace ModelGen.Tests
                     var m = new Regressor(14);
                     var tr = m.CreateTrainer();
                     return Make(m, tr, x => x.Parameters.ToArray(), (x, p) => x.SetParameters(p), t => ((Regressor.Trainer)t).Gradients.ToArray(), 3, 4, oneHot: false, softTargets: true);
+                }
+
+                case "SmallCnn":
+                {
+                    var m = new SmallCnn(18); // a seed whose 1 x 1 weights are all away from 0 (BatchNorm after them jumps when one changes sign)
+                    var tr = m.CreateTrainer();
+                    return Make(m, tr, x => x.Parameters.ToArray(), (x, p) => x.SetParameters(p), t => ((SmallCnn.Trainer)t).Gradients.ToArray(), 8, 6, oneHot: true);
+                }
+
+                case "GlobalPoolCnn":
+                {
+                    var m = new GlobalPoolCnn(17);
+                    var tr = m.CreateTrainer();
+                    return Make(m, tr, x => x.Parameters.ToArray(), (x, p) => x.SetParameters(p), t => ((GlobalPoolCnn.Trainer)t).Gradients.ToArray(), 16, 7, oneHot: false, softTargets: true);
                 }
 
                 default:

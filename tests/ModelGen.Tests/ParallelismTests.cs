@@ -20,6 +20,7 @@ namespace ModelGen.Tests
         [InlineData("Mlp784")]
         [InlineData("WideNet")]
         [InlineData("Everything")]
+        [InlineData("SmallCnn")]
         public void PredictBatchIsBitwiseTheSameForEveryDegree(string name)
         {
             var model = BatchInvarianceTests.Trained(name);
@@ -57,6 +58,8 @@ namespace ModelGen.Tests
         [InlineData("Mlp784", 64)]
         [InlineData("Mlp784", 37)]
         [InlineData("WideNet", 30)]
+        [InlineData("WideCnn", 32)]
+        [InlineData("SmallCnn", 29)]
         public void TrainingIsBitwiseTheSameForEveryDegree(string name, int rows)
         {
             // Training splits large layers over threads (dense forward and input gradients by rows, weight gradients by
@@ -91,6 +94,8 @@ namespace ModelGen.Tests
             {
                 case "Mlp784": { var m = new Models.Mlp784(3); model = m; trainer = m.CreateTrainer(64); break; }
                 case "WideNet": { var m = new Models.WideNet(3); model = m; trainer = m.CreateTrainer(64); break; }
+                case "WideCnn": { var m = new Models.WideCnn(3); model = m; trainer = m.CreateTrainer(64); break; }
+                case "SmallCnn": { var m = new Models.SmallCnn(3); model = m; trainer = m.CreateTrainer(64); break; }
                 default: throw new ArgumentException(name);
             }
 

@@ -80,6 +80,11 @@ namespace ModelGen.Generator.Diagnostics
             "Model too large",
             "{0} is {1}, above the supported maximum of {2}; split the layer, downsample the input, or use fewer parameters");
 
+        public static readonly DiagnosticDescriptor IncompatibleInput = Error(
+            "MG0015",
+            "Layer cannot take its input shape",
+            "{0} cannot take its input of shape {1}: {2}");
+
         public const string BatchStatisticsCategory = "ModelGen.BatchStatistics";
 
         public static readonly DiagnosticDescriptor InferencePathReachesBatchStatistics = new(

@@ -26,8 +26,11 @@ namespace ModelGen.Generator.Emit
         public const int ParallelRows = 12;
 
         /// <summary>The rows from which PredictBatch of this model goes to the worker pool.</summary>
-        public static int ParallelRowsFor(ModelPlan plan) =>
-            (int)System.Math.Max(ParallelRows, System.Math.Min(int.MaxValue, (Limits.ParallelWork + plan.ParameterCount - 1) / System.Math.Max(1, plan.ParameterCount)));
+        public static int ParallelRowsFor(ModelPlan plan)
+        {
+            long work = System.Math.Max(1, plan.Spec.Layers.Sum(l => l.WorkPerRow));
+            return (int)System.Math.Max(ParallelRows, System.Math.Min(int.MaxValue, (Limits.ParallelWork + work - 1) / work));
+        }
 
         /// <summary>
         /// Models with more compute-layout floats than this (1 MiB of weights) stream them from beyond the first cache
@@ -441,15 +444,31 @@ namespace ModelGen.Generator.Emit
                     emitter.EmitProducer(w, head, new[] { src }, new[] { dst }, Epilogues(contexts, step), exactOutput: step.Destination == "y");
                     break;
                 default:
-                    w.Open($"for (int j = 0; j < {I(step.Size)}; j++)");
+                    int spatial = head.Spec.OutputSpatial;
+                    if (spatial > 1)
+                    {
+                        // Channels of positions: the per-feature layers take the channel.
+                        w.Open($"for (int ch = 0; ch < {I(head.Spec.OutputChannels)}; ch++)");
+                        w.Open($"for (int j = ch * {I(spatial)}, jEnd = j + {I(spatial)}; j < jEnd; j++)");
+                    }
+                    else
+                    {
+                        w.Open($"for (int j = 0; j < {I(step.Size)}; j++)");
+                    }
+
                     w.Line($"float z = At(ref {src}, j);");
                     foreach (int index in step.Layers)
                     {
-                        w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).EpilogueStatement(contexts[index], "z", "j"));
+                        w.Line(LayerCatalog.EmitterFor(contexts[index].Spec).EpilogueStatement(contexts[index], "z", spatial > 1 ? "ch" : "j"));
                     }
 
                     w.Line($"At(ref {dst}, j) = z;");
                     w.Close();
+                    if (spatial > 1)
+                    {
+                        w.Close();
+                    }
+
                     break;
             }
         }

@@ -130,6 +130,11 @@ namespace ModelGen.Generator.Emit
             EmitDescription(w, plan);
             EmitConstructor(w, plan);
             InferenceEmitter.Emit(w, plan);
+            foreach (var c in Contexts(plan))
+            {
+                LayerCatalog.EmitterFor(c.Spec).EmitMembers(w, c);
+            }
+
             EmitRefresh(w, plan);
             EmitLayouts(w, plan);
             EmitParameterAccess(w, spec);
@@ -239,8 +244,8 @@ namespace ModelGen.Generator.Emit
                 if (t.Panels)
                 {
                     w.Line(pack
-                        ? $"PackPanels(canonical, {I(t.Offset)}, compute, {I(t.ComputeOffset)}, {I(t.Shape[0])}, {I(t.Shape[1])}); // {t.Name}"
-                        : $"UnpackPanels(compute, {I(t.ComputeOffset)}, canonical, {I(t.Offset)}, {I(t.Shape[0])}, {I(t.Shape[1])}); // {t.Name}");
+                        ? $"PackPanels(canonical, {I(t.Offset)}, compute, {I(t.ComputeOffset)}, {I(t.Shape[0])}, {I(t.PanelInputs)}); // {t.Name}"
+                        : $"UnpackPanels(compute, {I(t.ComputeOffset)}, canonical, {I(t.Offset)}, {I(t.Shape[0])}, {I(t.PanelInputs)}); // {t.Name}");
                 }
                 else
                 {

@@ -92,6 +92,12 @@ namespace ModelGen.Generator.Model
             }
         }
 
+        /// <summary>
+        /// About the multiply-adds one row costs at inference, for deciding when to use threads: one per parameter (a dense
+        /// weight is used once per row) unless the kind says otherwise (a convolution uses its weights at every position).
+        /// </summary>
+        public virtual long WorkPerRow => ParameterCount;
+
         /// <summary>Whether the layer was declared to depend on the batch or the call at inference (an explicit opt-in).</summary>
         public virtual bool BatchDependentAtInference => false;
 
@@ -106,6 +112,21 @@ namespace ModelGen.Generator.Model
 
         /// <summary>The output shape for <paramref name="input"/> (default: the same shape).</summary>
         public virtual Shape InferOutput(Shape input) => input;
+
+        /// <summary>
+        /// Why the layer cannot take an input of this shape (completing the sentence "Layer n cannot take its input:
+        /// ..."), or null when it can (the default).
+        /// </summary>
+        public virtual string? CheckInput(Shape input) => null;
+
+        /// <summary>
+        /// Channels of the output: the first dimension of a multi-dimensional output (<c>[C, H, W]</c>), else every
+        /// feature. Per-feature layers (BatchNorm) have one value per channel; epilogues receive a value's channel.
+        /// </summary>
+        public int OutputChannels => Output.Rank >= 2 ? Output.Dims[0] : OutputSize;
+
+        /// <summary>Values per output channel (1 for a vector output).</summary>
+        public int OutputSpatial => OutputSize / OutputChannels;
 
         /// <summary>
         /// Whether the layer can write its output over its input (element-wise and per-feature layers); a producer

@@ -154,6 +154,12 @@ namespace ModelGen.Generator.Parsing
                 var (kind, data, location) = layerAttributes[index];
                 var arguments = AttributeReader.Arguments(data, kind.KindName, index, location, diagnostics.Add);
                 var layer = kind.Read(arguments);
+                if (layer.CheckInput(shape) is { } problem)
+                {
+                    Report(Descriptors.IncompatibleInput, location, arguments.What, shape.ToString(), problem);
+                    return new ParseResult(null, diagnostics.ToEquatableArray());
+                }
+
                 layer = layer with { Input = shape, Output = layer.InferOutput(shape) };
 
                 if (arguments.DeclaredName is { } declaredName && !IsValidName(declaredName))

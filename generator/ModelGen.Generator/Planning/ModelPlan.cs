@@ -70,7 +70,10 @@ namespace ModelGen.Generator.Planning
         public int Elements => System.Linq.Enumerable.Aggregate(Shape, 1, (a, d) => a * d);
 
         /// <summary>Floats it takes in the compute layout (panels of 16 outputs, or the elements padded to a whole panel).</summary>
-        public int ComputeSize => Panels ? Model.Limits.Pad(Shape[0]) * Shape[1] : Model.Limits.Pad(Elements);
+        public int ComputeSize => Panels ? Model.Limits.Pad(Shape[0]) * PanelInputs : Model.Limits.Pad(Elements);
+
+        /// <summary>A weight in panels: the inputs of each output (the elements after the first dimension, e.g. channels x kernel x kernel).</summary>
+        public int PanelInputs => Elements / Shape[0];
     }
 
     /// <summary>How a step of the running-statistics inference path computes.</summary>

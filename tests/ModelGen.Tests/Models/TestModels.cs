@@ -184,3 +184,75 @@ namespace ModelGen.Tests.Models
     {
     }
 }
+
+namespace ModelGen.Tests.Models
+{
+    /// <summary>
+    /// A small CNN with every image layer: Conv2D (1 x 1, "same" with an even kernel, dilated without bias), BatchNorm over
+    /// channels, max and overlapping average pooling, GELU, Flatten, then dense layers. Smooth activations, and the max
+    /// pooling sees a monotone map of each input pixel (a 1 x 1 convolution of one channel, BatchNorm, sigmoid), so a
+    /// small change of a parameter never changes which input a window takes: a gradient check meets no kinks.
+    /// </summary>
+    [Model]
+    [Input(1, 11, 10)]
+    [Conv2D(5, 1, Name = "conv1")]
+    [BatchNorm(Name = "bn1")]
+    [Sigmoid]
+    [MaxPool2D(2)]
+    [Conv2D(18, 2, Stride = 1, PaddingMode = PaddingMode.Same, Name = "conv2")]
+    [GELU]
+    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(4, 2, Dilation = 2, UseBias = false, Name = "conv3")]
+    [BatchNorm(Convention = BatchNormConvention.Keras, Name = "bn3")]
+    [Flatten]
+    [Dense(7, Name = "fc")]
+    [Tanh]
+    [Dense(3, Name = "out")]
+    [Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Adam(LearningRate = 1e-2)]
+    public partial class SmallCnn
+    {
+    }
+
+    /// <summary>
+    /// A strided convolution, LayerNorm per channel, global average pooling, for regression; smooth (no kinks) for gradient
+    /// checks. GELU comes after LayerNorm, and no BatchNorm follows the pooling: a linear map of LayerNorm's output averaged
+    /// over the positions it normalized is the same for every sample while its weight is 1, and pooled features that vary
+    /// little over the batch make a BatchNorm after them so curved that a central difference means nothing.
+    /// </summary>
+    [Model]
+    [Input(3, 9, 9)]
+    [Conv2D(20, 3, Stride = 2, Padding = 1)]
+    [LayerNorm(Dims = 2)]
+    [GELU]
+    [Conv2D(17, 1)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    [Loss(LossKind.MeanSquaredError)]
+    [Sgd(LearningRate = 0.05, Momentum = 0.9)]
+    public partial class GlobalPoolCnn
+    {
+    }
+}
+
+namespace ModelGen.Tests.Models
+{
+    /// <summary>A CNN with more than 64 filters per layer, so training splits its weight gradients by filter panels over threads.</summary>
+    [Model]
+    [Input(3, 12, 12)]
+    [Conv2D(80, 3, Padding = 1)]
+    [BatchNorm]
+    [ReLU]
+    [MaxPool2D(2)]
+    [Conv2D(70, 3)]
+    [ReLU]
+    [GlobalAvgPool]
+    [Dense(10)]
+    [Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Sgd(LearningRate = 0.05, Momentum = 0.9)]
+    public partial class WideCnn
+    {
+    }
+}

@@ -24,6 +24,7 @@ namespace ModelGen.Generator.Emit.Layers
                 ActivationFunction.ReLU => "ReLU: z = max(z, 0)",
                 ActivationFunction.LeakyReLU => $"leaky ReLU: z = z > 0 ? z : {D(l.Alpha)} * z",
                 ActivationFunction.Sigmoid => "sigmoid: z = 1 / (1 + exp(-z))",
+                ActivationFunction.GELU => "GELU: z = z * (1 + erf(z / sqrt(2))) / 2",
                 _ => "tanh: z = tanh(z)",
             };
             return $"layer {I(l.Index)}, {what}";
@@ -94,6 +95,18 @@ namespace ModelGen.Generator.Emit.Layers
         {
             var l = (ActivationSpec)c.Spec;
             int f = l.OutputSize, f8 = f / 8 * 8;
+            if (l.Function == ActivationFunction.GELU)
+            {
+                // GELU's derivative is not a function of its output: it is written from the input x.
+                w.Line($"// Backward, layer {c.Index} GELU: d *= Phi(x) + x * phi(x), from the input x.");
+                w.Open("for (int r = 0; r < rows; r++)");
+                w.Open($"for (int j = 0; j < {I(f)}; j++)");
+                w.Line($"At(ref {d}, (r * {I(c.OutputStride)}) + j) *= GeluDerivative(At(ref {x}, (r * {I(c.InputStride)}) + j));");
+                w.Close();
+                w.Close();
+                return false;
+            }
+
             w.Line($"// Backward, layer {c.Index} {c.Spec.KindName}: d *= f'(x), written from the output y{(f8 > 0 ? ", 8 features at a time, then one by one" : string.Empty)}.");
             w.Open("for (int r = 0; r < rows; r++)");
             if (f8 > 0)
@@ -133,6 +146,7 @@ namespace ModelGen.Generator.Emit.Layers
             ActivationFunction.ReLU => $"{v} = global::System.MathF.Max({v}, 0f);",
             ActivationFunction.LeakyReLU => $"{v} = {v} > 0f ? {v} : {F(l.Alpha)} * {v};",
             ActivationFunction.Sigmoid => $"{v} = 1f / (1f + global::System.MathF.Exp(-{v}));",
+            ActivationFunction.GELU => $"{v} = Gelu({v});",
             _ => $"{v} = global::System.MathF.Tanh({v});",
         };
 

@@ -16,7 +16,7 @@ namespace ModelGen.Generator.Emit.Layers
         public override string Describe(LayerSpec layer)
         {
             var l = (BatchNormSpec)layer;
-            return $"{I(l.Index)}: batch norm \"{l.Name}\" over {I(l.Features)} features ({(l.Keras ? "Keras" : "PyTorch")} convention, momentum {D(l.Momentum)}, eps {D(l.Epsilon)})";
+            return $"{I(l.Index)}: batch norm \"{l.Name}\" over {I(l.Features)} {(l.Spatial > 1 ? $"channels of {I(l.Spatial)} values" : "features")} ({(l.Keras ? "Keras" : "PyTorch")} convention, momentum {D(l.Momentum)}, eps {D(l.Epsilon)})";
         }
 
         public override string DescribeInference(LayerSpec layer) => $"layer {I(layer.Index)}, batch norm \"{layer.Name}\" with running statistics: z = z * scale + shift";
@@ -67,6 +67,12 @@ namespace ModelGen.Generator.Emit.Layers
         {
             var l = (BatchNormSpec)c.Spec;
             int f = l.Features;
+            if (l.Spatial > 1)
+            {
+                EmitBatchModeChannels(w, c, src, dst);
+                return;
+            }
+
             if (l.UseBatchStatisticsAtInference)
             {
                 w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with the statistics of this batch (declared): (x - mean) / sqrt(var + {D(l.Epsilon)}) * weight + bias.");
@@ -98,7 +104,7 @@ namespace ModelGen.Generator.Emit.Layers
         }
 
         public override void EmitTrainerAllocations(SourceWriter w, LayerContext c) =>
-            w.Line($"_xhat{c.Index} = new float[maxBatchSize * {I(((BatchNormSpec)c.Spec).Features)}];");
+            w.Line($"_xhat{c.Index} = new float[maxBatchSize * {I(c.Spec.OutputSize)}];");
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
@@ -107,6 +113,13 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\", training mode: normalize each feature with the batch mean and biased variance,");
             w.Line($"// y = weight * (x - mean) / sqrt(var + {D(l.Epsilon)}) + bias; then update the running statistics, {(l.Keras ? "Keras" : "PyTorch")} convention:");
             w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
+            if (l.Spatial > 1)
+            {
+                EmitForwardChannels(w, c, x, y);
+                EmitCounter(w, c);
+                return;
+            }
+
             int f4 = f / 4 * 4;
             if (f4 > 0)
             {
@@ -205,6 +218,12 @@ namespace ModelGen.Generator.Emit.Layers
             int f = l.Features;
             w.Line($"// Backward, layer {c.Index} batch norm \"{l.Name}\": dweight += sum(d * xhat), dbias += sum(d){(needInput ? ", dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat))" : string.Empty)}.");
             w.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
+            if (l.Spatial > 1)
+            {
+                EmitBackwardChannels(w, c, d, needInput);
+                return false;
+            }
+
             int f4 = f / 4 * 4;
             if (f4 > 0)
             {
@@ -269,6 +288,148 @@ namespace ModelGen.Generator.Emit.Layers
 
             w.Close();
             w.Line();
+        }
+
+        /// <summary>
+        /// Declares <c>double</c> <paramref name="sum"/> over the <c>rows</c> rows (in order) of one channel's
+        /// <paramref name="spatial"/> values: each row's at <c>i0</c> = <paramref name="rowStart"/> (and <c>h0</c> =
+        /// <paramref name="secondStart"/> for a second buffer); <paramref name="vectorTerm"/> gives the term of the 4 values
+        /// from position <c>q</c> on (in double lanes), <paramref name="scalarTerm"/> the term of one. Each row's values go
+        /// four at a time into four double lanes, the lanes are added in a fixed order, then the remaining values one by
+        /// one: the same order for every batch and thread count.
+        /// </summary>
+        private static void ChannelSum(SourceWriter w, string sum, int spatial, string rowStart, System.Func<string, string> vectorTerm, System.Func<string, string> scalarTerm, string? secondStart = null)
+        {
+            int s4 = spatial / 4 * 4;
+            w.Line($"double {sum} = 0;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"int i0 = {rowStart};");
+            if (secondStart is not null)
+            {
+                w.Line($"int h0 = {secondStart};");
+            }
+
+            if (s4 > 0)
+            {
+                w.Line("var lanes = Splat4(0.0);");
+                w.Open($"for (int q = 0; q < {I(s4)}; q += 4)");
+                w.Line($"lanes += {vectorTerm("q")};");
+                w.Close();
+                w.Line($"{sum} += SumPairs4(lanes);");
+            }
+
+            if (s4 < spatial)
+            {
+                w.Open($"for (int q = {I(s4)}; q < {I(spatial)}; q++)");
+                w.Line($"{sum} += {scalarTerm("q")};");
+                w.Close();
+            }
+
+            w.Close();
+        }
+
+        /// <summary>Training forward over channels: statistics of each channel over every row and position.</summary>
+        private static void EmitForwardChannels(SourceWriter w, LayerContext c, string x, string y)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features, sp = l.Spatial, size = l.OutputSize;
+            string xs = I(c.InputStride), ys = I(c.OutputStride);
+            int mean = c.Plan.Offset("running_mean"), variance = c.Plan.Offset("running_var");
+            w.Line($"// Per channel: the statistics of its {I(sp)} values in every row (rows in order, each row four values at a time).");
+            w.Line($"ref float xh = ref Data(_xhat{c.Index});");
+            w.Line($"double count = (double)rows * {I(sp)};");
+            w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
+            ChannelSum(w, "sum", sp, $"(r * {xs}) + (ch * {I(sp)})", q => $"Widen4(ref {x}, i0 + {q})", q => $"At(ref {x}, i0 + {q})");
+            w.Line("double mean = sum / count;");
+            w.Line("var meanV = Splat4(mean);");
+            ChannelSum(w, "squares", sp, $"(r * {xs}) + (ch * {I(sp)})", q => $"(Widen4(ref {x}, i0 + {q}) - meanV) * (Widen4(ref {x}, i0 + {q}) - meanV)", q => $"(At(ref {x}, i0 + {q}) - mean) * (At(ref {x}, i0 + {q}) - mean)");
+            w.Line("double variance = squares / count;");
+            w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
+            w.Line($"_invStd{c.Index}[ch] = invStd;");
+            w.Line("float meanF = (float)mean;");
+            w.Line($"float gamma = At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")});");
+            w.Line($"float beta = At(ref p, {VectorKernel.Index(c.Plan.Compute("bias"), "ch")});");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"int xi = (r * {xs}) + (ch * {I(sp)});");
+            w.Line($"int hi = (r * {I(size)}) + (ch * {I(sp)});");
+            w.Line($"int yi = (r * {ys}) + (ch * {I(sp)});");
+            w.Open($"for (int q = 0; q < {I(sp)}; q++)");
+            w.Line($"float h = (At(ref {x}, xi + q) - meanF) * invStd;");
+            w.Line("At(ref xh, hi + q) = h;");
+            w.Line($"At(ref {y}, yi + q) = (gamma * h) + beta;");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Open("if (updateRunningStatistics)");
+            w.Line($"At(ref s, {VectorKernel.Index(mean, "ch")}) = (float)(({D(l.Keep)} * At(ref s, {VectorKernel.Index(mean, "ch")})) + ({D(l.Take)} * mean));");
+            string batchVar = l.Keras ? "variance" : "(variance * count / (count - 1))";
+            w.Line($"At(ref s, {VectorKernel.Index(variance, "ch")}) = (float)(({D(l.Keep)} * At(ref s, {VectorKernel.Index(variance, "ch")})) + ({D(l.Take)} * {batchVar}));");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>Backward over channels: the same formulas with sums over every row and position of a channel.</summary>
+        private static void EmitBackwardChannels(SourceWriter w, LayerContext c, string d, bool needInput)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features, sp = l.Spatial, size = l.OutputSize;
+            string ds = I(c.OutputStride);
+            w.Line($"double count = (double)rows * {I(sp)};");
+            w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
+            ChannelSum(w, "sumD", sp, $"(r * {ds}) + (ch * {I(sp)})", q => $"Widen4(ref {d}, i0 + {q})", q => $"At(ref {d}, i0 + {q})");
+            ChannelSum(w, "sumDH", sp, $"(r * {ds}) + (ch * {I(sp)})", q => $"(Widen4(ref {d}, i0 + {q}) * Widen4(ref xhat{c.Index}, h0 + {q}))", q => $"((double)At(ref {d}, i0 + {q}) * At(ref xhat{c.Index}, h0 + {q}))", $"(r * {I(size)}) + (ch * {I(sp)})");
+            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")}) = (float)sumDH;");
+            w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Compute("bias"), "ch")}) = (float)sumD;");
+            if (needInput)
+            {
+                w.Line($"double scale = (double)At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")}) * _invStd{c.Index}[ch] / count;");
+                w.Open("for (int r = 0; r < rows; r++)");
+                w.Line($"int di = (r * {ds}) + (ch * {I(sp)});");
+                w.Line($"int hi = (r * {I(size)}) + (ch * {I(sp)});");
+                w.Open($"for (int q = 0; q < {I(sp)}; q++)");
+                w.Line($"At(ref {d}, di + q) = (float)(scale * ((count * (double)At(ref {d}, di + q)) - sumD - (At(ref xhat{c.Index}, hi + q) * sumDH)));");
+                w.Close();
+                w.Close();
+            }
+
+            w.Close();
+        }
+
+        /// <summary>Batch mode over channels: the batch's statistics per channel (declared), or the folded running statistics.</summary>
+        private static void EmitBatchModeChannels(SourceWriter w, LayerContext c, string src, string dst)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features, sp = l.Spatial;
+            string ss = BatchStride(src);
+            if (!l.UseBatchStatisticsAtInference)
+            {
+                w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with running statistics: z * scale + shift, per channel.");
+                w.Open("for (int r = 0; r < rows; r++)");
+                w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
+                w.Open($"for (int q = ch * {I(sp)}; q < (ch + 1) * {I(sp)}; q++)");
+                w.Line($"At(ref {dst}, (r * Stride) + q) = (At(ref {src}, (r * {ss}) + q) * At(ref folded, {VectorKernel.Index(Scale(c), "ch")})) + At(ref folded, {VectorKernel.Index(Shift(c), "ch")});");
+                w.Close();
+                w.Close();
+                w.Close();
+                return;
+            }
+
+            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with the statistics of this batch (declared), per channel: (x - mean) / sqrt(var + {D(l.Epsilon)}) * weight + bias.");
+            w.Line($"double count = (double)rows * {I(sp)};");
+            w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
+            ChannelSum(w, "sum", sp, $"(r * {ss}) + (ch * {I(sp)})", q => $"Widen4(ref {src}, i0 + {q})", q => $"At(ref {src}, i0 + {q})");
+            w.Line("double mean = sum / count;");
+            w.Line("var meanV = Splat4(mean);");
+            ChannelSum(w, "squares", sp, $"(r * {ss}) + (ch * {I(sp)})", q => $"(Widen4(ref {src}, i0 + {q}) - meanV) * (Widen4(ref {src}, i0 + {q}) - meanV)", q => $"(At(ref {src}, i0 + {q}) - mean) * (At(ref {src}, i0 + {q}) - mean)");
+            w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt((squares / count) + {D(l.Epsilon)}));");
+            w.Line("float meanF = (float)mean;");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int q = ch * {I(sp)}; q < (ch + 1) * {I(sp)}; q++)");
+            w.Line($"At(ref {dst}, (r * Stride) + q) = (At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")}) * ((At(ref {src}, (r * {ss}) + q) - meanF) * invStd)) + At(ref p, {VectorKernel.Index(c.Plan.Compute("bias"), "ch")});");
+            w.Close();
+            w.Close();
+            w.Close();
         }
 
         private static int Scale(LayerContext c) => c.Plan.DerivedOffset;

@@ -67,6 +67,14 @@ namespace ModelGen.Generator.Emit.Layers
         {
         }
 
+        /// <summary>
+        /// Class members the layer's inference code uses (per-thread scratch arrays, helpers shared with the trainer),
+        /// written once into the model class.
+        /// </summary>
+        public virtual void EmitMembers(SourceWriter w, LayerContext c)
+        {
+        }
+
         /// <summary>Recomputes the layer's derived inference constants; returns whether it wrote anything.</summary>
         public virtual bool EmitRefresh(SourceWriter w, LayerContext c) => false;
 
@@ -96,7 +104,10 @@ namespace ModelGen.Generator.Emit.Layers
         /// <summary>Producers: whether a block of rows shares loads (else the block runs the row code per row).</summary>
         public virtual bool SharesLoadsAcrossRows(LayerSpec layer) => false;
 
-        /// <summary>Affine and element-wise layers: the statement applied to the local <paramref name="z"/> of feature <paramref name="j"/>.</summary>
+        /// <summary>
+        /// Affine and element-wise layers: the statement applied to the local <paramref name="z"/> of channel
+        /// <paramref name="j"/> (the feature of a vector output; see <see cref="LayerSpec.OutputChannels"/>).
+        /// </summary>
         public virtual string EpilogueStatement(LayerContext c, string z, string j) => throw Unsupported(c, "an epilogue");
 
         /// <summary>

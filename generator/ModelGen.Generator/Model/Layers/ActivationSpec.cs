@@ -7,9 +7,10 @@ namespace ModelGen.Generator.Model
         LeakyReLU,
         Sigmoid,
         Tanh,
+        GELU,
     }
 
-    /// <summary>An element-wise activation (<c>[ReLU]</c>, <c>[LeakyReLU(alpha)]</c>, <c>[Sigmoid]</c>, <c>[Tanh]</c>).</summary>
+    /// <summary>An element-wise activation (<c>[ReLU]</c>, <c>[LeakyReLU(alpha)]</c>, <c>[Sigmoid]</c>, <c>[Tanh]</c>, <c>[GELU]</c>).</summary>
     /// <param name="Function">Which function.</param>
     /// <param name="Alpha">LeakyReLU: the slope for negative inputs (0 for the others).</param>
     internal sealed record ActivationSpec(int Index, string Name, Shape Input, Shape Output, ActivationFunction Function, double Alpha)
@@ -19,7 +20,7 @@ namespace ModelGen.Generator.Model
 
         public override InferenceRole Role => InferenceRole.Elementwise;
 
-        public override bool PrefersHeInitialization => Function is ActivationFunction.ReLU or ActivationFunction.LeakyReLU;
+        public override bool PrefersHeInitialization => Function is ActivationFunction.ReLU or ActivationFunction.LeakyReLU or ActivationFunction.GELU;
 
         /// <summary>Reads an activation attribute without arguments.</summary>
         public static System.Func<AttributeArguments, LayerSpec> Reader(ActivationFunction function) =>

@@ -3,7 +3,8 @@ using ModelGen.Generator.Diagnostics;
 namespace ModelGen.Generator.Model
 {
     /// <summary>
-    /// Batch normalization over the features of its input (<c>[BatchNorm(Momentum, Epsilon, Convention)]</c>).
+    /// Batch normalization over the features of its input, or over the channels of a multi-dimensional input
+    /// (<c>[BatchNorm(Momentum, Epsilon, Convention)]</c>).
     /// </summary>
     /// <param name="Momentum">The momentum in the declared convention (the convention's default when not set).</param>
     /// <param name="Epsilon">Added to the variance before the square root.</param>
@@ -18,8 +19,14 @@ namespace ModelGen.Generator.Model
 
         public override InferenceRole Role => InferenceRole.Affine;
 
-        /// <summary>Normalized features (the flattened input).</summary>
-        public int Features => OutputSize;
+        /// <summary>
+        /// Normalized features: every feature of a vector input, the channels of a multi-dimensional one (<c>[C, L]</c> as
+        /// BatchNorm1d, <c>[C, H, W]</c> as BatchNorm2d).
+        /// </summary>
+        public int Features => OutputChannels;
+
+        /// <summary>Values per feature in one sample: the positions of a channel (1 for a vector input).</summary>
+        public int Spatial => OutputSpatial;
 
         /// <summary><c>weight</c>, <c>bias</c> (parameters), <c>running_mean</c>, <c>running_var</c> (state), <c>num_batches_tracked</c>.</summary>
         public override EquatableArray<TensorSpec> Tensors => new[]

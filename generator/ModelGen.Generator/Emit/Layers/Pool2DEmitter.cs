@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ModelGen.Generator.Model;
+using static ModelGen.Generator.Emit.SourceWriter;
+
+namespace ModelGen.Generator.Emit.Layers
+{
+    /// <summary>
+    /// Max and average pooling (and the global average): each window of each channel read in order (rows, then columns),
+    /// the step's epilogues applied to each result with its channel. Max takes the first largest value, or NaN once a NaN
+    /// is seen (as PyTorch); training records which input that was, and the gradient goes there. Average divides the sum
+    /// (in window order) by the window's size.
+    /// </summary>
+    internal sealed class Pool2DEmitter : LayerEmitter
+    {
+        private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+        public static Pool2DEmitter Instance { get; } = new();
+
+        public override string Describe(LayerSpec layer)
+        {
+            var l = (Pool2DSpec)layer;
+            return l.Global
+                ? $"{I(l.Index)}: global average pool {l.Input} -> {l.Output}"
+                : $"{I(l.Index)}: {What(l)} {l.Input} -> {l.Output}, window {I(l.Size)}, stride {I(l.Stride)}";
+        }
+
+        public override string DescribeInference(LayerSpec layer)
+        {
+            var l = (Pool2DSpec)layer;
+            return $"layer {I(l.Index)}, {(l.Global ? "global average pool" : What(l))} {l.Input} -> {l.Output}: z = {(l.Function == PoolFunction.Max ? "max" : "mean")} of the window";
+        }
+
+        public override string DescriptionExpression(LayerContext c)
+        {
+            var l = (Pool2DSpec)c.Spec;
+            return Description(c, "Pool2DDescription", $"Kind: global::ModelGen.PoolKind.{(l.Function == PoolFunction.Max ? "Max" : "Average")}, SizeHeight: {I(l.WindowHeight)}, SizeWidth: {I(l.WindowWidth)}, Stride: {I(l.Step)}");
+        }
+
+        public override void EmitProducer(SourceWriter w, LayerContext c, string[] srcs, string[] dsts, IReadOnlyList<LayerContext> epilogues, bool exactOutput, string? first = null, string? end = null)
+        {
+            var l = (Pool2DSpec)c.Spec;
+            w.Line(l.Function == PoolFunction.Max
+                ? $"// Each {I(l.WindowHeight)} x {I(l.WindowWidth)} window of each channel, rows then columns: the first largest value (NaN once a value is NaN)."
+                : $"// Each {I(l.WindowHeight)} x {I(l.WindowWidth)} window of each channel: the sum in order (rows, then columns) / {I(l.WindowHeight * l.WindowWidth)}.");
+            if (epilogues.Count > 0)
+            {
+                w.Line($"// Then, per output: {string.Join(", then ", epilogues.Select(e => LayerCatalog.EmitterFor(e.Spec).DescribeInference(e.Spec)))}.");
+            }
+
+            for (int row = 0; row < srcs.Length; row++)
+            {
+                Loops(w, l, srcs[row], dsts[row], epilogues, argmax: null);
+            }
+        }
+
+        /// <summary>
+        /// The pooling of one sample from <paramref name="src"/> into <paramref name="dst"/>; with <paramref name="argmax"/>
+        /// (a <c>ref int</c> in scope), max pooling also records the chosen input of each output.
+        /// </summary>
+        private static void Loops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues, string? argmax)
+        {
+            int h = l.Height, wd = l.Width, oh = l.OutputHeight, ow = l.OutputWidth, s = l.Step;
+            bool max = l.Function == PoolFunction.Max;
+            w.Open($"for (int ch = 0; ch < {I(l.Channels)}; ch++)");
+            w.Open($"for (int i = 0; i < {I(oh)}; i++)");
+            w.Open($"for (int j = 0; j < {I(ow)}; j++)");
+            w.Line($"int at = (ch * {I(h * wd)}) + (i * {I(s * wd)}) + (j * {I(s)});");
+            if (max)
+            {
+                w.Line($"float z = At(ref {src}, at);");
+                if (argmax is not null)
+                {
+                    w.Line("int best = at;");
+                }
+            }
+            else
+            {
+                w.Line("float z = 0f;");
+            }
+
+            w.Open($"for (int u = 0; u < {I(l.WindowHeight)}; u++)");
+            w.Open($"for (int v = 0; v < {I(l.WindowWidth)}; v++)");
+            w.Line($"int tap = at + (u * {I(wd)}) + v;");
+            w.Line($"float value = At(ref {src}, tap);");
+            if (max)
+            {
+                w.Open("if (value > z || float.IsNaN(value) && !float.IsNaN(z))");
+                w.Line("z = value;");
+                if (argmax is not null)
+                {
+                    w.Line("best = tap;");
+                }
+
+                w.Close();
+            }
+            else
+            {
+                w.Line("z += value;");
+            }
+
+            w.Close();
+            w.Close();
+            w.Line();
+            if (!max)
+            {
+                w.Line($"z /= {I(l.WindowHeight * l.WindowWidth)}f;");
+            }
+
+            string index = $"(ch * {I(oh * ow)}) + (i * {I(ow)}) + j";
+            if (argmax is not null && max)
+            {
+                w.Line($"global::System.Runtime.CompilerServices.Unsafe.Add(ref {argmax}, {index}) = best;");
+            }
+
+            foreach (var e in epilogues)
+            {
+                w.Line(LayerCatalog.EmitterFor(e.Spec).EpilogueStatement(e, "z", "ch"));
+            }
+
+            w.Line($"At(ref {dst}, {index}) = z;");
+            w.Close();
+            w.Close();
+            w.Close();
+        }
+
+        public override void EmitBatchMode(SourceWriter w, LayerContext c, string src, string dst)
+        {
+            w.Line($"// Layer {c.Index}, {What((Pool2DSpec)c.Spec)}, row by row.");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"ref float xr = ref At(ref {src}, r * {BatchStride(src)});");
+            w.Line($"ref float yr = ref At(ref {dst}, r * Stride);");
+            Loops(w, (Pool2DSpec)c.Spec, "xr", "yr", Array.Empty<LayerContext>(), argmax: null);
+            w.Close();
+        }
+
+        public override void EmitTrainerFields(SourceWriter w, LayerContext c)
+        {
+            if (((Pool2DSpec)c.Spec).Function == PoolFunction.Max)
+            {
+                w.Line($"/// <summary>Layer {c.Index}: for each output of each row, the input (index in the row) it took.</summary>");
+                w.Line($"private readonly int[] _argmax{c.Index};");
+            }
+        }
+
+        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c)
+        {
+            if (((Pool2DSpec)c.Spec).Function == PoolFunction.Max)
+            {
+                w.Line($"_argmax{c.Index} = new int[maxBatchSize * {I(c.Spec.OutputSize)}];");
+            }
+        }
+
+        public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
+        {
+            var l = (Pool2DSpec)c.Spec;
+            bool max = l.Function == PoolFunction.Max;
+            w.Line($"// Layer {c.Index}, {(l.Global ? "global average pool" : What(l))}: as at inference{(max ? ", recording the input each output took" : string.Empty)}.");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"ref float xr = ref At(ref {x}, r * {I(c.InputStride)});");
+            w.Line($"ref float yr = ref At(ref {y}, r * {I(c.OutputStride)});");
+            if (max)
+            {
+                w.Line($"ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref {Mm}.GetArrayDataReference(_argmax{c.Index}), r * {I(l.OutputSize)});");
+            }
+
+            Loops(w, l, "xr", "yr", Array.Empty<LayerContext>(), max ? "taken" : null);
+            w.Close();
+        }
+
+        public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
+        {
+            var l = (Pool2DSpec)c.Spec;
+            if (!needInput)
+            {
+                return false;
+            }
+
+            int es = Limits.Pad(l.InputSize);
+            bool max = l.Function == PoolFunction.Max;
+            w.Line(max
+                ? $"// Backward, layer {c.Index} max pool: each output's gradient added to the input it took, outputs in order."
+                : $"// Backward, layer {c.Index} average pool: each output's gradient / {I(l.WindowHeight * l.WindowWidth)} added to every input of its window, outputs in order.");
+            w.Line($"{Mm}.CreateSpan(ref {other}, rows * {I(es)}).Clear();");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Line($"ref float dr = ref At(ref {d}, r * {I(c.OutputStride)});");
+            w.Line($"ref float er = ref At(ref {other}, r * {I(es)});");
+            if (max)
+            {
+                w.Line($"ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref {Mm}.GetArrayDataReference(_argmax{c.Index}), r * {I(l.OutputSize)});");
+                w.Open($"for (int o = 0; o < {I(l.OutputSize)}; o++)");
+                w.Line("At(ref er, global::System.Runtime.CompilerServices.Unsafe.Add(ref taken, o)) += At(ref dr, o);");
+                w.Close();
+            }
+            else
+            {
+                int h = l.Height, wd = l.Width, oh = l.OutputHeight, ow = l.OutputWidth, s = l.Step;
+                w.Open($"for (int ch = 0; ch < {I(l.Channels)}; ch++)");
+                w.Open($"for (int i = 0; i < {I(oh)}; i++)");
+                w.Open($"for (int j = 0; j < {I(ow)}; j++)");
+                w.Line($"float share = At(ref dr, (ch * {I(oh * ow)}) + (i * {I(ow)}) + j) / {I(l.WindowHeight * l.WindowWidth)}f;");
+                w.Line($"int at = (ch * {I(h * wd)}) + (i * {I(s * wd)}) + (j * {I(s)});");
+                w.Open($"for (int u = 0; u < {I(l.WindowHeight)}; u++)");
+                w.Open($"for (int v = 0; v < {I(l.WindowWidth)}; v++)");
+                w.Line($"At(ref er, at + (u * {I(wd)}) + v) += share;");
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Close();
+                w.Close();
+            }
+
+            w.Close();
+            return true;
+        }
+
+        private static string What(Pool2DSpec l) => l.Global ? "global average pool" : l.Function == PoolFunction.Max ? "max pool" : "average pool";
+    }
+}
