@@ -260,12 +260,14 @@ namespace ModelGen.Generator.Emit
                     w.Line($"Forward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, rows, updateRunningStatistics);");
                 }
 
+                var forwardHelpers = methods.Fork();
                 methods.Line($"/// <summary>Training-mode forward of layer {c.Index} ({c.Spec.KindName}) over <paramref name=\"rows\"/> rows of <paramref name=\"x\"/> into <paramref name=\"y\"/>.</summary>");
                 methods.Open($"private void Forward{c.Index}(ref float x, ref float y, int rows, bool updateRunningStatistics)");
                 References(methods, plan, gradients: false);
-                LayerCatalog.EmitterFor(c.Spec).EmitTrainingForward(methods, c, "x", "y");
+                LayerCatalog.EmitterFor(c.Spec).EmitTrainingForward(methods, forwardHelpers, c, "x", "y");
                 methods.Close();
                 methods.Line();
+                methods.Append(forwardHelpers);
             }
 
             // Loss and its gradient with respect to the last layer's output (or, fused, its input).

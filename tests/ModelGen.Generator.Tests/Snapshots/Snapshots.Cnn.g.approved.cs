@@ -948,6 +948,20 @@ namespace Snapshots
             int oh = q / 8;
             int ih0 = (oh * 1) - 1;
             int iw0 = ((q - (oh * 8)) * 1) - 1;
+            if ((uint)ih0 <= 5u && (uint)iw0 <= 5u)
+            {
+                ref float corner = ref At(ref x, (ih0 * 8) + iw0);
+                for (int ch = 0; ch < 1; ch++)
+                {
+                    ref float plane = ref At(ref corner, ch * 64);
+                    ref float taps = ref At(ref patch, ch * 9);
+                    At(ref taps, 0) = At(ref plane, 0); At(ref taps, 1) = At(ref plane, 1); At(ref taps, 2) = At(ref plane, 2);
+                    At(ref taps, 3) = At(ref plane, 8); At(ref taps, 4) = At(ref plane, 9); At(ref taps, 5) = At(ref plane, 10);
+                    At(ref taps, 6) = At(ref plane, 16); At(ref taps, 7) = At(ref plane, 17); At(ref taps, 8) = At(ref plane, 18);
+                }
+                return;
+            }
+
             int t = 0;
             for (int ch = 0; ch < 1; ch++)
             {
@@ -986,6 +1000,20 @@ namespace Snapshots
             int oh = q / 8;
             int ih0 = (oh * 1) - 1;
             int iw0 = ((q - (oh * 8)) * 1) - 1;
+            if ((uint)ih0 <= 5u && (uint)iw0 <= 5u)
+            {
+                ref float corner = ref At(ref dx, (ih0 * 8) + iw0);
+                for (int ch = 0; ch < 1; ch++)
+                {
+                    ref float plane = ref At(ref corner, ch * 64);
+                    ref float taps = ref At(ref patch, ch * 9);
+                    At(ref plane, 0) += At(ref taps, 0); At(ref plane, 1) += At(ref taps, 1); At(ref plane, 2) += At(ref taps, 2);
+                    At(ref plane, 8) += At(ref taps, 3); At(ref plane, 9) += At(ref taps, 4); At(ref plane, 10) += At(ref taps, 5);
+                    At(ref plane, 16) += At(ref taps, 6); At(ref plane, 17) += At(ref taps, 7); At(ref plane, 18) += At(ref taps, 8);
+                }
+                return;
+            }
+
             int t = 0;
             for (int ch = 0; ch < 1; ch++)
             {
@@ -1023,6 +1051,19 @@ namespace Snapshots
             int oh = q / 4;
             int ih0 = (oh * 1) - 0;
             int iw0 = ((q - (oh * 4)) * 1) - 0;
+            if ((uint)ih0 <= 2u && (uint)iw0 <= 2u)
+            {
+                ref float corner = ref At(ref x, (ih0 * 4) + iw0);
+                for (int ch = 0; ch < 8; ch++)
+                {
+                    ref float plane = ref At(ref corner, ch * 16);
+                    ref float taps = ref At(ref patch, ch * 4);
+                    At(ref taps, 0) = At(ref plane, 0); At(ref taps, 1) = At(ref plane, 1);
+                    At(ref taps, 2) = At(ref plane, 4); At(ref taps, 3) = At(ref plane, 5);
+                }
+                return;
+            }
+
             int t = 0;
             for (int ch = 0; ch < 8; ch++)
             {
@@ -1061,6 +1102,19 @@ namespace Snapshots
             int oh = q / 4;
             int ih0 = (oh * 1) - 0;
             int iw0 = ((q - (oh * 4)) * 1) - 0;
+            if ((uint)ih0 <= 2u && (uint)iw0 <= 2u)
+            {
+                ref float corner = ref At(ref dx, (ih0 * 4) + iw0);
+                for (int ch = 0; ch < 8; ch++)
+                {
+                    ref float plane = ref At(ref corner, ch * 16);
+                    ref float taps = ref At(ref patch, ch * 4);
+                    At(ref plane, 0) += At(ref taps, 0); At(ref plane, 1) += At(ref taps, 1);
+                    At(ref plane, 4) += At(ref taps, 2); At(ref plane, 5) += At(ref taps, 3);
+                }
+                return;
+            }
+
             int t = 0;
             for (int ch = 0; ch < 8; ch++)
             {
@@ -1272,12 +1326,16 @@ namespace Snapshots
             private readonly float[] _patches0;
             /// <summary>Layer 0 outputs, then output gradients, per (row, output position): whole panels of filters.</summary>
             private readonly float[] _cols0;
+            /// <summary>Layer 0 weights transposed for the input gradient: per panel of 16 patch inputs, each filter's 16 weights.</summary>
+            private readonly float[] _transposed0;
             /// <summary>Layer 1 (BatchNorm) outputs of the current batch.</summary>
             private readonly float[] _y1;
             /// <summary>Layer 1 normalized values (x - mean) / std of the current batch.</summary>
             private readonly float[] _xhat1;
             /// <summary>Layer 1 per-feature 1 / sqrt(batch variance + eps).</summary>
             private readonly float[] _invStd1 = new float[8];
+            /// <summary>Layer 1: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>
+            private bool _update1;
             /// <summary>Layer 2 (ReLU) outputs of the current batch.</summary>
             private readonly float[] _y2;
             /// <summary>Layer 3 (MaxPool2D) outputs of the current batch.</summary>
@@ -1290,6 +1348,8 @@ namespace Snapshots
             private readonly float[] _patches4;
             /// <summary>Layer 4 outputs, then output gradients, per (row, output position): whole panels of filters.</summary>
             private readonly float[] _cols4;
+            /// <summary>Layer 4 weights transposed for the input gradient: per panel of 16 patch inputs, each filter's 16 weights.</summary>
+            private readonly float[] _transposed4;
             /// <summary>Layer 5 (GELU) outputs of the current batch.</summary>
             private readonly float[] _y5;
             /// <summary>Layer 6 (AvgPool2D) outputs of the current batch.</summary>
@@ -1321,7 +1381,8 @@ namespace Snapshots
                 _gradientB = new float[maxBatchSize * 512];
                 _lastOutputs = new float[maxBatchSize * OutputSize];
                 _y0 = new float[maxBatchSize * 512];
-                _patches0 = new float[maxBatchSize * 576];
+                _patches0 = new float[maxBatchSize * 1024];
+                _transposed0 = new float[128];
                 _cols0 = new float[maxBatchSize * 1024];
                 _y1 = new float[maxBatchSize * 512];
                 _xhat1 = new float[maxBatchSize * 512];
@@ -1330,6 +1391,7 @@ namespace Snapshots
                 _argmax3 = new int[maxBatchSize * 128];
                 _y4 = new float[maxBatchSize * 64];
                 _patches4 = new float[maxBatchSize * 512];
+                _transposed4 = new float[128];
                 _cols4 = new float[maxBatchSize * 256];
                 _y5 = new float[maxBatchSize * 64];
                 _y6 = new float[maxBatchSize * 16];
@@ -1465,11 +1527,27 @@ namespace Snapshots
                 ref float y9 = ref Data(_y9);
                 ref float y10 = ref Data(_y10);
 
-                Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                if ((long)rows * 4608 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, rows * 64), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y0, rows * 512), rows, 6, s_forward0);
+                }
+                else
+                {
+                    Forward0(ref x, ref y0, rows, updateRunningStatistics);
+                }
+
                 Forward1(ref y0, ref y1, rows, updateRunningStatistics);
                 Forward2(ref y1, ref y2, rows, updateRunningStatistics);
                 Forward3(ref y2, ref y3, rows, updateRunningStatistics);
-                Forward4(ref y3, ref y4, rows, updateRunningStatistics);
+                if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y3, rows * 128), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y4, rows * 64), rows, 6, s_forward4);
+                }
+                else
+                {
+                    Forward4(ref y3, ref y4, rows, updateRunningStatistics);
+                }
+
                 Forward5(ref y4, ref y5, rows, updateRunningStatistics);
                 Forward6(ref y5, ref y6, rows, updateRunningStatistics);
                 Forward7(ref y6, ref y7, rows, updateRunningStatistics);
@@ -1528,6 +1606,10 @@ namespace Snapshots
                 return (float)loss;
             }
 
+            /// <summary>One thread's part of <see cref="Forward0"/>: the rows from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forward0 = static (trainer, x, y, start, end) =>
+                trainer.Forward0(ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), start * 64), ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), start * 512), end - start, false);
+
             /// <summary>Training-mode forward of layer 0 (Conv2D) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
             private void Forward0(ref float x, ref float y, int rows, bool updateRunningStatistics)
             {
@@ -1535,13 +1617,16 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Layer 0, conv2d "conv1" [1, 8, 8] -> [8, 8, 8]: gather every (row, position)'s patch, then the dense kernel over
                 // them in blocks of 6 (each output the inference path's chain), then each filter into the channel-major rows.
-                ref float pt = ref Data(_patches0);
-                ref float cols = ref Data(_cols0);
+                // The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch, and so do
+                // its patches and outputs in the layer's buffers.
+                int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y0), ref y) / 2048);
+                ref float pt = ref At(ref Data(_patches0), first * 1024);
+                ref float cols = ref At(ref Data(_cols0), first * 1024);
                 for (int r = 0; r < rows; r++)
                 {
                     for (int pos = 0; pos < 64; pos++)
                     {
-                        Patch0(ref At(ref x, r * 64), ref At(ref pt, ((r * 64) + pos) * 9), pos);
+                        Patch0(ref At(ref x, r * 64), ref At(ref pt, ((r * 64) + pos) * 16), pos);
                     }
                 }
 
@@ -1550,17 +1635,17 @@ namespace Snapshots
                 for (; e0 + 6 <= n; e0 += 6)
                 {
                     {
-                        ref float s0 = ref At(ref pt, (e0 + 0) * 9);
+                        ref float s0 = ref At(ref pt, (e0 + 0) * 16);
                         ref float t0 = ref At(ref cols, (e0 + 0) * 16);
-                        ref float s1 = ref At(ref pt, (e0 + 1) * 9);
+                        ref float s1 = ref At(ref pt, (e0 + 1) * 16);
                         ref float t1 = ref At(ref cols, (e0 + 1) * 16);
-                        ref float s2 = ref At(ref pt, (e0 + 2) * 9);
+                        ref float s2 = ref At(ref pt, (e0 + 2) * 16);
                         ref float t2 = ref At(ref cols, (e0 + 2) * 16);
-                        ref float s3 = ref At(ref pt, (e0 + 3) * 9);
+                        ref float s3 = ref At(ref pt, (e0 + 3) * 16);
                         ref float t3 = ref At(ref cols, (e0 + 3) * 16);
-                        ref float s4 = ref At(ref pt, (e0 + 4) * 9);
+                        ref float s4 = ref At(ref pt, (e0 + 4) * 16);
                         ref float t4 = ref At(ref cols, (e0 + 4) * 16);
-                        ref float s5 = ref At(ref pt, (e0 + 5) * 9);
+                        ref float s5 = ref At(ref pt, (e0 + 5) * 16);
                         ref float t5 = ref At(ref cols, (e0 + 5) * 16);
                         // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
                         // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
@@ -1639,7 +1724,7 @@ namespace Snapshots
                 for (; e0 < n; e0++)
                 {
                     {
-                        ref float s0 = ref At(ref pt, (e0 + 0) * 9);
+                        ref float s0 = ref At(ref pt, (e0 + 0) * 16);
                         ref float t0 = ref At(ref cols, (e0 + 0) * 16);
                         // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
                         // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
@@ -1694,13 +1779,38 @@ namespace Snapshots
             {
                 ref float p = ref Data(_model._compute);
                 ref float s = ref Data(_model._state);
-                // Layer 1, batch norm "bn1", training mode: normalize each feature with the batch mean and biased variance,
+                // Layer 1, batch norm "bn1", training mode: normalize each channel with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
                 // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
+                // Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order).
+                _update1 = updateRunningStatistics;
+                if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, rows * 512), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, rows * 512), 8, 1, s_forwardChannels1);
+                }
+                else
+                {
+                    ForwardChannels1(ref x, ref y, rows, updateRunningStatistics, 0, 8);
+                }
+                if (updateRunningStatistics)
+                {
+                    _model._counters[0]++;
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="ForwardChannels1"/>: the channels from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forwardChannels1 = static (trainer, x, y, start, end) =>
+                trainer.ForwardChannels1(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), trainer._rows, trainer._update1, start, end);
+
+            /// <summary>Training-mode forward of layer 1 for the channels from <paramref name="chFirst"/> to <paramref name="chEnd"/>.</summary>
+            private void ForwardChannels1(ref float x, ref float y, int rows, bool updateRunningStatistics, int chFirst, int chEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
                 // Per channel: the statistics of its 64 values in every row (rows in order, each row four values at a time).
                 ref float xh = ref Data(_xhat1);
                 double count = (double)rows * 64;
-                for (int ch = 0; ch < 8; ch++)
+                for (int ch = chFirst; ch < chEnd; ch++)
                 {
                     double sum = 0;
                     for (int r = 0; r < rows; r++)
@@ -1732,16 +1842,21 @@ namespace Snapshots
                     float meanF = (float)mean;
                     float gamma = At(ref p, 160 + ch);
                     float beta = At(ref p, 176 + ch);
+                    var meanF8 = Splat8(meanF);
+                    var invStd8 = Splat8(invStd);
+                    var gamma8 = Splat8(gamma);
+                    var beta8 = Splat8(beta);
                     for (int r = 0; r < rows; r++)
                     {
                         int xi = (r * 512) + (ch * 64);
                         int hi = (r * 512) + (ch * 64);
                         int yi = (r * 512) + (ch * 64);
-                        for (int q = 0; q < 64; q++)
+                        // Eight values at a time, each lane the scalar operations.
+                        for (int q = 0; q < 64; q += 8)
                         {
-                            float h = (At(ref x, xi + q) - meanF) * invStd;
-                            At(ref xh, hi + q) = h;
-                            At(ref y, yi + q) = (gamma * h) + beta;
+                            var h = (Load8(ref x, xi + q) - meanF8) * invStd8;
+                            Store8(h, ref xh, hi + q);
+                            Store8((gamma8 * h) + beta8, ref y, yi + q);
                         }
                     }
 
@@ -1752,10 +1867,6 @@ namespace Snapshots
                     }
                 }
 
-                if (updateRunningStatistics)
-                {
-                    _model._counters[0]++;
-                }
             }
 
             /// <summary>Training-mode forward of layer 2 (ReLU) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
@@ -1780,11 +1891,13 @@ namespace Snapshots
                 ref float p = ref Data(_model._compute);
                 ref float s = ref Data(_model._state);
                 // Layer 3, max pool: as at inference, recording the input each output took.
+                // The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch.
+                int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y3), ref y) / 512);
                 for (int r = 0; r < rows; r++)
                 {
                     ref float xr = ref At(ref x, r * 512);
                     ref float yr = ref At(ref y, r * 128);
-                    ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_argmax3), r * 128);
+                    ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_argmax3), (first + r) * 128);
                     for (int ch = 0; ch < 8; ch++)
                     {
                         for (int i = 0; i < 4; i++)
@@ -1816,6 +1929,10 @@ namespace Snapshots
                 }
             }
 
+            /// <summary>One thread's part of <see cref="Forward4"/>: the rows from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forward4 = static (trainer, x, y, start, end) =>
+                trainer.Forward4(ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), start * 128), ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), start * 64), end - start, false);
+
             /// <summary>Training-mode forward of layer 4 (Conv2D) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
             private void Forward4(ref float x, ref float y, int rows, bool updateRunningStatistics)
             {
@@ -1823,8 +1940,11 @@ namespace Snapshots
                 ref float s = ref Data(_model._state);
                 // Layer 4, conv2d "conv2" [8, 4, 4] -> [4, 4, 4]: gather every (row, position)'s patch, then the dense kernel over
                 // them in blocks of 6 (each output the inference path's chain), then each filter into the channel-major rows.
-                ref float pt = ref Data(_patches4);
-                ref float cols = ref Data(_cols4);
+                // The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch, and so do
+                // its patches and outputs in the layer's buffers.
+                int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y4), ref y) / 256);
+                ref float pt = ref At(ref Data(_patches4), first * 512);
+                ref float cols = ref At(ref Data(_cols4), first * 256);
                 for (int r = 0; r < rows; r++)
                 {
                     for (int pos = 0; pos < 16; pos++)
@@ -2521,8 +2641,14 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
                 // Backward, layer 6 average pool: each output's gradient / 4 added to every input of its window, outputs in order.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref e, rows * 64).Clear();
-                for (int r = 0; r < rows; r++)
+                PoolBackward6(ref d, ref e, 0, rows);
+            }
+
+            /// <summary>Backward of layer 6 for the rows from <paramref name="start"/> to <paramref name="end"/> of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void PoolBackward6(ref float d, ref float e, int start, int end)
+            {
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref At(ref e, start * 64), (end - start) * 64).Clear();
+                for (int r = start; r < end; r++)
                 {
                     ref float dr = ref At(ref d, r * 16);
                     ref float er = ref At(ref e, r * 64);
@@ -2593,8 +2719,26 @@ namespace Snapshots
                     }
                 }
 
-                ConvWeightGradient4(ref pt, ref cols, rows * 16, 0, 1);
+                if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref pt, rows * 512), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cols, rows * 256), 32, 6, s_convWeightGradient4);
+                }
+                else
+                {
+                    ConvWeightGradient4(ref pt, ref cols, rows * 16, 0, 1, 0, 32);
+                }
                 ConvBiasGradient4(ref cols, rows * 16);
+                // The weights transposed into panels of 16 patch inputs (the padding lanes stay 0).
+                ref float tw = ref Data(_transposed4);
+                for (int f = 0; f < 4; f++)
+                {
+                    ref float wf = ref At(ref p, 192 + ((f >> 4) * 512) + (f & 15));
+                    for (int kk = 0; kk < 32; kk++)
+                    {
+                        At(ref tw, ((kk >> 4) * 64) + (f * 16) + (kk & 15)) = At(ref wf, kk * 16);
+                    }
+                }
+
                 if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
                 {
                     global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref cols, rows * 256), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref pt, rows * 512), rows * 16, 6, s_convInputGradient4);
@@ -2615,99 +2759,133 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Weight gradients of layer 4 over <paramref name="rows"/> (row, position) pairs, for the 16-filter panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
-            private void ConvWeightGradient4(ref float x, ref float d, int rows, int first, int end)
+            /// <summary>One thread's part of <see cref="ConvWeightGradient4"/>: the patch inputs from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_convWeightGradient4 = static (trainer, x, d, start, end) =>
+                trainer.ConvWeightGradient4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), trainer._rows * 16, 0, 1, start, end);
+
+            /// <summary>
+            /// Weight gradients of layer 4 over <paramref name="rows"/> (row, position) pairs, for the 16-filter panels from
+            /// <paramref name="first"/> to <paramref name="end"/> and the patch inputs from <paramref name="kFirst"/> to <paramref name="kEnd"/>.
+            /// </summary>
+            private void ConvWeightGradient4(ref float x, ref float d, int rows, int first, int end, int kFirst, int kEnd)
             {
                 ref float g = ref Data(_gradients);
-                if (Wide)
+                // Rows in blocks of 1024: each weight's chain continues from the value the previous block stored.
+                for (int r0 = 0; r0 < rows; r0 += 1024)
                 {
-                    if (first <= 0 && 0 < end)
+                    int r1 = global::System.Math.Min(rows, r0 + 1024);
+                    if (Wide)
                     {
-                        for (int k = 0; k < 30; k += 6)
+                        if (first <= 0 && 0 < end)
                         {
-                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                            for (int r = 0; r < rows; r++)
+                            for (int k = kFirst, kStop = global::System.Math.Min(kEnd, 30); k < kStop; k += 6)
                             {
-                                int dr = r * 16;
-                                int xr = (r * 32) + k;
-                                var d0 = LoadMasked16(ref d, dr, 4);
-                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                var a0_0 = r0 == 0 ? Zero16() : Load16(ref g, 192 + (k * 16));
+                                var a1_0 = r0 == 0 ? Zero16() : Load16(ref g, 208 + (k * 16));
+                                var a2_0 = r0 == 0 ? Zero16() : Load16(ref g, 224 + (k * 16));
+                                var a3_0 = r0 == 0 ? Zero16() : Load16(ref g, 240 + (k * 16));
+                                var a4_0 = r0 == 0 ? Zero16() : Load16(ref g, 256 + (k * 16));
+                                var a5_0 = r0 == 0 ? Zero16() : Load16(ref g, 272 + (k * 16));
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + k;
+                                    var d0 = LoadMasked16(ref d, dr, 4);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 192 + (k * 16));
+                                Store16(a1_0, ref g, 208 + (k * 16));
+                                Store16(a2_0, ref g, 224 + (k * 16));
+                                Store16(a3_0, ref g, 240 + (k * 16));
+                                Store16(a4_0, ref g, 256 + (k * 16));
+                                Store16(a5_0, ref g, 272 + (k * 16));
                             }
-                            Store16(a0_0, ref g, 192 + (k * 16));
-                            Store16(a1_0, ref g, 208 + (k * 16));
-                            Store16(a2_0, ref g, 224 + (k * 16));
-                            Store16(a3_0, ref g, 240 + (k * 16));
-                            Store16(a4_0, ref g, 256 + (k * 16));
-                            Store16(a5_0, ref g, 272 + (k * 16));
-                        }
-                        {
-                            var a0_0 = Zero16(); var a1_0 = Zero16();
-                            for (int r = 0; r < rows; r++)
+                            if (kFirst <= 30 && 30 < kEnd)
                             {
-                                int dr = r * 16;
-                                int xr = (r * 32) + 30;
-                                var d0 = LoadMasked16(ref d, dr, 4);
-                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                var a0_0 = r0 == 0 ? Zero16() : Load16(ref g, 672);
+                                var a1_0 = r0 == 0 ? Zero16() : Load16(ref g, 688);
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + 30;
+                                    var d0 = LoadMasked16(ref d, dr, 4);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                }
+                                Store16(a0_0, ref g, 672);
+                                Store16(a1_0, ref g, 688);
                             }
-                            Store16(a0_0, ref g, 672);
-                            Store16(a1_0, ref g, 688);
                         }
                     }
-                }
-                else
-                {
-                    if (first <= 0 && 0 < end)
+                    else
                     {
-                        for (int k = 0; k < 30; k += 6)
+                        if (first <= 0 && 0 < end)
                         {
-                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                            for (int r = 0; r < rows; r++)
+                            for (int k = kFirst, kStop = global::System.Math.Min(kEnd, 30); k < kStop; k += 6)
                             {
-                                int dr = r * 16;
-                                int xr = (r * 32) + k;
-                                var d0l = LoadMasked8(ref d, dr, 4);
-                                var d0h = Zero8();
-                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                var a0_0l = r0 == 0 ? Zero8() : Load8(ref g, 192 + (k * 16));
+                                var a0_0h = r0 == 0 ? Zero8() : Load8(ref g, 200 + (k * 16));
+                                var a1_0l = r0 == 0 ? Zero8() : Load8(ref g, 208 + (k * 16));
+                                var a1_0h = r0 == 0 ? Zero8() : Load8(ref g, 216 + (k * 16));
+                                var a2_0l = r0 == 0 ? Zero8() : Load8(ref g, 224 + (k * 16));
+                                var a2_0h = r0 == 0 ? Zero8() : Load8(ref g, 232 + (k * 16));
+                                var a3_0l = r0 == 0 ? Zero8() : Load8(ref g, 240 + (k * 16));
+                                var a3_0h = r0 == 0 ? Zero8() : Load8(ref g, 248 + (k * 16));
+                                var a4_0l = r0 == 0 ? Zero8() : Load8(ref g, 256 + (k * 16));
+                                var a4_0h = r0 == 0 ? Zero8() : Load8(ref g, 264 + (k * 16));
+                                var a5_0l = r0 == 0 ? Zero8() : Load8(ref g, 272 + (k * 16));
+                                var a5_0h = r0 == 0 ? Zero8() : Load8(ref g, 280 + (k * 16));
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + k;
+                                    var d0l = LoadMasked8(ref d, dr, 4);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 192 + (k * 16));
+                                Store8(a0_0h, ref g, 200 + (k * 16));
+                                Store8(a1_0l, ref g, 208 + (k * 16));
+                                Store8(a1_0h, ref g, 216 + (k * 16));
+                                Store8(a2_0l, ref g, 224 + (k * 16));
+                                Store8(a2_0h, ref g, 232 + (k * 16));
+                                Store8(a3_0l, ref g, 240 + (k * 16));
+                                Store8(a3_0h, ref g, 248 + (k * 16));
+                                Store8(a4_0l, ref g, 256 + (k * 16));
+                                Store8(a4_0h, ref g, 264 + (k * 16));
+                                Store8(a5_0l, ref g, 272 + (k * 16));
+                                Store8(a5_0h, ref g, 280 + (k * 16));
                             }
-                            Store8(a0_0l, ref g, 192 + (k * 16));
-                            Store8(a0_0h, ref g, 200 + (k * 16));
-                            Store8(a1_0l, ref g, 208 + (k * 16));
-                            Store8(a1_0h, ref g, 216 + (k * 16));
-                            Store8(a2_0l, ref g, 224 + (k * 16));
-                            Store8(a2_0h, ref g, 232 + (k * 16));
-                            Store8(a3_0l, ref g, 240 + (k * 16));
-                            Store8(a3_0h, ref g, 248 + (k * 16));
-                            Store8(a4_0l, ref g, 256 + (k * 16));
-                            Store8(a4_0h, ref g, 264 + (k * 16));
-                            Store8(a5_0l, ref g, 272 + (k * 16));
-                            Store8(a5_0h, ref g, 280 + (k * 16));
-                        }
-                        {
-                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8();
-                            for (int r = 0; r < rows; r++)
+                            if (kFirst <= 30 && 30 < kEnd)
                             {
-                                int dr = r * 16;
-                                int xr = (r * 32) + 30;
-                                var d0l = LoadMasked8(ref d, dr, 4);
-                                var d0h = Zero8();
-                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                var a0_0l = r0 == 0 ? Zero8() : Load8(ref g, 672);
+                                var a0_0h = r0 == 0 ? Zero8() : Load8(ref g, 680);
+                                var a1_0l = r0 == 0 ? Zero8() : Load8(ref g, 688);
+                                var a1_0h = r0 == 0 ? Zero8() : Load8(ref g, 696);
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 32) + 30;
+                                    var d0l = LoadMasked8(ref d, dr, 4);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                }
+                                Store8(a0_0l, ref g, 672);
+                                Store8(a0_0h, ref g, 680);
+                                Store8(a1_0l, ref g, 688);
+                                Store8(a1_0h, ref g, 696);
                             }
-                            Store8(a0_0l, ref g, 672);
-                            Store8(a0_0h, ref g, 680);
-                            Store8(a1_0l, ref g, 688);
-                            Store8(a1_0h, ref g, 696);
                         }
                     }
                 }
@@ -2732,65 +2910,133 @@ namespace Snapshots
             private static readonly global::ModelGen.PartAction<Trainer> s_convInputGradient4 = static (trainer, d, e, start, end) =>
                 trainer.ConvInputGradient4(ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), start * 16), ref At(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(e), start * 32), end - start);
 
-            /// <summary>Patch gradients of layer 4 for <paramref name="rows"/> (row, position) pairs of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            /// <summary>
+            /// Patch gradients of layer 4 for <paramref name="rows"/> (row, position) pairs of <paramref name="d"/> into <paramref name="e"/>:
+            /// the forward kernel over the filters on the transposed weights, 6 pairs at a time.
+            /// </summary>
             private void ConvInputGradient4(ref float d, ref float e, int rows)
             {
-                ref float p = ref Data(_model._compute);
-                if (Wide)
+                ref float p = ref Data(_transposed4);
+                int e0 = 0;
+                for (; e0 + 6 <= rows; e0 += 6)
                 {
-                    for (int r = 0; r < rows; r++)
+                    ref float s0 = ref At(ref d, (e0 + 0) * 16);
+                    ref float t0 = ref At(ref e, (e0 + 0) * 32);
+                    ref float s1 = ref At(ref d, (e0 + 1) * 16);
+                    ref float t1 = ref At(ref e, (e0 + 1) * 32);
+                    ref float s2 = ref At(ref d, (e0 + 2) * 16);
+                    ref float t2 = ref At(ref e, (e0 + 2) * 32);
+                    ref float s3 = ref At(ref d, (e0 + 3) * 16);
+                    ref float t3 = ref At(ref e, (e0 + 3) * 32);
+                    ref float s4 = ref At(ref d, (e0 + 4) * 16);
+                    ref float t4 = ref At(ref e, (e0 + 4) * 32);
+                    ref float s5 = ref At(ref d, (e0 + 5) * 16);
+                    ref float t5 = ref At(ref e, (e0 + 5) * 32);
+                    // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                    // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                    if (Wide)
                     {
-                        int dr = r * 16;
-                        for (int k = 0; k < 32; k += 8)
+                        ref float w = ref At(ref p, 0);
+                        var a0_0 = Zero16(); var a0_1 = Zero16(); var a1_0 = Zero16(); var a1_1 = Zero16(); var a2_0 = Zero16(); var a2_1 = Zero16(); var a3_0 = Zero16(); var a3_1 = Zero16(); var a4_0 = Zero16(); var a4_1 = Zero16(); var a5_0 = Zero16(); var a5_1 = Zero16();
+                        for (int k = 0; k < 4; k++)
                         {
-                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16(); var a6_0 = Zero16(); var a7_0 = Zero16();
+                            int o = k * 16;
+                            var w0 = Load16(ref w, o);
+                            var w1 = Load16(ref w, o + 64);
+                            var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
+                            var x1 = Splat16(ref s1, k); a1_0 = Fma16(w0, x1, a1_0); a1_1 = Fma16(w1, x1, a1_1);
+                            var x2 = Splat16(ref s2, k); a2_0 = Fma16(w0, x2, a2_0); a2_1 = Fma16(w1, x2, a2_1);
+                            var x3 = Splat16(ref s3, k); a3_0 = Fma16(w0, x3, a3_0); a3_1 = Fma16(w1, x3, a3_1);
+                            var x4 = Splat16(ref s4, k); a4_0 = Fma16(w0, x4, a4_0); a4_1 = Fma16(w1, x4, a4_1);
+                            var x5 = Splat16(ref s5, k); a5_0 = Fma16(w0, x5, a5_0); a5_1 = Fma16(w1, x5, a5_1);
+                        }
+                        Store16(a0_0, ref t0, 0);
+                        Store16(a0_1, ref t0, 16);
+                        Store16(a1_0, ref t1, 0);
+                        Store16(a1_1, ref t1, 16);
+                        Store16(a2_0, ref t2, 0);
+                        Store16(a2_1, ref t2, 16);
+                        Store16(a3_0, ref t3, 0);
+                        Store16(a3_1, ref t3, 16);
+                        Store16(a4_0, ref t4, 0);
+                        Store16(a4_1, ref t4, 16);
+                        Store16(a5_0, ref t5, 0);
+                        Store16(a5_1, ref t5, 16);
+                    }
+                    else
+                    {
+                        for (int pg = 0; pg < 2; pg += 1)
+                        {
+                            ref float w = ref At(ref p, (pg * 64));
+                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
+                            for (int k = 0; k < 4; k++)
                             {
-                                ref float wq = ref At(ref p, 192);
-                                var dq = LoadMasked16(ref d, dr + (0 * 16), 4);
-                                a0_0 = Fma16(Load16(ref wq, (k * 16) + 0), dq, a0_0);
-                                a1_0 = Fma16(Load16(ref wq, (k * 16) + 16), dq, a1_0);
-                                a2_0 = Fma16(Load16(ref wq, (k * 16) + 32), dq, a2_0);
-                                a3_0 = Fma16(Load16(ref wq, (k * 16) + 48), dq, a3_0);
-                                a4_0 = Fma16(Load16(ref wq, (k * 16) + 64), dq, a4_0);
-                                a5_0 = Fma16(Load16(ref wq, (k * 16) + 80), dq, a5_0);
-                                a6_0 = Fma16(Load16(ref wq, (k * 16) + 96), dq, a6_0);
-                                a7_0 = Fma16(Load16(ref wq, (k * 16) + 112), dq, a7_0);
+                                int o = k * 16;
+                                var w0l = Load8(ref w, o);
+                                var w0h = Load8(ref w, o + 8);
+                                var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h);
+                                var x1 = Splat8(ref s1, k); a1_0l = Fma8(w0l, x1, a1_0l); a1_0h = Fma8(w0h, x1, a1_0h);
+                                var x2 = Splat8(ref s2, k); a2_0l = Fma8(w0l, x2, a2_0l); a2_0h = Fma8(w0h, x2, a2_0h);
+                                var x3 = Splat8(ref s3, k); a3_0l = Fma8(w0l, x3, a3_0l); a3_0h = Fma8(w0h, x3, a3_0h);
+                                var x4 = Splat8(ref s4, k); a4_0l = Fma8(w0l, x4, a4_0l); a4_0h = Fma8(w0h, x4, a4_0h);
+                                var x5 = Splat8(ref s5, k); a5_0l = Fma8(w0l, x5, a5_0l); a5_0h = Fma8(w0h, x5, a5_0h);
                             }
-                            At(ref e, (r * 32) + k) = Sum16(a0_0);
-                            At(ref e, (r * 32) + k + 1) = Sum16(a1_0);
-                            At(ref e, (r * 32) + k + 2) = Sum16(a2_0);
-                            At(ref e, (r * 32) + k + 3) = Sum16(a3_0);
-                            At(ref e, (r * 32) + k + 4) = Sum16(a4_0);
-                            At(ref e, (r * 32) + k + 5) = Sum16(a5_0);
-                            At(ref e, (r * 32) + k + 6) = Sum16(a6_0);
-                            At(ref e, (r * 32) + k + 7) = Sum16(a7_0);
+                            Store8(a0_0l, ref t0, (pg * 16));
+                            Store8(a0_0h, ref t0, (pg * 16) + 8);
+                            Store8(a1_0l, ref t1, (pg * 16));
+                            Store8(a1_0h, ref t1, (pg * 16) + 8);
+                            Store8(a2_0l, ref t2, (pg * 16));
+                            Store8(a2_0h, ref t2, (pg * 16) + 8);
+                            Store8(a3_0l, ref t3, (pg * 16));
+                            Store8(a3_0h, ref t3, (pg * 16) + 8);
+                            Store8(a4_0l, ref t4, (pg * 16));
+                            Store8(a4_0h, ref t4, (pg * 16) + 8);
+                            Store8(a5_0l, ref t5, (pg * 16));
+                            Store8(a5_0h, ref t5, (pg * 16) + 8);
                         }
                     }
                 }
-                else
+
+                for (; e0 < rows; e0++)
                 {
-                    for (int r = 0; r < rows; r++)
+                    ref float s0 = ref At(ref d, (e0 + 0) * 16);
+                    ref float t0 = ref At(ref e, (e0 + 0) * 32);
+                    // Every output is one chain of fused multiply-adds over the inputs in order: z = fma(w[j, k], x[k], z) from z = 0.
+                    // Panels of 16 outputs: one 512-bit vector each where Wide, else two 256-bit halves; the lanes compute the same either way.
+                    if (Wide)
                     {
-                        int dr = r * 16;
-                        for (int k = 0; k < 32; k += 4)
+                        ref float w = ref At(ref p, 0);
+                        var a0_0 = Zero16(); var a0_1 = Zero16();
+                        for (int k = 0; k < 4; k++)
                         {
-                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8();
-                            {
-                                ref float wq = ref At(ref p, 192);
-                                var dql = LoadMasked8(ref d, dr + (0 * 16), 4);
-                                var dqh = Zero8();
-                                a0_0l = Fma8(Load8(ref wq, (k * 16) + 0), dql, a0_0l); a0_0h = Fma8(Load8(ref wq, (k * 16) + 8), dqh, a0_0h);
-                                a1_0l = Fma8(Load8(ref wq, (k * 16) + 16), dql, a1_0l); a1_0h = Fma8(Load8(ref wq, (k * 16) + 24), dqh, a1_0h);
-                                a2_0l = Fma8(Load8(ref wq, (k * 16) + 32), dql, a2_0l); a2_0h = Fma8(Load8(ref wq, (k * 16) + 40), dqh, a2_0h);
-                                a3_0l = Fma8(Load8(ref wq, (k * 16) + 48), dql, a3_0l); a3_0h = Fma8(Load8(ref wq, (k * 16) + 56), dqh, a3_0h);
-                            }
-                            At(ref e, (r * 32) + k) = Sum16(a0_0l, a0_0h);
-                            At(ref e, (r * 32) + k + 1) = Sum16(a1_0l, a1_0h);
-                            At(ref e, (r * 32) + k + 2) = Sum16(a2_0l, a2_0h);
-                            At(ref e, (r * 32) + k + 3) = Sum16(a3_0l, a3_0h);
+                            int o = k * 16;
+                            var w0 = Load16(ref w, o);
+                            var w1 = Load16(ref w, o + 64);
+                            var x0 = Splat16(ref s0, k); a0_0 = Fma16(w0, x0, a0_0); a0_1 = Fma16(w1, x0, a0_1);
                         }
+                        Store16(a0_0, ref t0, 0);
+                        Store16(a0_1, ref t0, 16);
+                    }
+                    else
+                    {
+                        ref float w = ref At(ref p, 0);
+                        var a0_0l = Zero8(); var a0_0h = Zero8(); var a0_1l = Zero8(); var a0_1h = Zero8();
+                        for (int k = 0; k < 4; k++)
+                        {
+                            int o = k * 16;
+                            var w0l = Load8(ref w, o);
+                            var w0h = Load8(ref w, o + 8);
+                            var w1l = Load8(ref w, o + 64);
+                            var w1h = Load8(ref w, o + 72);
+                            var x0 = Splat8(ref s0, k); a0_0l = Fma8(w0l, x0, a0_0l); a0_0h = Fma8(w0h, x0, a0_0h); a0_1l = Fma8(w1l, x0, a0_1l); a0_1h = Fma8(w1h, x0, a0_1h);
+                        }
+                        Store8(a0_0l, ref t0, 0);
+                        Store8(a0_0h, ref t0, 8);
+                        Store8(a0_1l, ref t0, 16);
+                        Store8(a0_1h, ref t0, 24);
                     }
                 }
+
             }
 
             /// <summary>
@@ -2803,8 +3049,14 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
                 // Backward, layer 3 max pool: each output's gradient added to the input it took, outputs in order.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref e, rows * 512).Clear();
-                for (int r = 0; r < rows; r++)
+                PoolBackward3(ref d, ref e, 0, rows);
+            }
+
+            /// <summary>Backward of layer 3 for the rows from <paramref name="start"/> to <paramref name="end"/> of <paramref name="d"/> into <paramref name="e"/>.</summary>
+            private void PoolBackward3(ref float d, ref float e, int start, int end)
+            {
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref At(ref e, start * 512), (end - start) * 512).Clear();
+                for (int r = start; r < end; r++)
                 {
                     ref float dr = ref At(ref d, r * 128);
                     ref float er = ref At(ref e, r * 512);
@@ -2847,9 +3099,29 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "bn1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
+                // Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order).
+                if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Data(_xhat1), rows * 512), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d, rows * 512), 8, 1, s_backwardChannels1);
+                }
+                else
+                {
+                    BackwardChannels1(ref d, rows, 0, 8);
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="BackwardChannels1"/>: the channels from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_backwardChannels1 = static (trainer, xhat, d, start, end) =>
+                trainer.BackwardChannels1(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), trainer._rows, start, end);
+
+            /// <summary>Backward of layer 1 for the channels from <paramref name="chFirst"/> to <paramref name="chEnd"/>, the input gradient in place.</summary>
+            private void BackwardChannels1(ref float d, int rows, int chFirst, int chEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
                 ref float xhat1 = ref Data(_xhat1);
                 double count = (double)rows * 64;
-                for (int ch = 0; ch < 8; ch++)
+                for (int ch = chFirst; ch < chEnd; ch++)
                 {
                     double sumD = 0;
                     for (int r = 0; r < rows; r++)
@@ -2877,13 +3149,18 @@ namespace Snapshots
                     At(ref g, 160 + ch) = (float)sumDH;
                     At(ref g, 176 + ch) = (float)sumD;
                     double scale = (double)At(ref p, 160 + ch) * _invStd1[ch] / count;
+                    var scale4 = Splat4(scale);
+                    var count4 = Splat4(count);
+                    var sumD4 = Splat4(sumD);
+                    var sumDH4 = Splat4(sumDH);
                     for (int r = 0; r < rows; r++)
                     {
                         int di = (r * 512) + (ch * 64);
                         int hi = (r * 512) + (ch * 64);
-                        for (int q = 0; q < 64; q++)
+                        // Four values at a time in double lanes, each lane the scalar operations.
+                        for (int q = 0; q < 64; q += 4)
                         {
-                            At(ref d, di + q) = (float)(scale * ((count * (double)At(ref d, di + q)) - sumD - (At(ref xhat1, hi + q) * sumDH)));
+                            Store4(Narrow4(scale4 * (((count4 * Widen4(ref d, di + q)) - sumD4) - (Widen4(ref xhat1, hi + q) * sumDH4))), ref d, di + q);
                         }
                     }
                 }
@@ -2916,106 +3193,152 @@ namespace Snapshots
                     }
                 }
 
-                ConvWeightGradient0(ref pt, ref cols, rows * 64, 0, 1);
-                ConvBiasGradient0(ref cols, rows * 64);
-            }
-
-            /// <summary>Weight gradients of layer 0 over <paramref name="rows"/> (row, position) pairs, for the 16-filter panels from <paramref name="first"/> to <paramref name="end"/>.</summary>
-            private void ConvWeightGradient0(ref float x, ref float d, int rows, int first, int end)
-            {
-                ref float g = ref Data(_gradients);
-                if (Wide)
+                if ((long)rows * 4608 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
                 {
-                    if (first <= 0 && 0 < end)
-                    {
-                        {
-                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16(); var a3_0 = Zero16(); var a4_0 = Zero16(); var a5_0 = Zero16();
-                            for (int r = 0; r < rows; r++)
-                            {
-                                int dr = r * 16;
-                                int xr = (r * 9) + 0;
-                                var d0 = LoadMasked16(ref d, dr, 8);
-                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                                var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
-                                var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
-                                var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
-                            }
-                            Store16(a0_0, ref g, 0);
-                            Store16(a1_0, ref g, 16);
-                            Store16(a2_0, ref g, 32);
-                            Store16(a3_0, ref g, 48);
-                            Store16(a4_0, ref g, 64);
-                            Store16(a5_0, ref g, 80);
-                        }
-                        {
-                            var a0_0 = Zero16(); var a1_0 = Zero16(); var a2_0 = Zero16();
-                            for (int r = 0; r < rows; r++)
-                            {
-                                int dr = r * 16;
-                                int xr = (r * 9) + 6;
-                                var d0 = LoadMasked16(ref d, dr, 8);
-                                var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
-                                var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
-                                var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
-                            }
-                            Store16(a0_0, ref g, 96);
-                            Store16(a1_0, ref g, 112);
-                            Store16(a2_0, ref g, 128);
-                        }
-                    }
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref pt, rows * 1024), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cols, rows * 1024), 9, 6, s_convWeightGradient0);
                 }
                 else
                 {
-                    if (first <= 0 && 0 < end)
+                    ConvWeightGradient0(ref pt, ref cols, rows * 64, 0, 1, 0, 9);
+                }
+                ConvBiasGradient0(ref cols, rows * 64);
+            }
+
+            /// <summary>One thread's part of <see cref="ConvWeightGradient0"/>: the patch inputs from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_convWeightGradient0 = static (trainer, x, d, start, end) =>
+                trainer.ConvWeightGradient0(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), trainer._rows * 64, 0, 1, start, end);
+
+            /// <summary>
+            /// Weight gradients of layer 0 over <paramref name="rows"/> (row, position) pairs, for the 16-filter panels from
+            /// <paramref name="first"/> to <paramref name="end"/> and the patch inputs from <paramref name="kFirst"/> to <paramref name="kEnd"/>.
+            /// </summary>
+            private void ConvWeightGradient0(ref float x, ref float d, int rows, int first, int end, int kFirst, int kEnd)
+            {
+                ref float g = ref Data(_gradients);
+                // Rows in blocks of 1024: each weight's chain continues from the value the previous block stored.
+                for (int r0 = 0; r0 < rows; r0 += 1024)
+                {
+                    int r1 = global::System.Math.Min(rows, r0 + 1024);
+                    if (Wide)
                     {
+                        if (first <= 0 && 0 < end)
                         {
-                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8(); var a3_0l = Zero8(); var a3_0h = Zero8(); var a4_0l = Zero8(); var a4_0h = Zero8(); var a5_0l = Zero8(); var a5_0h = Zero8();
-                            for (int r = 0; r < rows; r++)
+                            if (kFirst <= 0 && 0 < kEnd)
                             {
-                                int dr = r * 16;
-                                int xr = (r * 9) + 0;
-                                var d0l = Load8(ref d, dr);
-                                var d0h = Zero8();
-                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
-                                var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
-                                var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
-                                var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                var a0_0 = r0 == 0 ? Zero16() : Load16(ref g, 0);
+                                var a1_0 = r0 == 0 ? Zero16() : Load16(ref g, 16);
+                                var a2_0 = r0 == 0 ? Zero16() : Load16(ref g, 32);
+                                var a3_0 = r0 == 0 ? Zero16() : Load16(ref g, 48);
+                                var a4_0 = r0 == 0 ? Zero16() : Load16(ref g, 64);
+                                var a5_0 = r0 == 0 ? Zero16() : Load16(ref g, 80);
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 0;
+                                    var d0 = LoadMasked16(ref d, dr, 8);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                    var x3 = Splat16(ref x, xr + 3); a3_0 = Fma16(d0, x3, a3_0);
+                                    var x4 = Splat16(ref x, xr + 4); a4_0 = Fma16(d0, x4, a4_0);
+                                    var x5 = Splat16(ref x, xr + 5); a5_0 = Fma16(d0, x5, a5_0);
+                                }
+                                Store16(a0_0, ref g, 0);
+                                Store16(a1_0, ref g, 16);
+                                Store16(a2_0, ref g, 32);
+                                Store16(a3_0, ref g, 48);
+                                Store16(a4_0, ref g, 64);
+                                Store16(a5_0, ref g, 80);
                             }
-                            Store8(a0_0l, ref g, 0);
-                            Store8(a0_0h, ref g, 8);
-                            Store8(a1_0l, ref g, 16);
-                            Store8(a1_0h, ref g, 24);
-                            Store8(a2_0l, ref g, 32);
-                            Store8(a2_0h, ref g, 40);
-                            Store8(a3_0l, ref g, 48);
-                            Store8(a3_0h, ref g, 56);
-                            Store8(a4_0l, ref g, 64);
-                            Store8(a4_0h, ref g, 72);
-                            Store8(a5_0l, ref g, 80);
-                            Store8(a5_0h, ref g, 88);
+                            if (kFirst <= 6 && 6 < kEnd)
+                            {
+                                var a0_0 = r0 == 0 ? Zero16() : Load16(ref g, 96);
+                                var a1_0 = r0 == 0 ? Zero16() : Load16(ref g, 112);
+                                var a2_0 = r0 == 0 ? Zero16() : Load16(ref g, 128);
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 6;
+                                    var d0 = LoadMasked16(ref d, dr, 8);
+                                    var x0 = Splat16(ref x, xr); a0_0 = Fma16(d0, x0, a0_0);
+                                    var x1 = Splat16(ref x, xr + 1); a1_0 = Fma16(d0, x1, a1_0);
+                                    var x2 = Splat16(ref x, xr + 2); a2_0 = Fma16(d0, x2, a2_0);
+                                }
+                                Store16(a0_0, ref g, 96);
+                                Store16(a1_0, ref g, 112);
+                                Store16(a2_0, ref g, 128);
+                            }
                         }
+                    }
+                    else
+                    {
+                        if (first <= 0 && 0 < end)
                         {
-                            var a0_0l = Zero8(); var a0_0h = Zero8(); var a1_0l = Zero8(); var a1_0h = Zero8(); var a2_0l = Zero8(); var a2_0h = Zero8();
-                            for (int r = 0; r < rows; r++)
+                            if (kFirst <= 0 && 0 < kEnd)
                             {
-                                int dr = r * 16;
-                                int xr = (r * 9) + 6;
-                                var d0l = Load8(ref d, dr);
-                                var d0h = Zero8();
-                                var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
-                                var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
-                                var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                var a0_0l = r0 == 0 ? Zero8() : Load8(ref g, 0);
+                                var a0_0h = r0 == 0 ? Zero8() : Load8(ref g, 8);
+                                var a1_0l = r0 == 0 ? Zero8() : Load8(ref g, 16);
+                                var a1_0h = r0 == 0 ? Zero8() : Load8(ref g, 24);
+                                var a2_0l = r0 == 0 ? Zero8() : Load8(ref g, 32);
+                                var a2_0h = r0 == 0 ? Zero8() : Load8(ref g, 40);
+                                var a3_0l = r0 == 0 ? Zero8() : Load8(ref g, 48);
+                                var a3_0h = r0 == 0 ? Zero8() : Load8(ref g, 56);
+                                var a4_0l = r0 == 0 ? Zero8() : Load8(ref g, 64);
+                                var a4_0h = r0 == 0 ? Zero8() : Load8(ref g, 72);
+                                var a5_0l = r0 == 0 ? Zero8() : Load8(ref g, 80);
+                                var a5_0h = r0 == 0 ? Zero8() : Load8(ref g, 88);
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 0;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                    var x3 = Splat8(ref x, xr + 3); a3_0l = Fma8(d0l, x3, a3_0l); a3_0h = Fma8(d0h, x3, a3_0h);
+                                    var x4 = Splat8(ref x, xr + 4); a4_0l = Fma8(d0l, x4, a4_0l); a4_0h = Fma8(d0h, x4, a4_0h);
+                                    var x5 = Splat8(ref x, xr + 5); a5_0l = Fma8(d0l, x5, a5_0l); a5_0h = Fma8(d0h, x5, a5_0h);
+                                }
+                                Store8(a0_0l, ref g, 0);
+                                Store8(a0_0h, ref g, 8);
+                                Store8(a1_0l, ref g, 16);
+                                Store8(a1_0h, ref g, 24);
+                                Store8(a2_0l, ref g, 32);
+                                Store8(a2_0h, ref g, 40);
+                                Store8(a3_0l, ref g, 48);
+                                Store8(a3_0h, ref g, 56);
+                                Store8(a4_0l, ref g, 64);
+                                Store8(a4_0h, ref g, 72);
+                                Store8(a5_0l, ref g, 80);
+                                Store8(a5_0h, ref g, 88);
                             }
-                            Store8(a0_0l, ref g, 96);
-                            Store8(a0_0h, ref g, 104);
-                            Store8(a1_0l, ref g, 112);
-                            Store8(a1_0h, ref g, 120);
-                            Store8(a2_0l, ref g, 128);
-                            Store8(a2_0h, ref g, 136);
+                            if (kFirst <= 6 && 6 < kEnd)
+                            {
+                                var a0_0l = r0 == 0 ? Zero8() : Load8(ref g, 96);
+                                var a0_0h = r0 == 0 ? Zero8() : Load8(ref g, 104);
+                                var a1_0l = r0 == 0 ? Zero8() : Load8(ref g, 112);
+                                var a1_0h = r0 == 0 ? Zero8() : Load8(ref g, 120);
+                                var a2_0l = r0 == 0 ? Zero8() : Load8(ref g, 128);
+                                var a2_0h = r0 == 0 ? Zero8() : Load8(ref g, 136);
+                                for (int r = r0; r < r1; r++)
+                                {
+                                    int dr = r * 16;
+                                    int xr = (r * 16) + 6;
+                                    var d0l = Load8(ref d, dr);
+                                    var d0h = Zero8();
+                                    var x0 = Splat8(ref x, xr); a0_0l = Fma8(d0l, x0, a0_0l); a0_0h = Fma8(d0h, x0, a0_0h);
+                                    var x1 = Splat8(ref x, xr + 1); a1_0l = Fma8(d0l, x1, a1_0l); a1_0h = Fma8(d0h, x1, a1_0h);
+                                    var x2 = Splat8(ref x, xr + 2); a2_0l = Fma8(d0l, x2, a2_0l); a2_0h = Fma8(d0h, x2, a2_0h);
+                                }
+                                Store8(a0_0l, ref g, 96);
+                                Store8(a0_0h, ref g, 104);
+                                Store8(a1_0l, ref g, 112);
+                                Store8(a1_0h, ref g, 120);
+                                Store8(a2_0l, ref g, 128);
+                                Store8(a2_0h, ref g, 136);
+                            }
                         }
                     }
                 }

@@ -187,15 +187,47 @@ namespace ModelGen.Generator.Emit.Kernels
         /// multiply-adds over the rows in order per weight, written (not added) into <c>g</c>. Lanes of <paramref name="d"/>
         /// past the last output are read as 0, so the padding of the panels stays 0.
         /// </summary>
-        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride, string first, string end)
+        /// <param name="w">The writer.</param>
+        /// <param name="weights">Compute-layout offset of the weight panels in <c>g</c>.</param>
+        /// <param name="inputs">Inputs per row.</param>
+        /// <param name="outputs">Outputs per row.</param>
+        /// <param name="x">The input rows.</param>
+        /// <param name="xStride">Their stride (an expression).</param>
+        /// <param name="d">The output-gradient rows.</param>
+        /// <param name="dStride">Their stride.</param>
+        /// <param name="first">The first panel of the part (a name in scope).</param>
+        /// <param name="end">One past its last panel.</param>
+        /// <param name="inputFirst">With <paramref name="inputEnd"/>, names of ints in scope: only the inputs from
+        /// <c>inputFirst</c> (a multiple of <see cref="InputGranularity"/>) to <c>inputEnd</c>, for a split over inputs.</param>
+        /// <param name="inputEnd">One past the last input of the part.</param>
+        /// <param name="rowBlock">
+        /// When positive, the rows go in blocks of this many: each block runs every tile, continuing each weight's chain
+        /// from the value the previous block stored (a stored float reloads exactly, so the chain and its bits are the
+        /// same), so a block of inputs stays in cache for all the tiles instead of every tile streaming all the rows.
+        /// </param>
+        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, int rowBlock = 0)
         {
+            if (rowBlock > 0)
+            {
+                w.Line($"// Rows in blocks of {I(rowBlock)}: each weight's chain continues from the value the previous block stored.");
+                w.Open($"for (int r0 = 0; r0 < rows; r0 += {I(rowBlock)})");
+                w.Line($"int r1 = global::System.Math.Min(rows, r0 + {I(rowBlock)});");
+            }
+
             w.Open("if (Wide)");
-            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride, first, end);
+            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride, first, end, inputFirst, inputEnd, rowBlock > 0);
             w.Close();
             w.Open("else");
-            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride, first, end);
+            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride, first, end, inputFirst, inputEnd, rowBlock > 0);
             w.Close();
+            if (rowBlock > 0)
+            {
+                w.Close();
+            }
         }
+
+        /// <summary>A weight-gradient part split over inputs starts at a multiple of this (every variant's input tile).</summary>
+        public static int InputGranularity => Width.Wide.GradientInputs;
 
         /// <summary>
         /// The panels a weight-gradient part may be given start at a multiple of this (the widest variant's panel group), so
@@ -208,7 +240,7 @@ namespace ModelGen.Generator.Emit.Kernels
         /// <see cref="PanelGranularity"/>) to <paramref name="end"/>, both names of ints in scope: a group of panels runs in
         /// the part its first panel belongs to.
         /// </summary>
-        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride, string first, string end)
+        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, bool blocked = false)
         {
             foreach (var (start, count, loop) in Groups(Panels(m), v.GradientGroup, m % 16 != 0))
             {
@@ -219,7 +251,13 @@ namespace ModelGen.Generator.Emit.Kernels
                 foreach (var (kStart, kCount, kLoop) in Groups(n, v.GradientInputs, false))
                 {
                     string k = kLoop ? "k" : I(kStart);
-                    if (kLoop)
+                    if (inputFirst is not null && inputEnd is not null)
+                    {
+                        w.Open(kLoop
+                            ? $"for (int k = {inputFirst}, kStop = global::System.Math.Min({inputEnd}, {I(kCount)}); k < kStop; k += {I(v.GradientInputs)})"
+                            : $"if ({inputFirst} <= {I(kStart)} && {I(kStart)} < {inputEnd})");
+                    }
+                    else if (kLoop)
                     {
                         w.Open($"for (int k = 0; k < {I(kCount)}; k += {I(v.GradientInputs)})");
                     }
@@ -241,8 +279,40 @@ namespace ModelGen.Generator.Emit.Kernels
                         }
                     }
 
-                    w.Line(string.Join(" ", accs.Select(a => $"var {a} = Zero{v.S}();")));
-                    w.Open("for (int r = 0; r < rows; r++)");
+                    // Where each accumulator's weights live: panel (g + c), input (k + kk): weights + (g + c) * n * 16 + (k + kk) * 16 + h * 8.
+                    string At(int kk, int c, int h)
+                    {
+                        int fixedPart = weights + (c * n * 16) + (kk * 16) + (h * 8);
+                        return kLoop ? $"{Affine(fixedPart, g, n * 16)} + (k * 16)" : Affine(fixedPart + (kStart * 16), g, n * 16);
+                    }
+
+                    if (blocked)
+                    {
+                        var inits = new List<string>();
+                        for (int kk = 0; kk < ks; kk++)
+                        {
+                            for (int c = 0; c < panels; c++)
+                            {
+                                for (int h = 0; h < v.Subs; h++)
+                                {
+                                    inits.Add($"var {Acc(kk, c, h, v)} = r0 == 0 ? Zero{v.S}() : Load{v.S}(ref g, {At(kk, c, h)});");
+                                }
+                            }
+                        }
+
+                        foreach (var line in inits)
+                        {
+                            w.Line(line);
+                        }
+
+                        w.Open("for (int r = r0; r < r1; r++)");
+                    }
+                    else
+                    {
+                        w.Line(string.Join(" ", accs.Select(a => $"var {a} = Zero{v.S}();")));
+                        w.Open("for (int r = 0; r < rows; r++)");
+                    }
+
                     w.Line($"int dr = r * {I(dStride)};");
                     w.Line($"int xr = (r * {xStride}) + {k};");
                     for (int c = 0; c < panels; c++)
@@ -278,9 +348,7 @@ namespace ModelGen.Generator.Emit.Kernels
                             for (int h = 0; h < v.Subs; h++)
                             {
                                 // Panel (g + c), input (k + kk): weights + (g + c) * n * 16 + (k + kk) * 16 + h * 8.
-                                int fixedPart = weights + (c * n * 16) + (kk * 16) + (h * 8);
-                                string at = kLoop ? $"{Affine(fixedPart, g, n * 16)} + (k * 16)" : Affine(fixedPart + (kStart * 16), g, n * 16);
-                                w.Line($"Store{v.S}({Acc(kk, c, h, v)}, ref g, {at});");
+                                w.Line($"Store{v.S}({Acc(kk, c, h, v)}, ref g, {At(kk, c, h)});");
                             }
                         }
                     }

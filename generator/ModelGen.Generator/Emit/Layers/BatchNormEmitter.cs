@@ -101,24 +101,65 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"private readonly float[] _xhat{c.Index};");
             w.Line($"/// <summary>Layer {c.Index} per-feature 1 / sqrt(batch variance + eps).</summary>");
             w.Line($"private readonly float[] _invStd{c.Index} = new float[{I(((BatchNormSpec)c.Spec).Features)}];");
+            if (((BatchNormSpec)c.Spec).Spatial > 1)
+            {
+                w.Line($"/// <summary>Layer {c.Index}: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>");
+                w.Line($"private bool _update{c.Index};");
+            }
         }
 
         public override void EmitTrainerAllocations(SourceWriter w, LayerContext c) =>
             w.Line($"_xhat{c.Index} = new float[maxBatchSize * {I(c.Spec.OutputSize)}];");
 
+        public override void EmitTrainingForward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            if (l.Spatial == 1)
+            {
+                EmitTrainingForward(w, c, x, y);
+                return;
+            }
+
+            Header(w, c);
+            w.Line("// Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order).");
+            w.Line($"_update{c.Index} = updateRunningStatistics;");
+            ParallelSplit.Emit(
+                w,
+                members,
+                ParallelSplit.WorthIt(4L * l.OutputSize),
+                ParallelSplit.ReadOnlySpan(x, $"rows * {I(c.InputStride)}"),
+                ParallelSplit.Span(y, $"rows * {I(c.OutputStride)}"),
+                I(l.Features),
+                1,
+                $"ForwardChannels{c.Index}(ref {x}, ref {y}, rows, updateRunningStatistics, 0, {I(l.Features)});",
+                Names.Trainer,
+                $"s_forwardChannels{c.Index}",
+                $"One thread's part of <see cref=\"ForwardChannels{c.Index}\"/>: the channels from <c>start</c> to <c>end</c>.",
+                "trainer, x, y, start, end",
+                $"trainer.ForwardChannels{c.Index}({ParallelSplit.Element("x")}, {ParallelSplit.Element("y")}, trainer._rows, trainer._update{c.Index}, start, end);");
+            EmitCounter(w, c);
+            members.Line($"/// <summary>Training-mode forward of layer {c.Index} for the channels from <paramref name=\"chFirst\"/> to <paramref name=\"chEnd\"/>.</summary>");
+            members.Open($"private void ForwardChannels{c.Index}(ref float x, ref float y, int rows, bool updateRunningStatistics, int chFirst, int chEnd)");
+            members.Line("ref float p = ref Data(_model._compute);");
+            members.Line("ref float s = ref Data(_model._state);");
+            EmitForwardChannels(members, c, "x", "y");
+            members.Close();
+            members.Line();
+        }
+
+        private static void Header(SourceWriter w, LayerContext c)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\", training mode: normalize each {(l.Spatial > 1 ? "channel" : "feature")} with the batch mean and biased variance,");
+            w.Line($"// y = weight * (x - mean) / sqrt(var + {D(l.Epsilon)}) + bias; then update the running statistics, {(l.Keras ? "Keras" : "PyTorch")} convention:");
+            w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
+        }
+
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
             var l = (BatchNormSpec)c.Spec;
             int f = l.Features;
-            w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\", training mode: normalize each feature with the batch mean and biased variance,");
-            w.Line($"// y = weight * (x - mean) / sqrt(var + {D(l.Epsilon)}) + bias; then update the running statistics, {(l.Keras ? "Keras" : "PyTorch")} convention:");
-            w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
-            if (l.Spatial > 1)
-            {
-                EmitForwardChannels(w, c, x, y);
-                EmitCounter(w, c);
-                return;
-            }
+            Header(w, c);
 
             int f4 = f / 4 * 4;
             if (f4 > 0)
@@ -217,12 +258,35 @@ namespace ModelGen.Generator.Emit.Layers
             var l = (BatchNormSpec)c.Spec;
             int f = l.Features;
             w.Line($"// Backward, layer {c.Index} batch norm \"{l.Name}\": dweight += sum(d * xhat), dbias += sum(d){(needInput ? ", dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat))" : string.Empty)}.");
-            w.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
             if (l.Spatial > 1)
             {
-                EmitBackwardChannels(w, c, d, needInput);
+                w.Line("// Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order).");
+                ParallelSplit.Emit(
+                    w,
+                    members,
+                    ParallelSplit.WorthIt(4L * l.OutputSize),
+                    ParallelSplit.ReadOnlySpan($"Data(_xhat{c.Index})", $"rows * {I(l.OutputSize)}"),
+                    ParallelSplit.Span(d, $"rows * {I(c.OutputStride)}"),
+                    I(l.Features),
+                    1,
+                    $"BackwardChannels{c.Index}(ref {d}, rows, 0, {I(l.Features)});",
+                    Names.Trainer,
+                    $"s_backwardChannels{c.Index}",
+                    $"One thread's part of <see cref=\"BackwardChannels{c.Index}\"/>: the channels from <c>start</c> to <c>end</c>.",
+                    "trainer, xhat, d, start, end",
+                    $"trainer.BackwardChannels{c.Index}({ParallelSplit.Element("d")}, trainer._rows, start, end);");
+                members.Line($"/// <summary>Backward of layer {c.Index} for the channels from <paramref name=\"chFirst\"/> to <paramref name=\"chEnd\"/>{(needInput ? ", the input gradient in place" : string.Empty)}.</summary>");
+                members.Open($"private void BackwardChannels{c.Index}(ref float d, int rows, int chFirst, int chEnd)");
+                members.Line("ref float p = ref Data(_model._compute);");
+                members.Line("ref float g = ref Data(_gradients);");
+                members.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
+                EmitBackwardChannels(members, c, "d", needInput);
+                members.Close();
+                members.Line();
                 return false;
             }
+
+            w.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
 
             int f4 = f / 4 * 4;
             if (f4 > 0)
@@ -338,7 +402,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// Per channel: the statistics of its {I(sp)} values in every row (rows in order, each row four values at a time).");
             w.Line($"ref float xh = ref Data(_xhat{c.Index});");
             w.Line($"double count = (double)rows * {I(sp)};");
-            w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
+            w.Open("for (int ch = chFirst; ch < chEnd; ch++)");
             ChannelSum(w, "sum", sp, $"(r * {xs}) + (ch * {I(sp)})", q => $"Widen4(ref {x}, i0 + {q})", q => $"At(ref {x}, i0 + {q})");
             w.Line("double mean = sum / count;");
             w.Line("var meanV = Splat4(mean);");
@@ -349,15 +413,34 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line("float meanF = (float)mean;");
             w.Line($"float gamma = At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")});");
             w.Line($"float beta = At(ref p, {VectorKernel.Index(c.Plan.Compute("bias"), "ch")});");
+            int s8 = sp / 8 * 8;
+            w.Line("var meanF8 = Splat8(meanF);");
+            w.Line("var invStd8 = Splat8(invStd);");
+            w.Line("var gamma8 = Splat8(gamma);");
+            w.Line("var beta8 = Splat8(beta);");
             w.Open("for (int r = 0; r < rows; r++)");
             w.Line($"int xi = (r * {xs}) + (ch * {I(sp)});");
             w.Line($"int hi = (r * {I(size)}) + (ch * {I(sp)});");
             w.Line($"int yi = (r * {ys}) + (ch * {I(sp)});");
-            w.Open($"for (int q = 0; q < {I(sp)}; q++)");
-            w.Line($"float h = (At(ref {x}, xi + q) - meanF) * invStd;");
-            w.Line("At(ref xh, hi + q) = h;");
-            w.Line($"At(ref {y}, yi + q) = (gamma * h) + beta;");
-            w.Close();
+            if (s8 > 0)
+            {
+                w.Line("// Eight values at a time, each lane the scalar operations.");
+                w.Open($"for (int q = 0; q < {I(s8)}; q += 8)");
+                w.Line($"var h = (Load8(ref {x}, xi + q) - meanF8) * invStd8;");
+                w.Line("Store8(h, ref xh, hi + q);");
+                w.Line($"Store8((gamma8 * h) + beta8, ref {y}, yi + q);");
+                w.Close();
+            }
+
+            if (s8 < sp)
+            {
+                w.Open($"for (int q = {I(s8)}; q < {I(sp)}; q++)");
+                w.Line($"float h = (At(ref {x}, xi + q) - meanF) * invStd;");
+                w.Line("At(ref xh, hi + q) = h;");
+                w.Line($"At(ref {y}, yi + q) = (gamma * h) + beta;");
+                w.Close();
+            }
+
             w.Close();
             w.Line();
             w.Open("if (updateRunningStatistics)");
@@ -376,7 +459,7 @@ namespace ModelGen.Generator.Emit.Layers
             int f = l.Features, sp = l.Spatial, size = l.OutputSize;
             string ds = I(c.OutputStride);
             w.Line($"double count = (double)rows * {I(sp)};");
-            w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
+            w.Open("for (int ch = chFirst; ch < chEnd; ch++)");
             ChannelSum(w, "sumD", sp, $"(r * {ds}) + (ch * {I(sp)})", q => $"Widen4(ref {d}, i0 + {q})", q => $"At(ref {d}, i0 + {q})");
             ChannelSum(w, "sumDH", sp, $"(r * {ds}) + (ch * {I(sp)})", q => $"(Widen4(ref {d}, i0 + {q}) * Widen4(ref xhat{c.Index}, h0 + {q}))", q => $"((double)At(ref {d}, i0 + {q}) * At(ref xhat{c.Index}, h0 + {q}))", $"(r * {I(size)}) + (ch * {I(sp)})");
             w.Line($"At(ref g, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")}) = (float)sumDH;");
@@ -384,12 +467,29 @@ namespace ModelGen.Generator.Emit.Layers
             if (needInput)
             {
                 w.Line($"double scale = (double)At(ref p, {VectorKernel.Index(c.Plan.Compute("weight"), "ch")}) * _invStd{c.Index}[ch] / count;");
+                int s4 = sp / 4 * 4;
+                w.Line("var scale4 = Splat4(scale);");
+                w.Line("var count4 = Splat4(count);");
+                w.Line("var sumD4 = Splat4(sumD);");
+                w.Line("var sumDH4 = Splat4(sumDH);");
                 w.Open("for (int r = 0; r < rows; r++)");
                 w.Line($"int di = (r * {ds}) + (ch * {I(sp)});");
                 w.Line($"int hi = (r * {I(size)}) + (ch * {I(sp)});");
-                w.Open($"for (int q = 0; q < {I(sp)}; q++)");
-                w.Line($"At(ref {d}, di + q) = (float)(scale * ((count * (double)At(ref {d}, di + q)) - sumD - (At(ref xhat{c.Index}, hi + q) * sumDH)));");
-                w.Close();
+                if (s4 > 0)
+                {
+                    w.Line("// Four values at a time in double lanes, each lane the scalar operations.");
+                    w.Open($"for (int q = 0; q < {I(s4)}; q += 4)");
+                    w.Line($"Store4(Narrow4(scale4 * (((count4 * Widen4(ref {d}, di + q)) - sumD4) - (Widen4(ref xhat{c.Index}, hi + q) * sumDH4))), ref {d}, di + q);");
+                    w.Close();
+                }
+
+                if (s4 < sp)
+                {
+                    w.Open($"for (int q = {I(s4)}; q < {I(sp)}; q++)");
+                    w.Line($"At(ref {d}, di + q) = (float)(scale * ((count * (double)At(ref {d}, di + q)) - sumD - (At(ref xhat{c.Index}, hi + q) * sumDH)));");
+                    w.Close();
+                }
+
                 w.Close();
             }
 

@@ -100,6 +100,31 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"int oh = q / {I(l.OutputWidth)};");
             w.Line($"int ih0 = (oh * {I(l.Stride)}) - {I(l.PadBefore)};");
             w.Line($"int iw0 = ((q - (oh * {I(l.OutputWidth)})) * {I(l.Stride)}) - {I(l.PadBefore)};");
+            if (h >= l.Extent && wd >= l.Extent && kk * kk <= 49)
+            {
+                // Most positions: the window lies inside the input, every tap at a constant offset from its corner.
+                w.Open($"if ((uint)ih0 <= {I(h - l.Extent)}u && (uint)iw0 <= {I(wd - l.Extent)}u)");
+                w.Line($"ref float corner = ref At(ref {sample}, (ih0 * {I(wd)}) + iw0);");
+                w.Open($"for (int ch = 0; ch < {I(l.Channels)}; ch++)");
+                w.Line($"ref float plane = ref At(ref corner, ch * {I(h * wd)});");
+                w.Line($"ref float taps = ref At(ref patch, ch * {I(kk * kk)});");
+                for (int u = 0; u < kk; u++)
+                {
+                    var line = new List<string>();
+                    for (int v = 0; v < kk; v++)
+                    {
+                        line.Add(inside($"At(ref plane, {I((u * d * wd) + (v * d))})", I((u * kk) + v)).Replace("ref patch,", "ref taps,"));
+                    }
+
+                    w.Line(string.Join(" ", line));
+                }
+
+                w.Close();
+                w.Line("return;");
+                w.Close();
+                w.Line();
+            }
+
             w.Line("int t = 0;");
             w.Open($"for (int ch = 0; ch < {I(l.Channels)}; ch++)");
             w.Open($"for (int u = 0; u < {I(kk)}; u++, t += {I(kk)})");
@@ -176,17 +201,17 @@ namespace ModelGen.Generator.Emit.Layers
         /// The dense kernel over <paramref name="rows"/> consecutive patch rows at <paramref name="patches"/> (stride: the patch
         /// size) into rows of whole panels at <paramref name="outputs"/>: bias and the vector epilogues fused, full vectors stored.
         /// </summary>
-        private static void Kernel(SourceWriter w, LayerContext c, string patches, string outputs, int rows, IReadOnlyList<LayerContext> vector, string? firstRow = null)
+        private static void Kernel(SourceWriter w, LayerContext c, string patches, string outputs, int rows, IReadOnlyList<LayerContext> vector, string? firstRow = null, int? patchStride = null)
         {
             var l = (Conv2DSpec)c.Spec;
-            int k = l.PatchSize, pf = Limits.Pad(l.Filters);
+            int k = l.PatchSize, stride = patchStride ?? k, pf = Limits.Pad(l.Filters);
             var srcs = Enumerable.Range(0, rows).Select(e => "s" + I(e)).ToArray();
             var dsts = Enumerable.Range(0, rows).Select(e => "t" + I(e)).ToArray();
             w.Open();
             for (int e = 0; e < rows; e++)
             {
                 string row = firstRow is null ? I(e) : $"{firstRow} + {I(e)}";
-                w.Line($"ref float {srcs[e]} = ref At(ref {patches}, ({row}) * {I(k)});");
+                w.Line($"ref float {srcs[e]} = ref At(ref {patches}, ({row}) * {I(stride)});");
                 w.Line($"ref float {dsts[e]} = ref At(ref {outputs}, ({row}) * {I(pf)});");
             }
 
@@ -257,37 +282,43 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"private readonly float[] _patches{c.Index};");
             w.Line($"/// <summary>Layer {c.Index} outputs, then output gradients, per (row, output position): whole panels of filters.</summary>");
             w.Line($"private readonly float[] _cols{c.Index};");
+            w.Line($"/// <summary>Layer {c.Index} weights transposed for the input gradient: per panel of 16 patch inputs, each filter's 16 weights.</summary>");
+            w.Line($"private readonly float[] _transposed{c.Index};");
         }
 
         public override void EmitTrainerAllocations(SourceWriter w, LayerContext c)
         {
             var l = (Conv2DSpec)c.Spec;
-            w.Line($"_patches{c.Index} = new float[maxBatchSize * {I(l.Positions * l.PatchSize)}];");
+            w.Line($"_patches{c.Index} = new float[maxBatchSize * {I(l.Positions * Limits.Pad(l.PatchSize))}];");
+            w.Line($"_transposed{c.Index} = new float[{I(Limits.Pad(l.PatchSize) * l.Filters)}];");
             w.Line($"_cols{c.Index} = new float[maxBatchSize * {I(l.Positions * Limits.Pad(l.Filters))}];");
         }
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
             var l = (Conv2DSpec)c.Spec;
-            int k = l.PatchSize, pf = Limits.Pad(l.Filters), positions = l.Positions;
+            int k = l.PatchSize, pk = Limits.Pad(k), pf = Limits.Pad(l.Filters), positions = l.Positions;
             w.Line($"// Layer {c.Index}, conv2d \"{l.Name}\" {l.Input} -> {l.Output}: gather every (row, position)'s patch, then the dense kernel over");
             w.Line($"// them in blocks of {I(Block)} (each output the inference path's chain), then each filter into the channel-major rows.");
-            w.Line($"ref float pt = ref Data(_patches{c.Index});");
-            w.Line($"ref float cols = ref Data(_cols{c.Index});");
+            w.Line("// The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch, and so do");
+            w.Line("// its patches and outputs in the layer's buffers.");
+            w.Line($"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});");
+            w.Line($"ref float pt = ref At(ref Data(_patches{c.Index}), first * {I(positions * pk)});");
+            w.Line($"ref float cols = ref At(ref Data(_cols{c.Index}), first * {I(positions * pf)});");
             w.Open("for (int r = 0; r < rows; r++)");
             w.Open($"for (int pos = 0; pos < {I(positions)}; pos++)");
-            w.Line($"Patch{c.Index}(ref At(ref {x}, r * {I(c.InputStride)}), ref At(ref pt, ((r * {I(positions)}) + pos) * {I(k)}), pos);");
+            w.Line($"Patch{c.Index}(ref At(ref {x}, r * {I(c.InputStride)}), ref At(ref pt, ((r * {I(positions)}) + pos) * {I(pk)}), pos);");
             w.Close();
             w.Close();
             w.Line();
             w.Line($"int n = rows * {I(positions)};");
             w.Line("int e0 = 0;");
             w.Open($"for (; e0 + {I(Block)} <= n; e0 += {I(Block)})");
-            Kernel(w, c, "pt", "cols", Block, Array.Empty<LayerContext>(), "e0");
+            Kernel(w, c, "pt", "cols", Block, Array.Empty<LayerContext>(), "e0", pk);
             w.Close();
             w.Line();
             w.Open("for (; e0 < n; e0++)");
-            Kernel(w, c, "pt", "cols", 1, Array.Empty<LayerContext>(), "e0");
+            Kernel(w, c, "pt", "cols", 1, Array.Empty<LayerContext>(), "e0", pk);
             w.Close();
             w.Line();
             w.Open("for (int r = 0; r < rows; r++)");
@@ -301,10 +332,18 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
         }
 
+        /// <summary>Rows are independent in the forward pass: worth splitting from <see cref="Limits.ParallelWork"/> / 256 multiply-adds per row.</summary>
+        public override long TrainingForwardWorkPerRow(LayerSpec layer)
+        {
+            var l = (Conv2DSpec)layer;
+            long work = (long)l.Positions * l.PatchSize * l.Filters;
+            return work >= Limits.ParallelWork / 256 ? work : 0;
+        }
+
         public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
             var l = (Conv2DSpec)c.Spec;
-            int k = l.PatchSize, pf = Limits.Pad(l.Filters), positions = l.Positions, panels = DenseKernel.Panels(l.Filters);
+            int k = l.PatchSize, pk = Limits.Pad(k), pf = Limits.Pad(l.Filters), positions = l.Positions, panels = DenseKernel.Panels(l.Filters);
             long work = (long)positions * k * l.Filters;
             string threads = ParallelSplit.WorthIt(work);
             w.Line($"// Backward, layer {c.Index} conv2d \"{l.Name}\": the output gradient per (row, position), then the dense gradients over those");
@@ -323,33 +362,32 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
             w.Line();
 
-            string weightGradient = $"ConvWeightGradient{c.Index}(ref pt, ref cols, rows * {I(positions)}, 0, {I(panels)});";
-            if (panels > DenseKernel.PanelGranularity)
-            {
-                ParallelSplit.Emit(
-                    w,
-                    members,
-                    threads,
-                    ParallelSplit.ReadOnlySpan("pt", $"rows * {I(positions * k)}"),
-                    ParallelSplit.Span("cols", $"rows * {I(positions * pf)}"),
-                    I(panels),
-                    DenseKernel.PanelGranularity,
-                    weightGradient,
-                    Names.Trainer,
-                    $"s_convWeightGradient{c.Index}",
-                    $"One thread's part of <see cref=\"ConvWeightGradient{c.Index}\"/>: the panels from <c>start</c> to <c>end</c>.",
-                    "trainer, x, d, start, end",
-                    $"trainer.ConvWeightGradient{c.Index}({ParallelSplit.Element("x")}, {ParallelSplit.Element("d")}, trainer._rows * {I(positions)}, start, end);");
-            }
-            else
-            {
-                w.Line(weightGradient);
-            }
-
-            members.Line($"/// <summary>Weight gradients of layer {c.Index} over <paramref name=\"rows\"/> (row, position) pairs, for the 16-filter panels from <paramref name=\"first\"/> to <paramref name=\"end\"/>.</summary>");
-            members.Open($"private void ConvWeightGradient{c.Index}(ref float x, ref float d, int rows, int first, int end)");
+            // Weight gradients: each weight one chain over every (row, position) in order, on one thread. Many filters split
+            // by whole panels of 16 filters; few by ranges of the patch's inputs (each thread all filters of its inputs).
+            bool byPanels = panels > DenseKernel.PanelGranularity;
+            string weightGradient = $"ConvWeightGradient{c.Index}(ref pt, ref cols, rows * {I(positions)}, 0, {I(panels)}, 0, {I(k)});";
+            ParallelSplit.Emit(
+                w,
+                members,
+                threads,
+                ParallelSplit.ReadOnlySpan("pt", $"rows * {I(positions * pk)}"),
+                ParallelSplit.Span("cols", $"rows * {I(positions * pf)}"),
+                byPanels ? I(panels) : I(k),
+                byPanels ? DenseKernel.PanelGranularity : DenseKernel.InputGranularity,
+                weightGradient,
+                Names.Trainer,
+                $"s_convWeightGradient{c.Index}",
+                $"One thread's part of <see cref=\"ConvWeightGradient{c.Index}\"/>: the {(byPanels ? "filter panels" : "patch inputs")} from <c>start</c> to <c>end</c>.",
+                "trainer, x, d, start, end",
+                $"trainer.ConvWeightGradient{c.Index}({ParallelSplit.Element("x")}, {ParallelSplit.Element("d")}, trainer._rows * {I(positions)}, {(byPanels ? "start, end, 0, " + I(k) : "0, " + I(panels) + ", start, end")});");
+            int rowBlock = Math.Max(32, Math.Min(1024, (32 * 1024) / pk));
+            members.Line($"/// <summary>");
+            members.Line($"/// Weight gradients of layer {c.Index} over <paramref name=\"rows\"/> (row, position) pairs, for the 16-filter panels from");
+            members.Line($"/// <paramref name=\"first\"/> to <paramref name=\"end\"/> and the patch inputs from <paramref name=\"kFirst\"/> to <paramref name=\"kEnd\"/>.");
+            members.Line($"/// </summary>");
+            members.Open($"private void ConvWeightGradient{c.Index}(ref float x, ref float d, int rows, int first, int end, int kFirst, int kEnd)");
             members.Line("ref float g = ref Data(_gradients);");
-            DenseKernel.WeightGradient(members, c.Plan.Compute("weight"), k, l.Filters, "x", I(k), "d", pf, "first", "end");
+            DenseKernel.WeightGradient(members, c.Plan.Compute("weight"), k, l.Filters, "x", I(pk), "d", pf, "first", "end", "kFirst", "kEnd", rowBlock);
             members.Close();
             members.Line();
 
@@ -369,14 +407,25 @@ namespace ModelGen.Generator.Emit.Layers
                 return false;
             }
 
-            // The patches are no longer needed: their gradients overwrite them, every (row, position) on its own.
+            // The patches are no longer needed: their gradients overwrite them, every (row, position) on its own. The kernel is
+            // the forward one on the transposed weights: dpatch[k] = sum over filters f, in order, of d[f] * W[f, k].
+            int weight = c.Plan.Compute("weight");
+            w.Line("// The weights transposed into panels of 16 patch inputs (the padding lanes stay 0).");
+            w.Line($"ref float tw = ref Data(_transposed{c.Index});");
+            w.Open($"for (int f = 0; f < {I(l.Filters)}; f++)");
+            w.Line($"ref float wf = ref At(ref p, {I(weight)} + ((f >> 4) * {I(k * 16)}) + (f & 15));");
+            w.Open($"for (int kk = 0; kk < {I(k)}; kk++)");
+            w.Line($"At(ref tw, ((kk >> 4) * {I(l.Filters * 16)}) + (f * 16) + (kk & 15)) = At(ref wf, kk * 16);");
+            w.Close();
+            w.Close();
+            w.Line();
             string inputGradient = $"ConvInputGradient{c.Index}(ref cols, ref pt, rows * {I(positions)});";
             ParallelSplit.Emit(
                 w,
                 members,
                 threads,
                 ParallelSplit.ReadOnlySpan("cols", $"rows * {I(positions * pf)}"),
-                ParallelSplit.Span("pt", $"rows * {I(positions * k)}"),
+                ParallelSplit.Span("pt", $"rows * {I(positions * pk)}"),
                 $"rows * {I(positions)}",
                 Block,
                 inputGradient,
@@ -384,11 +433,36 @@ namespace ModelGen.Generator.Emit.Layers
                 $"s_convInputGradient{c.Index}",
                 $"One thread's part of <see cref=\"ConvInputGradient{c.Index}\"/>: the (row, position) pairs from <c>start</c> to <c>end</c>.",
                 "trainer, d, e, start, end",
-                $"trainer.ConvInputGradient{c.Index}({ParallelSplit.Element("d", $"start * {I(pf)}")}, {ParallelSplit.Element("e", $"start * {I(k)}")}, end - start);");
-            members.Line($"/// <summary>Patch gradients of layer {c.Index} for <paramref name=\"rows\"/> (row, position) pairs of <paramref name=\"d\"/> into <paramref name=\"e\"/>.</summary>");
+                $"trainer.ConvInputGradient{c.Index}({ParallelSplit.Element("d", $"start * {I(pf)}")}, {ParallelSplit.Element("e", $"start * {I(pk)}")}, end - start);");
+            members.Line($"/// <summary>");
+            members.Line($"/// Patch gradients of layer {c.Index} for <paramref name=\"rows\"/> (row, position) pairs of <paramref name=\"d\"/> into <paramref name=\"e\"/>:");
+            members.Line($"/// the forward kernel over the filters on the transposed weights, {I(Block)} pairs at a time.");
+            members.Line($"/// </summary>");
             members.Open($"private void ConvInputGradient{c.Index}(ref float d, ref float e, int rows)");
-            members.Line("ref float p = ref Data(_model._compute);");
-            DenseKernel.InputGradient(members, c.Plan.Compute("weight"), k, l.Filters, "d", pf, "e", k);
+            members.Line($"ref float p = ref Data(_transposed{c.Index});");
+            members.Line("int e0 = 0;");
+            foreach (int block in new[] { Block, 1 })
+            {
+                members.Open(block == 1 ? "for (; e0 < rows; e0++)" : $"for (; e0 + {I(block)} <= rows; e0 += {I(block)})");
+                var srcs = Enumerable.Range(0, block).Select(i => "s" + I(i)).ToArray();
+                var dsts = Enumerable.Range(0, block).Select(i => "t" + I(i)).ToArray();
+                for (int i = 0; i < block; i++)
+                {
+                    members.Line($"ref float {srcs[i]} = ref At(ref d, (e0 + {I(i)}) * {I(pf)});");
+                    members.Line($"ref float {dsts[i]} = ref At(ref e, (e0 + {I(i)}) * {I(pk)});");
+                }
+
+                DenseKernel.Forward(members, 0, l.Filters, k, srcs, lastPanelApart: false, (width, accs, row, panel) =>
+                {
+                    for (int h = 0; h < accs.Length; h++)
+                    {
+                        members.Line($"Store{width.S}({accs[h]}, ref {dsts[row]}, {(h == 0 ? panel.Lane : Plus(panel.Lane, 8))});");
+                    }
+                });
+                members.Close();
+                members.Line();
+            }
+
             members.Close();
             members.Line();
 
@@ -398,7 +472,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"{Mm}.CreateSpan(ref {other}, rows * {I(es)}).Clear();");
             w.Open("for (int r = 0; r < rows; r++)");
             w.Open($"for (int pos = 0; pos < {I(positions)}; pos++)");
-            w.Line($"PatchGradient{c.Index}(ref At(ref pt, ((r * {I(positions)}) + pos) * {I(k)}), ref At(ref {other}, r * {I(es)}), pos);");
+            w.Line($"PatchGradient{c.Index}(ref At(ref pt, ((r * {I(positions)}) + pos) * {I(pk)}), ref At(ref {other}, r * {I(es)}), pos);");
             w.Close();
             w.Close();
             return true;

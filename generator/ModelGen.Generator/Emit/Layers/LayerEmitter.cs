@@ -146,6 +146,12 @@ namespace ModelGen.Generator.Emit.Layers
         public abstract void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y);
 
         /// <summary>
+        /// Trainer: the training-mode forward with a writer for helper members of the trainer the forward pass calls (e.g.
+        /// the parts a kind splits over threads); by default the forward without helpers.
+        /// </summary>
+        public virtual void EmitTrainingForward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y) => EmitTrainingForward(w, c, x, y);
+
+        /// <summary>
         /// Trainer: the multiply-adds per row of the training-mode forward when every row is computed on its own (so the
         /// trainer may split the rows over threads, each row's arithmetic unchanged); 0 when rows depend on each other
         /// (batch statistics) or the work is too small to be worth a split.

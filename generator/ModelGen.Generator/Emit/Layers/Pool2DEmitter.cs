@@ -157,17 +157,26 @@ namespace ModelGen.Generator.Emit.Layers
             var l = (Pool2DSpec)c.Spec;
             bool max = l.Function == PoolFunction.Max;
             w.Line($"// Layer {c.Index}, {(l.Global ? "global average pool" : What(l))}: as at inference{(max ? ", recording the input each output took" : string.Empty)}.");
+            if (max)
+            {
+                w.Line("// The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch.");
+                w.Line($"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});");
+            }
+
             w.Open("for (int r = 0; r < rows; r++)");
             w.Line($"ref float xr = ref At(ref {x}, r * {I(c.InputStride)});");
             w.Line($"ref float yr = ref At(ref {y}, r * {I(c.OutputStride)});");
             if (max)
             {
-                w.Line($"ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref {Mm}.GetArrayDataReference(_argmax{c.Index}), r * {I(l.OutputSize)});");
+                w.Line($"ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref {Mm}.GetArrayDataReference(_argmax{c.Index}), (first + r) * {I(l.OutputSize)});");
             }
 
             Loops(w, l, "xr", "yr", Array.Empty<LayerContext>(), max ? "taken" : null);
             w.Close();
         }
+
+        /// <summary>Rows are independent: worth splitting from <see cref="Limits.ParallelWork"/> / 256 window reads per row.</summary>
+        public override long TrainingForwardWorkPerRow(LayerSpec layer) => layer.WorkPerRow >= Limits.ParallelWork / 256 ? layer.WorkPerRow : 0;
 
         public override bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput)
         {
@@ -182,8 +191,38 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line(max
                 ? $"// Backward, layer {c.Index} max pool: each output's gradient added to the input it took, outputs in order."
                 : $"// Backward, layer {c.Index} average pool: each output's gradient / {I(l.WindowHeight * l.WindowWidth)} added to every input of its window, outputs in order.");
-            w.Line($"{Mm}.CreateSpan(ref {other}, rows * {I(es)}).Clear();");
-            w.Open("for (int r = 0; r < rows; r++)");
+            long work = TrainingForwardWorkPerRow(l);
+            string call = $"PoolBackward{c.Index}(ref {d}, ref {other}, 0, rows);";
+            if (work > 0)
+            {
+                w.Line("// Rows are independent: many rows split over the cores.");
+                ParallelSplit.Emit(
+                    w,
+                    members,
+                    ParallelSplit.WorthIt(work),
+                    ParallelSplit.ReadOnlySpan(d, $"rows * {I(c.OutputStride)}"),
+                    ParallelSplit.Span(other, $"rows * {I(es)}"),
+                    "rows",
+                    1,
+                    call,
+                    Names.Trainer,
+                    $"s_poolBackward{c.Index}",
+                    $"One thread's part of <see cref=\"PoolBackward{c.Index}\"/>: the rows from <c>start</c> to <c>end</c>.",
+                    "trainer, d, e, start, end",
+                    $"trainer.PoolBackward{c.Index}({ParallelSplit.Element("d")}, {ParallelSplit.Element("e")}, start, end);");
+            }
+            else
+            {
+                w.Line(call);
+            }
+
+            members.Line($"/// <summary>Backward of layer {c.Index} for the rows from <paramref name=\"start\"/> to <paramref name=\"end\"/> of <paramref name=\"d\"/> into <paramref name=\"e\"/>.</summary>");
+            members.Open($"private void PoolBackward{c.Index}(ref float d, ref float e, int start, int end)");
+            w = members;
+            d = "d";
+            other = "e";
+            w.Line($"{Mm}.CreateSpan(ref At(ref {other}, start * {I(es)}), (end - start) * {I(es)}).Clear();");
+            w.Open("for (int r = start; r < end; r++)");
             w.Line($"ref float dr = ref At(ref {d}, r * {I(c.OutputStride)});");
             w.Line($"ref float er = ref At(ref {other}, r * {I(es)});");
             if (max)
@@ -212,6 +251,8 @@ namespace ModelGen.Generator.Emit.Layers
             }
 
             w.Close();
+            w.Close();
+            w.Line();
             return true;
         }
 
