@@ -24,13 +24,14 @@ namespace ModelGen.Tests
 
         public PyTorchVectorTests(ITestOutputHelper output) => _output = output;
 
-        public static IEnumerable<object[]> Networks() => new[] { "TorchSgd", "TorchNesterov", "TorchAdam", "TorchSoftmaxMse" }.Select(n => new object[] { n });
+        public static IEnumerable<object[]> Networks() => new[] { "TorchSgd", "TorchNesterov", "TorchAdam", "TorchSoftmaxMse", "TorchCnn" }.Select(n => new object[] { n });
 
         private static IModel Create(string name) => name switch
         {
             "TorchSgd" => new TorchSgd(),
             "TorchNesterov" => new TorchNesterov(),
             "TorchAdam" => new TorchAdam(),
+            "TorchCnn" => new TorchCnn(),
             _ => new TorchSoftmaxMse(),
         };
 
@@ -40,6 +41,7 @@ namespace ModelGen.Tests
             TorchNesterov m => m.CreateTrainer(rows, seed: 7),
             TorchAdam m => m.CreateTrainer(rows, seed: 7),
             TorchSoftmaxMse m => m.CreateTrainer(rows, seed: 7),
+            TorchCnn m => m.CreateTrainer(rows, seed: 7),
             _ => throw new ArgumentException(model.GetType().Name),
         };
 

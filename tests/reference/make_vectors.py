@@ -157,6 +157,21 @@ def main():
     t = torch.rand(4, 3, generator=generator)
     run("TorchSoftmaxMse", model, "mse", lambda p: torch.optim.SGD(p, lr=0.5), x, t)
 
+    # TorchCnn: Conv2d with padding (no bias: BatchNorm follows, and Adam would move a bias whose exact gradient is 0 by
+    # its learning rate on rounding noise alone, differently on each side) and with padding="same" (even kernel),
+    # BatchNorm2d in training and eval mode, GELU (exact), max and average pooling, LayerNorm over the whole sample,
+    # flatten, softmax + cross-entropy, Adam.
+    model = nn.Sequential(nn.Conv2d(2, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.GELU(), nn.MaxPool2d(2),
+                          nn.Conv2d(6, 5, 2, padding="same"), nn.LayerNorm([5, 4, 4]), nn.ReLU(), nn.AvgPool2d(2),
+                          nn.Flatten(), nn.Linear(20, 3), nn.Softmax(dim=1))
+    with torch.no_grad():
+        # LayerNorm starts at weight 1 and bias 0; move them so the test sees their effect.
+        model[5].weight.add_(torch.randn(5, 4, 4, generator=generator) * 0.3)
+        model[5].bias.add_(torch.randn(5, 4, 4, generator=generator) * 0.3)
+    x = torch.randn(5, 2, 8, 8, generator=generator)
+    t = torch.softmax(torch.randn(5, 3, generator=generator) * 2, dim=1)
+    run("TorchCnn", model, "cce", lambda p: torch.optim.Adam(p, lr=0.01), x, t)
+
 
 if __name__ == "__main__":
     main()

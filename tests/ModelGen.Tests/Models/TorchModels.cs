@@ -33,3 +33,17 @@ namespace ModelGen.Tests.Models
     {
     }
 }
+
+namespace ModelGen.Tests.Models
+{
+    /// <summary>
+    /// nn.Sequential(Conv2d(2, 6, 3, padding=1, bias=False), BatchNorm2d(6), GELU, MaxPool2d(2), Conv2d(6, 5, 2, padding="same"),
+    /// LayerNorm([5, 4, 4]), ReLU, AvgPool2d(2), Flatten, Linear(20, 3), Softmax); Adam lr 0.01.
+    /// </summary>
+    [Model, Input(2, 8, 8), Conv2D(6, 3, Padding = 1, UseBias = false), BatchNorm, GELU, MaxPool2D(2), Conv2D(5, 2, PaddingMode = PaddingMode.Same)]
+    [LayerNorm, ReLU, AvgPool2D(2), Flatten, Dense(3), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy), Adam(LearningRate = 0.01)]
+    public partial class TorchCnn
+    {
+    }
+}
