@@ -133,10 +133,14 @@ namespace ModelGen.Tests
             Assert.All(results, y => Assert.True(TestData.SameBits(expected, y)));
         }
 
-        [Fact]
-        public void AWorkspaceModelAllocatesNothingPerCallAfterTheFirstOnAThread()
+        [Theory]
+        [InlineData("WideNet")]
+        [InlineData("SmallCnn")]
+        [InlineData("GlobalPoolCnn")]
+        public void AWorkspaceModelAllocatesNothingPerCallAfterTheFirstOnAThread(string name)
         {
-            var model = Trained("WideNet");
+            // WideNet's buffers and a convolution's patch scratch live in per-thread arrays, allocated on first use.
+            var model = Trained(name);
             var x = TestData.Uniform(5 * model.InputLength, 3);
             var y = new float[5 * model.OutputLength];
             model.PredictBatch(x, y); // the thread's workspace is allocated here, once
