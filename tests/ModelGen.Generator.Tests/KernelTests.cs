@@ -62,6 +62,18 @@ namespace ModelGen.Generator.Tests
                     w.Line("ref float g = ref Data(gradient);");
                     DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride, "first", "end");
                     w.Close();
+
+                    // The convolution's form: rows in blocks of 2 (each chain continued from the stored value), inputs in a range.
+                    w.Open($"public static void BlockedWeightGradient{variant}_{n}_{m}(float[] weights, float[] input, float[] gradients, float[] gradient, int rows, int kFirst, int kEnd)");
+                    w.Line("ref float x = ref Data(input);");
+                    w.Line("ref float dd = ref Data(gradients);");
+                    w.Line("ref float g = ref Data(gradient);");
+                    w.Line($"int first = 0, end = {(m + 15) / 16};");
+                    w.Open("for (int r0 = 0; r0 < rows; r0 += 2)");
+                    w.Line("int r1 = global::System.Math.Min(rows, r0 + 2);");
+                    DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride, "first", "end", "kFirst", "kEnd", blocked: true);
+                    w.Close();
+                    w.Close();
                     w.Open($"public static void InputGradient{variant}_{n}_{m}(float[] weights, float[] gradients, float[] dx, int rows)");
                     w.Line("ref float p = ref Data(weights);");
                     w.Line("ref float dd = ref Data(gradients);");
@@ -149,6 +161,16 @@ namespace ModelGen.Generator.Tests
 
                                     Assert.True(Same(z, gradient[((j / 16) * n * 16) + (k * 16) + (j % 16)]), $"{variant} weight gradient {n}x{m}, [{j}, {k}]");
                                 }
+                            }
+
+                            // Blocked over rows and split over inputs at a multiple of the input granularity, as convolutions run it.
+                            var blocked = Enumerable.Repeat(float.NaN, panels * n * 16).ToArray();
+                            int inputSplit = n / (2 * DenseKernel.InputGranularity) * DenseKernel.InputGranularity;
+                            Invoke(type, $"BlockedWeightGradient{variant}_{n}_{m}", packed, input, d, blocked, Block, 0, inputSplit);
+                            Invoke(type, $"BlockedWeightGradient{variant}_{n}_{m}", packed, input, d, blocked, Block, inputSplit, n);
+                            for (int i = 0; i < gradient.Length; i++)
+                            {
+                                Assert.True(Same(gradient[i], blocked[i]), $"{variant} blocked weight gradient {n}x{m}, element {i}: {blocked[i]} vs {gradient[i]}");
                             }
 
                             var dx = new float[Block * n];
