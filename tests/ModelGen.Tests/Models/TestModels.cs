@@ -238,13 +238,17 @@ namespace ModelGen.Tests.Models
 
 namespace ModelGen.Tests.Models
 {
-    /// <summary>A CNN with more than 64 filters per layer, so training splits its weight gradients by filter panels over threads.</summary>
+    /// <summary>
+    /// A CNN with more than 64 filters per layer, so training splits its weight gradients by filter panels over threads,
+    /// and a dropout wide enough for its rows to be split too (each row's mask must not depend on the split).
+    /// </summary>
     [Model]
     [Input(3, 12, 12)]
     [Conv2D(80, 3, Padding = 1)]
     [BatchNorm]
     [ReLU]
     [MaxPool2D(2)]
+    [Dropout(0.2)]
     [Conv2D(70, 3)]
     [ReLU]
     [GlobalAvgPool]

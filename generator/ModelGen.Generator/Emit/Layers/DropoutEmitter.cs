@@ -45,20 +45,36 @@ namespace ModelGen.Generator.Emit.Layers
             var l = (DropoutSpec)c.Spec;
             w.Line($"// Layer {c.Index}, dropout \"{l.Name}\": zero each value with probability {D(l.Rate)} and scale the others by 1 / (1 - {D(l.Rate)});");
             w.Line("// the mask depends only on (seed, iteration, layer, row, feature).");
+            if (TrainingForwardWorkPerRow(l) > 0)
+            {
+                // Wide layers: the trainer may hand the rows to threads in parts; the mask takes the row's place in the batch.
+                w.Line("// The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch.");
+                w.Line($"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});");
+                w.Line($"ref float mask{c.Index} = ref At(ref Data(_mask{c.Index}), first * {I(l.OutputSize)});");
+                Mask(w, l, "_seed", "_iterations", x, I(c.InputStride), y, I(c.OutputStride), mask: "mask" + c.Index, rowOffset: "first");
+                return;
+            }
+
             w.Line($"ref float mask{c.Index} = ref Data(_mask{c.Index});");
             Mask(w, l, "_seed", "_iterations", x, I(c.InputStride), y, I(c.OutputStride), mask: "mask" + c.Index);
         }
 
         /// <summary>
+        /// Rows are independent (each row's mask is a function of its place in the batch): worth splitting from
+        /// <see cref="Limits.ParallelWork"/> / 256 per row, counting a mask hash as 16 operations.
+        /// </summary>
+        public override long TrainingForwardWorkPerRow(LayerSpec layer) => 16L * layer.OutputSize >= Limits.ParallelWork / 256 ? 16L * layer.OutputSize : 0;
+
+        /// <summary>
         /// For every row and feature: <c>m</c> = 0 with probability rate, else 1 / (1 - rate), from
         /// <c>DeterministicRandom.Hash(seed, step, row, layer, feature)</c>; writes <c>dst = src * m</c> (and the mask).
         /// </summary>
-        private static void Mask(SourceWriter w, DropoutSpec l, string seed, string step, string src, string srcStride, string dst, string dstStride, string? mask)
+        private static void Mask(SourceWriter w, DropoutSpec l, string seed, string step, string src, string srcStride, string dst, string dstStride, string? mask, string? rowOffset = null)
         {
             int f = l.OutputSize;
             w.Open("for (int r = 0; r < rows; r++)");
             w.Open($"for (int j = 0; j < {I(f)}; j++)");
-            w.Line($"float m = global::ModelGen.DeterministicRandom.Hash({seed}, {step}, r, {I(l.Index)}, j) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
+            w.Line($"float m = global::ModelGen.DeterministicRandom.Hash({seed}, {step}, {(rowOffset is null ? "r" : rowOffset + " + r")}, {I(l.Index)}, j) < {F(l.Rate)} ? 0f : {F(1.0 / (1.0 - l.Rate))};");
             if (mask is not null)
             {
                 w.Line($"At(ref {mask}, (r * {I(f)}) + j) = m;");
