@@ -538,7 +538,8 @@ namespace ModelGen.Generator.Emit.Kernels
             return c == 0 ? term : $"{I(c)} + {term}";
         }
 
-        private static string Plus(string expression, int constant)
+        /// <summary><c>expression + constant</c>, folded when the expression is a number.</summary>
+        internal static string Plus(string expression, int constant)
         {
             if (int.TryParse(expression, out int value))
             {

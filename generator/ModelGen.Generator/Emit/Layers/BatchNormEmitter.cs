@@ -392,6 +392,19 @@ namespace ModelGen.Generator.Emit.Layers
             w.Close();
         }
 
+        /// <summary>
+        /// Declares <c>double sum</c>, <c>mean</c> and <c>squares</c> (the sum of squared deviations) of channel <c>ch</c>
+        /// over <c>rows</c> rows of <paramref name="src"/> (rows <paramref name="stride"/> apart), with <c>count</c> in scope.
+        /// </summary>
+        private static void ChannelMoments(SourceWriter w, string src, string stride, int spatial)
+        {
+            string start = $"(r * {stride}) + (ch * {I(spatial)})";
+            ChannelSum(w, "sum", spatial, start, q => $"Widen4(ref {src}, i0 + {q})", q => $"At(ref {src}, i0 + {q})");
+            w.Line("double mean = sum / count;");
+            w.Line("var meanV = Splat4(mean);");
+            ChannelSum(w, "squares", spatial, start, q => $"(Widen4(ref {src}, i0 + {q}) - meanV) * (Widen4(ref {src}, i0 + {q}) - meanV)", q => $"(At(ref {src}, i0 + {q}) - mean) * (At(ref {src}, i0 + {q}) - mean)");
+        }
+
         /// <summary>Training forward over channels: statistics of each channel over every row and position.</summary>
         private static void EmitForwardChannels(SourceWriter w, LayerContext c, string x, string y)
         {
@@ -403,10 +416,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"ref float xh = ref Data(_xhat{c.Index});");
             w.Line($"double count = (double)rows * {I(sp)};");
             w.Open("for (int ch = chFirst; ch < chEnd; ch++)");
-            ChannelSum(w, "sum", sp, $"(r * {xs}) + (ch * {I(sp)})", q => $"Widen4(ref {x}, i0 + {q})", q => $"At(ref {x}, i0 + {q})");
-            w.Line("double mean = sum / count;");
-            w.Line("var meanV = Splat4(mean);");
-            ChannelSum(w, "squares", sp, $"(r * {xs}) + (ch * {I(sp)})", q => $"(Widen4(ref {x}, i0 + {q}) - meanV) * (Widen4(ref {x}, i0 + {q}) - meanV)", q => $"(At(ref {x}, i0 + {q}) - mean) * (At(ref {x}, i0 + {q}) - mean)");
+            ChannelMoments(w, x, xs, sp);
             w.Line("double variance = squares / count;");
             w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
             w.Line($"_invStd{c.Index}[ch] = invStd;");
@@ -518,10 +528,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// Layer {c.Index}, batch norm \"{l.Name}\" with the statistics of this batch (declared), per channel: (x - mean) / sqrt(var + {D(l.Epsilon)}) * weight + bias.");
             w.Line($"double count = (double)rows * {I(sp)};");
             w.Open($"for (int ch = 0; ch < {I(f)}; ch++)");
-            ChannelSum(w, "sum", sp, $"(r * {ss}) + (ch * {I(sp)})", q => $"Widen4(ref {src}, i0 + {q})", q => $"At(ref {src}, i0 + {q})");
-            w.Line("double mean = sum / count;");
-            w.Line("var meanV = Splat4(mean);");
-            ChannelSum(w, "squares", sp, $"(r * {ss}) + (ch * {I(sp)})", q => $"(Widen4(ref {src}, i0 + {q}) - meanV) * (Widen4(ref {src}, i0 + {q}) - meanV)", q => $"(At(ref {src}, i0 + {q}) - mean) * (At(ref {src}, i0 + {q}) - mean)");
+            ChannelMoments(w, src, ss, sp);
             w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt((squares / count) + {D(l.Epsilon)}));");
             w.Line("float meanF = (float)mean;");
             w.Open("for (int r = 0; r < rows; r++)");

@@ -65,7 +65,7 @@ namespace ModelGen.Generator.Emit.Layers
         public override void EmitMembers(SourceWriter w, LayerContext c)
         {
             var l = (Conv2DSpec)c.Spec;
-            int k = l.PatchSize, pf = Limits.Pad(l.Filters);
+            int k = l.PatchSize;
             w.Line($"/// <summary>Layer {c.Index}'s inference scratch on this thread: the patches of {I(Block)} output positions, then their {I(l.Filters)} filters each.</summary>");
             w.Line("[global::System.ThreadStatic]");
             w.Line($"private static float[]? t_conv{c.Index};");
@@ -221,7 +221,7 @@ namespace ModelGen.Generator.Emit.Layers
                 for (int h = 0; h < accs.Length; h++)
                 {
                     string acc = accs[h];
-                    string lane = h == 0 ? panel.Lane : Plus(panel.Lane, 8);
+                    string lane = h == 0 ? panel.Lane : DenseKernel.Plus(panel.Lane, 8);
                     if (bias is { } b)
                     {
                         w.Line($"{acc} += Load{width.S}(ref p, {VectorKernel.Index(b, lane)});");
@@ -302,7 +302,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// them in blocks of {I(Block)} (each output the inference path's chain), then each filter into the channel-major rows.");
             w.Line("// The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch, and so do");
             w.Line("// its patches and outputs in the layer's buffers.");
-            w.Line($"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});");
+            w.Line(FirstRowOfPart(c, y));
             w.Line($"ref float pt = ref At(ref Data(_patches{c.Index}), first * {I(positions * pk)});");
             w.Line($"ref float cols = ref At(ref Data(_cols{c.Index}), first * {I(positions * pf)});");
             w.Open("for (int r = 0; r < rows; r++)");
@@ -456,7 +456,7 @@ namespace ModelGen.Generator.Emit.Layers
                 {
                     for (int h = 0; h < accs.Length; h++)
                     {
-                        members.Line($"Store{width.S}({accs[h]}, ref {dsts[row]}, {(h == 0 ? panel.Lane : Plus(panel.Lane, 8))});");
+                        members.Line($"Store{width.S}({accs[h]}, ref {dsts[row]}, {(h == 0 ? panel.Lane : DenseKernel.Plus(panel.Lane, 8))});");
                     }
                 });
                 members.Close();
@@ -481,7 +481,5 @@ namespace ModelGen.Generator.Emit.Layers
         private static string Geometry(Conv2DSpec l) =>
             $"kernel {I(l.Kernel)}, stride {I(l.Stride)}, padding {(l.Same ? "same" : I(l.Padding))}{(l.Dilation == 1 ? string.Empty : $", dilation {I(l.Dilation)}")}";
 
-        private static string Plus(string expression, int constant) =>
-            int.TryParse(expression, out int value) ? I(value + constant) : $"{expression} + {I(constant)}";
     }
 }

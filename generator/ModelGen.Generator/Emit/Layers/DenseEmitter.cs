@@ -72,7 +72,7 @@ namespace ModelGen.Generator.Emit.Layers
                 for (int h = 0; h < accs.Length; h++)
                 {
                     string acc = accs[h];
-                    string lane = h == 0 ? panel.Lane : Plus(panel.Lane, 8);
+                    string lane = h == 0 ? panel.Lane : DenseKernel.Plus(panel.Lane, 8);
                     if (BiasOffset(c) is { } bias)
                     {
                         w.Line($"{acc} += Load{width.S}(ref p, {VectorKernel.Index(bias, lane)});");
@@ -250,7 +250,5 @@ namespace ModelGen.Generator.Emit.Layers
         /// <summary>The compute-layout offset of the bias, or null without bias.</summary>
         private static int? BiasOffset(LayerContext c) => ((DenseSpec)c.Spec).UseBias ? c.Plan.Compute("bias") : null;
 
-        private static string Plus(string expression, int constant) =>
-            int.TryParse(expression, out int value) ? I(value + constant) : $"{expression} + {I(constant)}";
     }
 }

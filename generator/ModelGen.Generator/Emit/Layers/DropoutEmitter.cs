@@ -49,7 +49,7 @@ namespace ModelGen.Generator.Emit.Layers
             {
                 // Wide layers: the trainer may hand the rows to threads in parts; the mask takes the row's place in the batch.
                 w.Line("// The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch.");
-                w.Line($"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});");
+                w.Line(FirstRowOfPart(c, y));
                 w.Line($"ref float mask{c.Index} = ref At(ref Data(_mask{c.Index}), first * {I(l.OutputSize)});");
                 Mask(w, l, "_seed", "_iterations", x, I(c.InputStride), y, I(c.OutputStride), mask: "mask" + c.Index, rowOffset: "first");
                 return;

@@ -173,6 +173,15 @@ namespace ModelGen.Generator.Emit.Layers
         protected static string Description(LayerContext c, string type, string fields = "") =>
             $"new global::ModelGen.{type}({Literal(c.Spec.Name)}, {Ints(c.Spec.Input.Dims)}, {Ints(c.Spec.Output.Dims)}{(fields.Length == 0 ? string.Empty : ", " + fields)})";
 
+        /// <summary>
+        /// Trainer: <c>int first = ...;</c>, the batch row the rows of this call start at, from where <paramref name="y"/>
+        /// (the layer's output for this call) lies in the layer's output buffer: the trainer may hand the rows of a
+        /// forward pass to threads in parts, and a layer whose other buffers or random streams are indexed by the batch row
+        /// needs the part's place.
+        /// </summary>
+        protected static string FirstRowOfPart(LayerContext c, string y) =>
+            $"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});";
+
         /// <summary>The row stride of a buffer in batch mode: the caller's input rows, or the padded <c>Stride</c> of the scratch buffers.</summary>
         protected static string BatchStride(string buffer) => buffer == "x" ? "InputSize" : "Stride";
 

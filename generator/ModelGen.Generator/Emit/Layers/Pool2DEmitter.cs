@@ -160,7 +160,7 @@ namespace ModelGen.Generator.Emit.Layers
             if (max)
             {
                 w.Line("// The trainer may hand the rows to threads in parts: this part's rows start at row `first` of the batch.");
-                w.Line($"int first = (int)(global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref Data(_y{c.Index}), ref {y}) / {I(sizeof(float) * c.OutputStride)});");
+                w.Line(FirstRowOfPart(c, y));
             }
 
             w.Open("for (int r = 0; r < rows; r++)");
@@ -218,13 +218,20 @@ namespace ModelGen.Generator.Emit.Layers
 
             members.Line($"/// <summary>Backward of layer {c.Index} for the rows from <paramref name=\"start\"/> to <paramref name=\"end\"/> of <paramref name=\"d\"/> into <paramref name=\"e\"/>.</summary>");
             members.Open($"private void PoolBackward{c.Index}(ref float d, ref float e, int start, int end)");
-            w = members;
-            d = "d";
-            other = "e";
-            w.Line($"{Mm}.CreateSpan(ref At(ref {other}, start * {I(es)}), (end - start) * {I(es)}).Clear();");
+            EmitBackwardRows(members, c, max, es);
+            members.Close();
+            members.Line();
+            return true;
+        }
+
+        /// <summary>The body of <c>PoolBackward</c>: the input gradients <c>e</c> of rows <c>start</c> to <c>end</c> from <c>d</c>.</summary>
+        private static void EmitBackwardRows(SourceWriter w, LayerContext c, bool max, int es)
+        {
+            var l = (Pool2DSpec)c.Spec;
+            w.Line($"{Mm}.CreateSpan(ref At(ref e, start * {I(es)}), (end - start) * {I(es)}).Clear();");
             w.Open("for (int r = start; r < end; r++)");
-            w.Line($"ref float dr = ref At(ref {d}, r * {I(c.OutputStride)});");
-            w.Line($"ref float er = ref At(ref {other}, r * {I(es)});");
+            w.Line($"ref float dr = ref At(ref d, r * {I(c.OutputStride)});");
+            w.Line($"ref float er = ref At(ref e, r * {I(es)});");
             if (max)
             {
                 w.Line($"ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref {Mm}.GetArrayDataReference(_argmax{c.Index}), r * {I(l.OutputSize)});");
@@ -251,9 +258,6 @@ namespace ModelGen.Generator.Emit.Layers
             }
 
             w.Close();
-            w.Close();
-            w.Line();
-            return true;
         }
 
         private static string What(Pool2DSpec l) => l.Global ? "global average pool" : l.Function == PoolFunction.Max ? "max pool" : "average pool";
