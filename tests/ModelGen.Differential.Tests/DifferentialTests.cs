@@ -54,7 +54,7 @@ namespace ModelGen.Differential.Tests
     /// parameter change after 5 steps, ...), so one tolerance serves layers of any scale. docs/correctness.md derives the
     /// tolerances; they are stated next to each comparison below.
     /// </summary>
-    public class DifferentialTests : IClassFixture<CompiledNetworks>
+    public partial class DifferentialTests : IClassFixture<CompiledNetworks>
     {
         /// <summary>
         /// Inference, loss and training-mode outputs: a float32 dot product of length n has a relative error below

@@ -280,7 +280,11 @@ namespace ModelGen.Differential.Tests
             }
 
             stream.Position = 0;
-            var assembly = new AssemblyLoadContext("random-networks-" + networks[0].Seed, isCollectible: true).LoadFromStream(stream);
+            // Not collectible: the generated classes keep [ThreadStatic] scratch on thread-pool threads, and the runtime
+            // has had races between a collectible context's collection and thread-static cleanup (dotnet/runtime#110837,
+            // #102797); one run of this suite crashed in libcoreclr on a pool thread. The assemblies stay loaded until the
+            // test process ends (a few MB each).
+            var assembly = new AssemblyLoadContext("random-networks-" + networks[0].Seed, isCollectible: false).LoadFromStream(stream);
             var factories = new Dictionary<int, Func<int, IModel>>();
             foreach (var n in networks)
             {
