@@ -28,6 +28,14 @@ namespace ModelGen.Benchmarks
         private float[] _y = null!;
         private float[] _targets = null!;
 
+        /// <summary>The model as ONNX (ExportOnnx: the graph ModelGen runs, with its weights and running statistics).</summary>
+        internal static byte[] Onnx(IModel model)
+        {
+            var stream = new System.IO.MemoryStream();
+            model.ExportOnnx(stream);
+            return stream.ToArray();
+        }
+
         [GlobalSetup]
         public void Setup()
         {
@@ -55,9 +63,9 @@ namespace ModelGen.Benchmarks
 
             // Peer: ONNX Runtime, one intra-op thread, OrtValue API, on the same network and weights.
             var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            _session = new InferenceSession(OnnxExport.Mlp(_model), options);
+            _session = new InferenceSession(Onnx(_model), options);
             var options2 = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            _session2 = new InferenceSession(OnnxExport.Mlp(_model), options2);
+            _session2 = new InferenceSession(Onnx(_model), options2);
             _ortIn1 = OrtValue.CreateTensorValueFromMemory(_x.AsSpan(0, 784).ToArray(), new long[] { 1, 784 });
             _ortOut1 = OrtValue.CreateTensorValueFromMemory(new float[10], new long[] { 1, 10 });
             _ortIn256 = OrtValue.CreateTensorValueFromMemory(_x, new long[] { 256, 784 });

@@ -95,7 +95,7 @@ namespace ModelGen.Benchmarks
 
             _y = new float[Batch * 10];
             var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            _session = new InferenceSession(OnnxExport.Mlp(_model, Width, Width), options);
+            _session = new InferenceSession(MlpBenchmarks.Onnx(_model), options);
             _ortIn = OrtValue.CreateTensorValueFromMemory(_x, new long[] { Batch, 784 });
             _ortOut = OrtValue.CreateTensorValueFromMemory(new float[Batch * 10], new long[] { Batch, 10 });
             _run = new RunOptions();

@@ -249,6 +249,76 @@ namespace ModelGen.Tests
             Assert.Equal(new[] { 2.5f }, other.GetTensor("0.running_var"));
         }
 
+        /// <summary>
+        /// Graphs exported by <c>torch.onnx.export</c> (PyTorch 1.13, tests/reference/make_onnx.py): Gemm with transB,
+        /// BatchNormalization, GELU in its erf form with Constant nodes, a zero Pad before AveragePool, Flatten. The
+        /// declaration takes the weights from the initializers and predicts what PyTorch predicted, within
+        /// <see cref="Tolerance"/> (the same float32 argument as for ONNX Runtime). TorchSgdKeras declares the same
+        /// network with a Keras-convention BatchNorm: the statistics are used as stored, so it predicts the same.
+        /// </summary>
+        [Theory]
+        [InlineData("TorchSgd", "TorchSgd")]
+        [InlineData("TorchSgd", "TorchSgdKeras")]
+        [InlineData("TorchCnnOnnx", "TorchCnnOnnx")]
+        public void GraphsExportedByPyTorchImport(string file, string declaration)
+        {
+            string folder = Path.Combine(AppContext.BaseDirectory, "onnx");
+            var vectors = PyTorchVectorTests.ReadAll(Path.Combine(folder, $"torch-{file}.vectors.safetensors"));
+            var model = Create(declaration, 5);
+            model.LoadOnnxWeights(Path.Combine(folder, $"torch-{file}.onnx"));
+            var x = vectors["x"].Values;
+            int rows = x.Length / model.InputLength;
+            var y = new float[rows * model.OutputLength];
+            model.PredictBatch(x, y);
+            var expected = vectors["y"].Values;
+            for (int i = 0; i < y.Length; i++)
+            {
+                Assert.True(Math.Abs(y[i] - expected[i]) <= Tolerance * (1 + Math.Abs(expected[i])), $"{declaration}, output {i}: ModelGen {y[i]:R}, PyTorch {expected[i]:R}");
+            }
+        }
+
+        /// <summary>
+        /// The exporter's bytes for four test models are pinned by files under tests/reference/onnx (the files the ONNX
+        /// checker script checks): a change to the graph shows as a changed file in review. On a difference the new
+        /// bytes are written next to the pinned file as <c>.received.onnx</c>; copy it over the pinned file once the
+        /// change is intended (and run tests/reference/check_onnx.py on it).
+        /// </summary>
+        [Theory]
+        [InlineData("BnMlp")]
+        [InlineData("Everything")]
+        [InlineData("TorchCnn")]
+        [InlineData("GlobalPoolCnn")]
+        public void ExportedBytesArePinned(string name)
+        {
+            var model = Create(name, 1);
+            Perturb(model, 7);
+            var bytes = Export(model);
+            string pinned = Path.Combine(PinnedFolder(), $"modelgen-{name}.onnx");
+            string received = Path.ChangeExtension(pinned, ".received.onnx");
+            if (!File.Exists(pinned) || !File.ReadAllBytes(pinned).AsSpan().SequenceEqual(bytes))
+            {
+                File.WriteAllBytes(received, bytes);
+                Assert.Fail($"The export of {name} differs from {pinned}; the new bytes are in {received}.");
+            }
+
+            File.Delete(received);
+        }
+
+        /// <summary>tests/reference/onnx in the source tree (found from the test assembly's folder upwards).</summary>
+        private static string PinnedFolder()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "tests", "reference", "onnx");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new DirectoryNotFoundException("tests/reference/onnx not found above " + AppContext.BaseDirectory);
+        }
+
         internal static byte[] Export(IModel model)
         {
             var stream = new MemoryStream();
@@ -268,6 +338,19 @@ namespace ModelGen.Tests
 
 namespace ModelGen.Tests.Models
 {
+    /// <summary>TorchSgd's network with a Keras-convention BatchNorm (PyTorch's epsilon and momentum written the Keras way).</summary>
+    [Model, Input(12), Dense(16), BatchNorm(Convention = BatchNormConvention.Keras, Momentum = 0.9, Epsilon = 1e-5), ReLU, Dense(8), Tanh, Dense(5), Softmax]
+    public partial class TorchSgdKeras
+    {
+    }
+
+    /// <summary>TorchCnn with the second convolution padded explicitly (3 x 3, padding 1): PyTorch 1.13 cannot export padding="same".</summary>
+    [Model, Input(2, 8, 8), Conv2D(6, 3, Padding = 1, UseBias = false), BatchNorm, GELU, MaxPool2D(2), Conv2D(5, 3, Padding = 1)]
+    [LayerNorm, ReLU, AvgPool2D(2), Flatten, Dense(3), Softmax]
+    public partial class TorchCnnOnnx
+    {
+    }
+
     /// <summary>Dense, Sigmoid, Dense, Softmax: the graph the mismatch tests export.</summary>
     [Model, Input(5), Dense(4), Sigmoid, Dense(3), Softmax]
     public partial class SigmoidThenSoftmax

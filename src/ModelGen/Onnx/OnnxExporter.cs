@@ -279,10 +279,15 @@ namespace ModelGen.Onnx
             return a;
         }
 
-        private static string ProducerVersion() =>
-            typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString()
-            ?? "unknown";
+        /// <summary>The package version without build metadata (no "+commit" suffix), so an export's bytes depend on the release only.</summary>
+        private static string ProducerVersion()
+        {
+            string version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString()
+                ?? "unknown";
+            int plus = version.IndexOf('+');
+            return plus < 0 ? version : version.Substring(0, plus);
+        }
 
         /// <summary>Appends nodes and initializers to one graph; every node's single output is named after the node.</summary>
         private sealed class Builder

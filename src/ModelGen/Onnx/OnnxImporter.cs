@@ -189,6 +189,8 @@ namespace ModelGen.Onnx
                             var node = cursor.Next(layer, p.Kind == PoolKind.Max ? "MaxPool" : "AveragePool");
                             CheckInts(cursor, node, layer, "kernel_shape", Array.Empty<long>(), new long[] { p.SizeHeight, p.SizeWidth });
                             CheckInts(cursor, node, layer, "strides", new long[] { 1, 1 }, new long[] { p.Stride, p.Stride });
+                            CheckInts(cursor, node, layer, "pads", new long[4], new long[4]);
+                            CheckInts(cursor, node, layer, "ceil_mode", new long[] { 0 }, new long[] { 0 });
                         }
 
                         break;
@@ -311,10 +313,26 @@ namespace ModelGen.Onnx
             private readonly string _model;
             private int _next;
 
+            /// <summary>Constant tensors by value name: the initializers and the outputs of Constant nodes.</summary>
+            private readonly Dictionary<string, TensorProto> _constants = new(StringComparer.Ordinal);
+
             public Cursor(GraphProto graph, string model)
             {
                 _graph = graph;
                 _model = model;
+                foreach (var t in graph.Initializer)
+                {
+                    _constants[t.Name] = t;
+                }
+
+                foreach (var node in graph.Node)
+                {
+                    var value = node.OpType == "Constant" && node.Output.Count == 1 ? node.Attribute.FirstOrDefault(a => a.Name == "value")?.T : null;
+                    if (value is not null)
+                    {
+                        _constants[node.Output[0]] = value;
+                    }
+                }
             }
 
             /// <summary>The next node that is not transparent, which must have one of the given operator types.</summary>
@@ -392,12 +410,44 @@ namespace ModelGen.Onnx
 
             private NodeProto? NextNode()
             {
-                while (_next < _graph.Node.Count && Transparent.Contains(_graph.Node[_next].OpType))
+                while (_next < _graph.Node.Count && IsTransparent(_graph.Node[_next]))
                 {
                     _next++;
                 }
 
                 return _next < _graph.Node.Count ? _graph.Node[_next] : null;
+            }
+
+            /// <summary>
+            /// A node that changes no value: a reshape or copy, or a Pad that adds nothing (PyTorch 1.13 puts one with
+            /// all-zero pads before every AveragePool).
+            /// </summary>
+            private bool IsTransparent(NodeProto node)
+            {
+                if (Transparent.Contains(node.OpType))
+                {
+                    return true;
+                }
+
+                if (node.OpType != "Pad" || node.Input.Count < 2 || !_constants.TryGetValue(node.Input[1], out var pads))
+                {
+                    return false;
+                }
+
+                if (pads.HasRawData)
+                {
+                    foreach (byte b in pads.RawData.Span)
+                    {
+                        if (b != 0)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+
+                return pads.Int64Data.All(p => p == 0);
             }
 
             private static string Kind(LayerDescription layer) => layer switch
