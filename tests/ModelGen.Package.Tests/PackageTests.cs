@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
@@ -16,7 +17,7 @@ namespace ModelGen.Package.Tests
     /// The NuGet package end to end, as a user installs it: <c>dotnet pack</c>, a local folder feed, a fresh console
     /// project outside the solution (its own NuGet cache, so no stale copy of the package is used) whose sources are
     /// the README's code blocks plus one deliberately wrong inference path, <c>dotnet build</c> with the analyzer,
-    /// <c>dotnet run</c>, and the exported ONNX file in ONNX Runtime.
+    /// <c>dotnet run</c>, the exported ONNX file in ONNX Runtime, and the same program published with NativeAOT.
     /// </summary>
     public class PackageTests
     {
@@ -121,6 +122,30 @@ namespace ModelGen.Package.Tests
                 using var results = session.Run(new[] { input });
                 var p = results.Single().AsTensor<float>().ToArray();
                 Assert.Equal(match.Groups[1].Value, p[1].ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+
+                // NativeAOT. Without IlcInstructionSet the package's targets warn (MGB001); with it, the publish has no
+                // trim or AOT warning (no warning but the analyzer's on Service.cs) and the native binary prints
+                // what the JIT-compiled program printed (the same bits: the same digits), timings aside.
+                string rid = RuntimeInformation.RuntimeIdentifier;
+                string unset = Run(app, env, "build", "-c", "Release", "-r", rid, "-p:PublishAot=true");
+                Assert.Contains("warning MGB001", unset);
+                string native = Path.Combine(work, "native");
+                var publishArgs = new List<string> { "publish", "-c", "Release", "-r", rid, "-p:PublishAot=true", "-o", native };
+                if (rid.EndsWith("-x64", StringComparison.Ordinal))
+                {
+                    publishArgs.Add("-p:IlcInstructionSet=x86-64-v3");
+                }
+
+                string publish = Run(app, env, publishArgs.ToArray());
+                var publishWarnings = Regex.Matches(publish, @"warning ([A-Z]+\d+)").Select(m => m.Groups[1].Value).Distinct().ToList();
+                // (The publish may not recompile the sources, so the analyzer's MG1007 may or may not be repeated.)
+                Assert.DoesNotContain(publishWarnings, w => w != "MG1007");
+                string binary = Path.Combine(native, OperatingSystem.IsWindows() ? "App.exe" : "App");
+                _output.WriteLine($"NativeAOT binary: {new FileInfo(binary).Length:N0} bytes");
+                File.Delete(Path.Combine(app, "circle.onnx"));
+                string nativeRun = RunProgram(binary, app);
+                Assert.Equal(WithoutTimings(run), WithoutTimings(nativeRun));
+                Assert.True(File.Exists(Path.Combine(app, "circle.onnx")), "the native binary did not export circle.onnx");
             }
             finally
             {
@@ -133,6 +158,19 @@ namespace ModelGen.Package.Tests
                     // A build server may still hold a file; the folder is under the temporary path.
                 }
             }
+        }
+
+        private static string WithoutTimings(string output) => Regex.Replace(output, @" \(\d+ ms\)", string.Empty).Trim();
+
+        private string RunProgram(string file, string directory)
+        {
+            var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            _output.WriteLine($"$ {file}  (exit {process.ExitCode})\n{output}");
+            Assert.True(process.ExitCode == 0, $"{file} failed with exit code {process.ExitCode}:\n{output}");
+            return output;
         }
 
         /// <summary>The csharp blocks of README.md, except one marked as an excerpt of generated code.</summary>
