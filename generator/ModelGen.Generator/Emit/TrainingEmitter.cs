@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using ModelGen.Generator.Emit.Layers;
 using ModelGen.Generator.Emit.Optimizers;
@@ -84,26 +85,49 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Line();
+            // Every array the trainer allocates, in order: the gradient ping-pong pair, the last outputs, then per layer its
+            // output and its caches. The largest per-row size bounds maxBatchSize (a .NET array holds at most
+            // Array.MaxLength elements), so the constructor rejects a batch whose arrays could not exist instead of letting
+            // maxBatchSize * size overflow.
+            var buffers = new List<TrainerBuffer>
+            {
+                new("_gradientA", "float", Limits.Pad(width)),
+                new("_gradientB", "float", Limits.Pad(width)),
+                new("_lastOutputs", "float", spec.OutputSize, PerRowText: "OutputSize"),
+            };
+            foreach (var c in contexts)
+            {
+                buffers.Add(new TrainerBuffer($"_y{c.Index}", "float", c.OutputStride));
+                buffers.AddRange(LayerCatalog.EmitterFor(c.Spec).TrainerBuffers(c));
+            }
+
+            int widestRow = buffers.Max(b => b.PerRow);
+            const int arrayMaxLength = 2147483591;
             w.Open($"internal Trainer({spec.ClassName} model, int maxBatchSize, int seed)");
             w.Open("if (maxBatchSize < MinBatchSizeValue)");
             w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"The largest batch must be at least {MinBatchSizeValue}.\");");
             w.Close();
             w.Line();
+            w.Open("if (maxBatchSize > MaxBatchSizeValue)");
+            w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"The largest batch can be at most {{MaxBatchSizeValue}} rows: the trainer's largest cache holds {I(widestRow)} values per row, and a .NET array holds at most {arrayMaxLength:N0} elements.\");");
+            w.Close();
+            w.Line();
             w.Line("_model = model ?? throw new global::System.ArgumentNullException(nameof(model));");
             w.Line("_seed = seed;");
             w.Line("MaxBatchSize = maxBatchSize;");
-            w.Line($"_gradientA = new float[maxBatchSize * {I(Limits.Pad(width))}];");
-            w.Line($"_gradientB = new float[maxBatchSize * {I(Limits.Pad(width))}];");
-            w.Line("_lastOutputs = new float[maxBatchSize * OutputSize];");
-            foreach (var c in contexts)
+            foreach (var b in buffers)
             {
-                w.Line($"_y{c.Index} = new float[maxBatchSize * {I(c.OutputStride)}];");
-                LayerCatalog.EmitterFor(c.Spec).EmitTrainerAllocations(w, c);
+                w.Line(b.PerRow > 0
+                    ? $"{b.Field} = new {b.ElementType}[maxBatchSize * {b.PerRowText ?? I(b.PerRow)}];"
+                    : $"{b.Field} = new {b.ElementType}[{I(b.Fixed)}];");
             }
 
             w.Close();
             w.Line();
             w.Line($"private const int MinBatchSizeValue = {(hasBn ? "2" : "1")};");
+            w.Line();
+            w.Line($"/// <summary>The largest maxBatchSize whose caches fit in .NET arrays: {I(arrayMaxLength)} / {I(widestRow)} values per row.</summary>");
+            w.Line($"private const int MaxBatchSizeValue = {I(arrayMaxLength / widestRow)};");
             w.Line();
             w.Line("/// <summary>The model this trainer updates.</summary>");
             w.Line($"public {spec.ClassName} Model => _model;");

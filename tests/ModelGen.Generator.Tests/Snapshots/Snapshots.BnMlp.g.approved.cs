@@ -1057,6 +1057,11 @@ namespace Snapshots
                     throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"The largest batch must be at least {MinBatchSizeValue}.");
                 }
 
+                if (maxBatchSize > MaxBatchSizeValue)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"The largest batch can be at most {MaxBatchSizeValue} rows: the trainer's largest cache holds 64 values per row, and a .NET array holds at most 2,147,483,591 elements.");
+                }
+
                 _model = model ?? throw new global::System.ArgumentNullException(nameof(model));
                 _seed = seed;
                 MaxBatchSize = maxBatchSize;
@@ -1078,6 +1083,9 @@ namespace Snapshots
             }
 
             private const int MinBatchSizeValue = 2;
+
+            /// <summary>The largest maxBatchSize whose caches fit in .NET arrays: 2147483591 / 64 values per row.</summary>
+            private const int MaxBatchSizeValue = 33554431;
 
             /// <summary>The model this trainer updates.</summary>
             public BnMlp Model => _model;

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using ModelGen.Generator.Emit.Kernels;
 using ModelGen.Generator.Model;
 using static ModelGen.Generator.Emit.SourceWriter;
@@ -108,8 +109,8 @@ namespace ModelGen.Generator.Emit.Layers
             }
         }
 
-        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c) =>
-            w.Line($"_xhat{c.Index} = new float[maxBatchSize * {I(c.Spec.OutputSize)}];");
+        public override IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c) =>
+            new[] { new TrainerBuffer($"_xhat{c.Index}", "float", c.Spec.OutputSize) };
 
         public override void EmitTrainingForward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y)
         {

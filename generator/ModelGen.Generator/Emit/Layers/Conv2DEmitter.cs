@@ -286,12 +286,12 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"private readonly float[] _transposed{c.Index};");
         }
 
-        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c)
+        public override IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c)
         {
             var l = (Conv2DSpec)c.Spec;
-            w.Line($"_patches{c.Index} = new float[maxBatchSize * {I(l.Positions * Limits.Pad(l.PatchSize))}];");
-            w.Line($"_transposed{c.Index} = new float[{I(Limits.Pad(l.PatchSize) * l.Filters)}];");
-            w.Line($"_cols{c.Index} = new float[maxBatchSize * {I(l.Positions * Limits.Pad(l.Filters))}];");
+            yield return new TrainerBuffer($"_patches{c.Index}", "float", l.Positions * Limits.Pad(l.PatchSize));
+            yield return new TrainerBuffer($"_transposed{c.Index}", "float", 0, Limits.Pad(l.PatchSize) * l.Filters);
+            yield return new TrainerBuffer($"_cols{c.Index}", "float", l.Positions * Limits.Pad(l.Filters));
         }
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)

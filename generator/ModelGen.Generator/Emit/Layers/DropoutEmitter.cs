@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using ModelGen.Generator.Model;
 using static ModelGen.Generator.Emit.SourceWriter;
 
@@ -38,7 +39,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"private readonly float[] _mask{c.Index};");
         }
 
-        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c) => w.Line($"_mask{c.Index} = new float[maxBatchSize * {I(c.Spec.OutputSize)}];");
+        public override IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c) => new[] { new TrainerBuffer($"_mask{c.Index}", "float", c.Spec.OutputSize) };
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {

@@ -137,10 +137,11 @@ namespace ModelGen.Generator.Emit.Layers
         {
         }
 
-        /// <summary>Trainer: allocations of those fields in the constructor (<c>maxBatchSize</c> is in scope).</summary>
-        public virtual void EmitTrainerAllocations(SourceWriter w, LayerContext c)
-        {
-        }
+        /// <summary>
+        /// Trainer: the arrays behind those fields, allocated in the constructor in this order. The trainer's largest
+        /// batch is bounded by the largest <see cref="TrainerBuffer.PerRow"/> of all layers, so every cache is listed here.
+        /// </summary>
+        public virtual IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c) => Array.Empty<TrainerBuffer>();
 
         /// <summary>Trainer: training-mode forward over <c>rows</c> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
         public abstract void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y);
@@ -191,4 +192,15 @@ namespace ModelGen.Generator.Emit.Layers
         private static InvalidOperationException Unsupported(LayerContext c, string what) =>
             new($"Layer {c.Index} ({c.Spec.KindName}) is not {what}; the planner should not have asked.");
     }
+
+    /// <summary>
+    /// One array of the trainer: <c>maxBatchSize * PerRow</c> elements, or <c>Fixed</c> elements when
+    /// <paramref name="PerRow"/> is 0.
+    /// </summary>
+    /// <param name="Field">The field name.</param>
+    /// <param name="ElementType">The C# element type (<c>float</c>, <c>int</c>).</param>
+    /// <param name="PerRow">Elements per batch row, or 0 for an array whose size does not depend on the batch.</param>
+    /// <param name="Fixed">Elements of an array that does not depend on the batch.</param>
+    /// <param name="PerRowText">How the generated code writes <paramref name="PerRow"/> (a constant's name), or null for the number.</param>
+    internal readonly record struct TrainerBuffer(string Field, string ElementType, int PerRow, int Fixed = 0, string? PerRowText = null);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using ModelGen.Generator.Emit.Kernels;
 using ModelGen.Generator.Model;
 using static ModelGen.Generator.Emit.SourceWriter;
@@ -104,11 +105,11 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"private readonly float[] _invStd{c.Index};");
         }
 
-        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c)
+        public override IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c)
         {
             var l = (LayerNormSpec)c.Spec;
-            w.Line($"_xhat{c.Index} = new float[maxBatchSize * {I(l.InputSize)}];");
-            w.Line($"_invStd{c.Index} = new float[maxBatchSize * {I(l.Groups)}];");
+            yield return new TrainerBuffer($"_xhat{c.Index}", "float", l.InputSize);
+            yield return new TrainerBuffer($"_invStd{c.Index}", "float", l.Groups);
         }
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)

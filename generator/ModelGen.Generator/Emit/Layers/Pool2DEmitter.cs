@@ -144,13 +144,10 @@ namespace ModelGen.Generator.Emit.Layers
             }
         }
 
-        public override void EmitTrainerAllocations(SourceWriter w, LayerContext c)
-        {
-            if (((Pool2DSpec)c.Spec).Function == PoolFunction.Max)
-            {
-                w.Line($"_argmax{c.Index} = new int[maxBatchSize * {I(c.Spec.OutputSize)}];");
-            }
-        }
+        public override IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c) =>
+            ((Pool2DSpec)c.Spec).Function == PoolFunction.Max
+                ? new[] { new TrainerBuffer($"_argmax{c.Index}", "int", c.Spec.OutputSize) }
+                : Array.Empty<TrainerBuffer>();
 
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
         {
