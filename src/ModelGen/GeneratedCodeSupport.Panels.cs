@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 #if !NET9_0_OR_GREATER
 using System.Runtime.Intrinsics.X86;
@@ -126,10 +127,10 @@ namespace ModelGen
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void StorePartial8(Vector256<float> value, ref float start, int index, int count)
         {
-            for (int i = 0; i < count; i++)
-            {
-                Unsafe.Add(ref start, (nint)(index + i)) = value.GetElement(i);
-            }
+            // Through a stack copy: one vector store, then one small block copy of the lanes wanted.
+            Span<float> lanes = stackalloc float[8];
+            value.StoreUnsafe(ref MemoryMarshal.GetReference(lanes));
+            lanes.Slice(0, count).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref start, (nint)index), count));
         }
 
         /// <summary>

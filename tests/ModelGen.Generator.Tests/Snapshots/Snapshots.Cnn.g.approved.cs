@@ -480,28 +480,35 @@ namespace Snapshots
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
             // Each 2 x 2 window of each channel, rows then columns: the first largest value (NaN once a value is NaN).
+            // Eight outputs of an output row at a time: each lane takes the same steps as one output at a time, without branches.
             for (int ch = 0; ch < 8; ch++)
             {
                 for (int i = 0; i < 4; i++)
                 {
-                    for (int j = 0; j < 4; j++)
+                    int at = (ch * 64) + (i * 16);
+                    int to = (ch * 16) + (i * 4);
+                    for (int j = 0; j < 4; j += 8)
                     {
-                        int at = (ch * 64) + (i * 16) + (j * 2);
-                        float z = At(ref src, at);
+                        int lanes = global::System.Math.Min(8, 4 - j);
+                        int first = at + (j * 2);
+                        var zv = Gather8(ref src, first, 2, lanes);
                         for (int u = 0; u < 2; u++)
                         {
                             for (int v = 0; v < 2; v++)
                             {
-                                int tap = at + (u * 8) + v;
-                                float value = At(ref src, tap);
-                                if (value > z || float.IsNaN(value) && !float.IsNaN(z))
-                                {
-                                    z = value;
-                                }
+                                var value = Gather8(ref src, first + (u * 8) + v, 2, lanes);
+                                zv = MaxStep8(zv, value);
                             }
                         }
 
-                        At(ref dst, (ch * 16) + (i * 4) + j) = z;
+                        if (lanes == 8)
+                        {
+                            Store8(zv, ref dst, to + j);
+                        }
+                        else
+                        {
+                            StorePartial8(zv, ref dst, to + j, lanes);
+                        }
                     }
                 }
             }
@@ -680,26 +687,36 @@ namespace Snapshots
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compute);
             ref float folded = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_folded);
             // Each 2 x 2 window of each channel: the sum in order (rows, then columns) / 4.
+            // Eight outputs of an output row at a time: each lane adds the same values in the same order as one output at a time.
             for (int ch = 0; ch < 4; ch++)
             {
                 for (int i = 0; i < 2; i++)
                 {
-                    for (int j = 0; j < 2; j++)
+                    int at = (ch * 16) + (i * 8);
+                    int to = (ch * 4) + (i * 2);
+                    for (int j = 0; j < 2; j += 8)
                     {
-                        int at = (ch * 16) + (i * 8) + (j * 2);
-                        float z = 0f;
+                        int lanes = global::System.Math.Min(8, 2 - j);
+                        int first = at + (j * 2);
+                        var zv = Zero8();
                         for (int u = 0; u < 2; u++)
                         {
                             for (int v = 0; v < 2; v++)
                             {
-                                int tap = at + (u * 4) + v;
-                                float value = At(ref src, tap);
-                                z += value;
+                                var value = Gather8(ref src, first + (u * 4) + v, 2, lanes);
+                                zv += value;
                             }
                         }
 
-                        z /= 4f;
-                        At(ref dst, (ch * 4) + (i * 2) + j) = z;
+                        zv /= Splat8(4f);
+                        if (lanes == 8)
+                        {
+                            Store8(zv, ref dst, to + j);
+                        }
+                        else
+                        {
+                            StorePartial8(zv, ref dst, to + j, lanes);
+                        }
                     }
                 }
             }
@@ -731,10 +748,12 @@ namespace Snapshots
 
                 float inv = (float)(1.0 / global::System.Math.Sqrt((squares / 16) + 1E-05));
                 float meanF = (float)mean;
-                for (int j = 0; j < 16; j++)
+                var meanV = Splat8(meanF);
+                var invV = Splat8(inv);
+                for (int j = 0; j < 16; j += 8)
                 {
-                    float h = (At(ref xs, j) - meanF) * inv;
-                    At(ref ys, j) = (h * At(ref p, 720 + j)) + At(ref p, 736 + j);
+                    var h = (Load8(ref xs, j) - meanV) * invV;
+                    Store8((h * Load8(ref p, 720 + j)) + Load8(ref p, 736 + j), ref ys, j);
                 }
             }
         }
@@ -2132,26 +2151,36 @@ namespace Snapshots
                 {
                     ref float xr = ref At(ref x, r * 64);
                     ref float yr = ref At(ref y, r * 16);
+                    // Eight outputs of an output row at a time: each lane adds the same values in the same order as one output at a time.
                     for (int ch = 0; ch < 4; ch++)
                     {
                         for (int i = 0; i < 2; i++)
                         {
-                            for (int j = 0; j < 2; j++)
+                            int at = (ch * 16) + (i * 8);
+                            int to = (ch * 4) + (i * 2);
+                            for (int j = 0; j < 2; j += 8)
                             {
-                                int at = (ch * 16) + (i * 8) + (j * 2);
-                                float z = 0f;
+                                int lanes = global::System.Math.Min(8, 2 - j);
+                                int first = at + (j * 2);
+                                var zv = Zero8();
                                 for (int u = 0; u < 2; u++)
                                 {
                                     for (int v = 0; v < 2; v++)
                                     {
-                                        int tap = at + (u * 4) + v;
-                                        float value = At(ref xr, tap);
-                                        z += value;
+                                        var value = Gather8(ref xr, first + (u * 4) + v, 2, lanes);
+                                        zv += value;
                                     }
                                 }
 
-                                z /= 4f;
-                                At(ref yr, (ch * 4) + (i * 2) + j) = z;
+                                zv /= Splat8(4f);
+                                if (lanes == 8)
+                                {
+                                    Store8(zv, ref yr, to + j);
+                                }
+                                else
+                                {
+                                    StorePartial8(zv, ref yr, to + j, lanes);
+                                }
                             }
                         }
                     }
@@ -2203,11 +2232,13 @@ namespace Snapshots
                         float inv = (float)(1.0 / global::System.Math.Sqrt((squares / 16) + 1E-05));
                         float meanF = (float)mean;
                         At(ref ir, gi) = inv;
-                        for (int j = 0; j < 16; j++)
+                        var meanV = Splat8(meanF);
+                        var invV = Splat8(inv);
+                        for (int j = 0; j < 16; j += 8)
                         {
-                            float h = (At(ref xs, j) - meanF) * inv;
-                            At(ref hr, (gi * 16) + j) = h;
-                            At(ref ys, j) = (h * At(ref p, 720 + j)) + At(ref p, 736 + j);
+                            var h = (Load8(ref xs, j) - meanV) * invV;
+                            Store8(h, ref hr, (gi * 16) + j);
+                            Store8((h * Load8(ref p, 720 + j)) + Load8(ref p, 736 + j), ref ys, j);
                         }
                     }
                 }
