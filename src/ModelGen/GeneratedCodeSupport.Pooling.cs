@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ModelGen
@@ -39,10 +40,36 @@ namespace ModelGen
         /// value of the window in reading order (of +0 and -0 the first), NaN from the first NaN on.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> MaxStep8(Vector256<float> z, Vector256<float> value)
+        public static Vector256<float> MaxStep8(Vector256<float> z, Vector256<float> value) => Vector256.ConditionalSelect(MaxTakes8(z, value), value, z);
+
+        /// <summary>The lanes where <see cref="MaxStep8"/> takes <paramref name="value"/> (all bits set) instead of <paramref name="z"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> MaxTakes8(Vector256<float> z, Vector256<float> value) =>
+            Vector256.GreaterThan(value, z) | Vector256.AndNot(Vector256.Equals(z, z), Vector256.Equals(value, value));
+
+        /// <summary>The indices <see cref="Gather8"/> reads: <paramref name="index"/> + min(q, lanes - 1) * <paramref name="stride"/> in lane q.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Taps8(int index, int stride, int lanes) =>
+            Vector256.Create(index) + (Vector256.Min(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(lanes - 1)) * stride);
+
+        /// <summary>Lane by lane, <paramref name="taken"/> where <paramref name="take"/> is set (all bits), else <paramref name="kept"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> SelectIndices8(Vector256<float> take, Vector256<int> taken, Vector256<int> kept) =>
+            Vector256.ConditionalSelect(take.AsInt32(), taken, kept);
+
+        /// <summary>Writes the first <paramref name="count"/> lanes (at most 8) of <paramref name="value"/> from <paramref name="index"/> on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreIndices8(Vector256<int> value, ref int start, int index, int count)
         {
-            var take = Vector256.GreaterThan(value, z) | Vector256.AndNot(Vector256.Equals(z, z), Vector256.Equals(value, value));
-            return Vector256.ConditionalSelect(take, value, z);
+            if (count == 8)
+            {
+                Vector256.StoreUnsafe(value, ref start, (nuint)index);
+                return;
+            }
+
+            Span<int> lanes = stackalloc int[8];
+            value.StoreUnsafe(ref MemoryMarshal.GetReference(lanes));
+            lanes.Slice(0, count).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref start, (nint)index), count));
         }
     }
 }

@@ -490,13 +490,13 @@ namespace Snapshots
                     for (int j = 0; j < 4; j += 8)
                     {
                         int lanes = global::System.Math.Min(8, 4 - j);
-                        int first = at + (j * 2);
-                        var zv = Gather8(ref src, first, 2, lanes);
+                        int origin = at + (j * 2);
+                        var zv = Gather8(ref src, origin, 2, lanes);
                         for (int u = 0; u < 2; u++)
                         {
                             for (int v = 0; v < 2; v++)
                             {
-                                var value = Gather8(ref src, first + (u * 8) + v, 2, lanes);
+                                var value = Gather8(ref src, origin + (u * 8) + v, 2, lanes);
                                 zv = MaxStep8(zv, value);
                             }
                         }
@@ -697,13 +697,13 @@ namespace Snapshots
                     for (int j = 0; j < 2; j += 8)
                     {
                         int lanes = global::System.Math.Min(8, 2 - j);
-                        int first = at + (j * 2);
+                        int origin = at + (j * 2);
                         var zv = Zero8();
                         for (int u = 0; u < 2; u++)
                         {
                             for (int v = 0; v < 2; v++)
                             {
-                                var value = Gather8(ref src, first + (u * 4) + v, 2, lanes);
+                                var value = Gather8(ref src, origin + (u * 4) + v, 2, lanes);
                                 zv += value;
                             }
                         }
@@ -1925,31 +1925,40 @@ namespace Snapshots
                     ref float xr = ref At(ref x, r * 512);
                     ref float yr = ref At(ref y, r * 128);
                     ref int taken = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_argmax3), (first + r) * 128);
+                    // Eight outputs of an output row at a time: each lane takes the same steps as one output at a time, without branches.
                     for (int ch = 0; ch < 8; ch++)
                     {
                         for (int i = 0; i < 4; i++)
                         {
-                            for (int j = 0; j < 4; j++)
+                            int at = (ch * 64) + (i * 16);
+                            int to = (ch * 16) + (i * 4);
+                            for (int j = 0; j < 4; j += 8)
                             {
-                                int at = (ch * 64) + (i * 16) + (j * 2);
-                                float z = At(ref xr, at);
-                                int best = at;
+                                int lanes = global::System.Math.Min(8, 4 - j);
+                                int origin = at + (j * 2);
+                                var zv = Gather8(ref xr, origin, 2, lanes);
+                                var best = Taps8(origin, 2, lanes);
                                 for (int u = 0; u < 2; u++)
                                 {
                                     for (int v = 0; v < 2; v++)
                                     {
-                                        int tap = at + (u * 8) + v;
-                                        float value = At(ref xr, tap);
-                                        if (value > z || float.IsNaN(value) && !float.IsNaN(z))
-                                        {
-                                            z = value;
-                                            best = tap;
-                                        }
+                                        int tap = origin + (u * 8) + v;
+                                        var value = Gather8(ref xr, tap, 2, lanes);
+                                        var take = MaxTakes8(zv, value);
+                                        zv = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(take, value, zv);
+                                        best = SelectIndices8(take, Taps8(tap, 2, lanes), best);
                                     }
                                 }
 
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref taken, (ch * 16) + (i * 4) + j) = best;
-                                At(ref yr, (ch * 16) + (i * 4) + j) = z;
+                                StoreIndices8(best, ref taken, to + j, lanes);
+                                if (lanes == 8)
+                                {
+                                    Store8(zv, ref yr, to + j);
+                                }
+                                else
+                                {
+                                    StorePartial8(zv, ref yr, to + j, lanes);
+                                }
                             }
                         }
                     }
@@ -2161,13 +2170,13 @@ namespace Snapshots
                             for (int j = 0; j < 2; j += 8)
                             {
                                 int lanes = global::System.Math.Min(8, 2 - j);
-                                int first = at + (j * 2);
+                                int origin = at + (j * 2);
                                 var zv = Zero8();
                                 for (int u = 0; u < 2; u++)
                                 {
                                     for (int v = 0; v < 2; v++)
                                     {
-                                        var value = Gather8(ref xr, first + (u * 4) + v, 2, lanes);
+                                        var value = Gather8(ref xr, origin + (u * 4) + v, 2, lanes);
                                         zv += value;
                                     }
                                 }

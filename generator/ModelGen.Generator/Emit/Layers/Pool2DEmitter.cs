@@ -61,84 +61,19 @@ namespace ModelGen.Generator.Emit.Layers
         /// </summary>
         private static void Loops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues, string? argmax)
         {
-            if (argmax is null)
-            {
-                VectorLoops(w, l, src, dst, epilogues);
-                return;
-            }
-
-            int h = l.Height, wd = l.Width, oh = l.OutputHeight, ow = l.OutputWidth, s = l.Step;
-            bool max = l.Function == PoolFunction.Max;
-            w.Open($"for (int ch = 0; ch < {I(l.Channels)}; ch++)");
-            w.Open($"for (int i = 0; i < {I(oh)}; i++)");
-            w.Open($"for (int j = 0; j < {I(ow)}; j++)");
-            w.Line($"int at = (ch * {I(h * wd)}) + (i * {I(s * wd)}) + (j * {I(s)});");
-            if (max)
-            {
-                w.Line($"float z = At(ref {src}, at);");
-                if (argmax is not null)
-                {
-                    w.Line("int best = at;");
-                }
-            }
-            else
-            {
-                w.Line("float z = 0f;");
-            }
-
-            w.Open($"for (int u = 0; u < {I(l.WindowHeight)}; u++)");
-            w.Open($"for (int v = 0; v < {I(l.WindowWidth)}; v++)");
-            w.Line($"int tap = at + (u * {I(wd)}) + v;");
-            w.Line($"float value = At(ref {src}, tap);");
-            if (max)
-            {
-                w.Open("if (value > z || float.IsNaN(value) && !float.IsNaN(z))");
-                w.Line("z = value;");
-                if (argmax is not null)
-                {
-                    w.Line("best = tap;");
-                }
-
-                w.Close();
-            }
-            else
-            {
-                w.Line("z += value;");
-            }
-
-            w.Close();
-            w.Close();
-            w.Line();
-            if (!max)
-            {
-                w.Line($"z /= {I(l.WindowHeight * l.WindowWidth)}f;");
-            }
-
-            string index = $"(ch * {I(oh * ow)}) + (i * {I(ow)}) + j";
-            if (argmax is not null && max)
-            {
-                w.Line($"global::System.Runtime.CompilerServices.Unsafe.Add(ref {argmax}, {index}) = best;");
-            }
-
-            foreach (var e in epilogues)
-            {
-                w.Line(LayerCatalog.EmitterFor(e.Spec).EpilogueStatement(e, "z", "ch"));
-            }
-
-            w.Line($"At(ref {dst}, {index}) = z;");
-            w.Close();
-            w.Close();
-            w.Close();
+            VectorLoops(w, l, src, dst, epilogues, l.Function == PoolFunction.Max ? argmax : null);
         }
 
         /// <summary>
         /// The pooling of one sample, eight outputs of an output row at a time: lane q of a group computes output j + q
-        /// with the same operations in the same order as the one-at-a-time loop (max: <c>MaxStep8</c>, the branch-free
-        /// form of its comparison; average: the sum from 0 in window order, then the division), so the bits are the same
-        /// and no comparison is a branch the processor can mispredict. The last group of a row takes what is left; its
-        /// extra lanes repeat the row's last output and are not stored.
+        /// with the same operations in the same order as one output at a time (max: <c>MaxStep8</c>, the branch-free form
+        /// of <c>if (value &gt; z || float.IsNaN(value) &amp;&amp; !float.IsNaN(z)) z = value;</c>; average: the sum from 0
+        /// in window order, then the division), so the bits are those of the rule, and no comparison is a branch the
+        /// processor can mispredict. The last group of a row takes what is left; its extra lanes repeat the row's last
+        /// output and are not stored. With <paramref name="argmax"/>, max pooling also records, per output, the input
+        /// the rule took (the first largest).
         /// </summary>
-        private static void VectorLoops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues)
+        private static void VectorLoops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues, string? argmax)
         {
             int h = l.Height, wd = l.Width, oh = l.OutputHeight, ow = l.OutputWidth, s = l.Step;
             bool max = l.Function == PoolFunction.Max;
@@ -151,18 +86,40 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"int to = (ch * {I(oh * ow)}) + (i * {I(ow)});");
             w.Open($"for (int j = 0; j < {I(ow)}; j += 8)");
             w.Line($"int lanes = global::System.Math.Min(8, {I(ow)} - j);");
-            w.Line($"int first = at + (j * {I(s)});");
-            w.Line(max ? $"var zv = Gather8(ref {src}, first, {I(s)}, lanes);" : "var zv = Zero8();");
+            w.Line($"int origin = at + (j * {I(s)});");
+            w.Line(max ? $"var zv = Gather8(ref {src}, origin, {I(s)}, lanes);" : "var zv = Zero8();");
+            if (argmax is not null)
+            {
+                w.Line($"var best = Taps8(origin, {I(s)}, lanes);");
+            }
+
             w.Open($"for (int u = 0; u < {I(l.WindowHeight)}; u++)");
             w.Open($"for (int v = 0; v < {I(l.WindowWidth)}; v++)");
-            w.Line($"var value = Gather8(ref {src}, first + (u * {I(wd)}) + v, {I(s)}, lanes);");
-            w.Line(max ? "zv = MaxStep8(zv, value);" : "zv += value;");
+            if (argmax is not null)
+            {
+                w.Line($"int tap = origin + (u * {I(wd)}) + v;");
+                w.Line($"var value = Gather8(ref {src}, tap, {I(s)}, lanes);");
+                w.Line("var take = MaxTakes8(zv, value);");
+                w.Line("zv = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(take, value, zv);");
+                w.Line($"best = SelectIndices8(take, Taps8(tap, {I(s)}, lanes), best);");
+            }
+            else
+            {
+                w.Line($"var value = Gather8(ref {src}, origin + (u * {I(wd)}) + v, {I(s)}, lanes);");
+                w.Line(max ? "zv = MaxStep8(zv, value);" : "zv += value;");
+            }
+
             w.Close();
             w.Close();
             w.Line();
             if (!max)
             {
                 w.Line($"zv /= Splat8({I(l.WindowHeight * l.WindowWidth)}f);");
+            }
+
+            if (argmax is not null)
+            {
+                w.Line($"StoreIndices8(best, ref {argmax}, to + j, lanes);");
             }
 
             w.Open("if (lanes == 8)");
