@@ -66,6 +66,13 @@ namespace ModelGen.Package.Tests
                     Assert.Contains("buildTransitive/ModelGen.targets", entries);
                     Assert.Contains("README.md", entries);
                     Assert.Contains("LICENSE", entries);
+                    using (var packageReadme = new StreamReader(zip.Entries.Single(e => e.FullName == "README.md").Open()))
+                    {
+                        // The package's readme shows the same complete example as the repository's README.
+                        string example = ReadmeBlocks().Single(b => b.Contains("var model = new CircleNet", StringComparison.Ordinal));
+                        Assert.Contains(example, packageReadme.ReadToEnd());
+                    }
+
                     using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName == "ModelGen.nuspec").Open());
                     string text = nuspec.ReadToEnd();
                     foreach (var element in new[] { "<license type=\"expression\">MIT</license>", "<readme>README.md</readme>", "<projectUrl>", "<repository ", "<tags>", "<description>A Roslyn source generator" })
