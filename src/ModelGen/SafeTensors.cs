@@ -359,9 +359,13 @@ namespace ModelGen
         }
 
         /// <summary>
-        /// Writes the described tensors to <paramref name="path"/>: first to <c>path + ".tmp"</c>, then moved over the
-        /// target, so an existing file is replaced only by a complete one.
+        /// Writes the described tensors to <paramref name="path"/> atomically: the bytes go to a uniquely named temporary
+        /// file in the same folder, are flushed to the disk, and the temporary file is renamed over the target. An
+        /// existing file is replaced only by a complete one; concurrent saves to one path leave one saver's complete file;
+        /// a failed save leaves no temporary file; errors name <paramref name="path"/>.
         /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+        /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
         public static void WriteFile(
             string path,
             IReadOnlyList<TensorDescriptor> tensors,
@@ -375,13 +379,9 @@ namespace ModelGen
                 throw new ArgumentNullException(nameof(path));
             }
 
-            string temporary = path + ".tmp";
-            using (var stream = File.Create(temporary))
-            {
-                Write(stream, tensors, parameters, state, counters, metadata);
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            using var memory = new MemoryStream();
+            Write(memory, tensors, parameters, state, counters, metadata);
+            AtomicFile.Write(path, memory.GetBuffer().AsSpan(0, (int)memory.Length));
         }
 
         /// <summary>
