@@ -1,7 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using Microsoft.ML.OnnxRuntime;
 using ModelGen;
 
 namespace ModelGen.Benchmarks
@@ -28,14 +27,6 @@ namespace ModelGen.Benchmarks
         private float[] _y = null!;
         private float[] _targets = null!;
 
-        /// <summary>The model as ONNX (ExportOnnx: the graph ModelGen runs, with its weights and running statistics).</summary>
-        internal static byte[] Onnx(IModel model)
-        {
-            var stream = new System.IO.MemoryStream();
-            model.ExportOnnx(stream);
-            return stream.ToArray();
-        }
-
         [GlobalSetup]
         public void Setup()
         {
@@ -61,59 +52,40 @@ namespace ModelGen.Benchmarks
                 _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
             }
 
-            // Peer: ONNX Runtime, one intra-op thread, OrtValue API, on the same network and weights.
-            var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            _session = new InferenceSession(Onnx(_model), options);
-            var options2 = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            _session2 = new InferenceSession(Onnx(_model), options2);
-            _ortIn1 = OrtValue.CreateTensorValueFromMemory(_x.AsSpan(0, 784).ToArray(), new long[] { 1, 784 });
-            _ortOut1 = OrtValue.CreateTensorValueFromMemory(new float[10], new long[] { 1, 10 });
-            _ortIn256 = OrtValue.CreateTensorValueFromMemory(_x, new long[] { 256, 784 });
-            _ortOut256 = OrtValue.CreateTensorValueFromMemory(new float[2560], new long[] { 256, 10 });
-            _run = new RunOptions();
-            OnnxRuntimePredictBatch256();
+            // Peers: ONNX Runtime with 1 and 2 intra-op threads on the same network and weights.
+            _ort1 = new OnnxRuntimePeer(_model, _x, 1, 1);
+            _ort256 = new OnnxRuntimePeer(_model, _x, 256, 1);
+            _ort2Threads1 = new OnnxRuntimePeer(_model, _x, 1, 2);
+            _ort2Threads256 = new OnnxRuntimePeer(_model, _x, 256, 2);
             _model.PredictBatch(_x, _y);
-            var ort = _ortOut256.GetTensorDataAsSpan<float>();
-            for (int i = 0; i < _y.Length; i++)
-            {
-                if (Math.Abs(ort[i] - _y[i]) > 1e-4f)
-                {
-                    throw new InvalidOperationException($"ONNX Runtime and ModelGen disagree at {i}: {ort[i]} vs {_y[i]}");
-                }
-            }
+            _ort256.CheckAgainst(_y);
         }
 
-        private InferenceSession _session = null!;
-        private InferenceSession _session2 = null!;
-        private OrtValue _ortIn1 = null!, _ortOut1 = null!, _ortIn256 = null!, _ortOut256 = null!;
-        private RunOptions _run = null!;
+        private OnnxRuntimePeer _ort1 = null!, _ort256 = null!, _ort2Threads1 = null!, _ort2Threads256 = null!;
 
         /// <summary>Peer: ONNX Runtime, one sample.</summary>
         [Benchmark]
-        public void OnnxRuntimePredict() => _session.Run(_run, new[] { "input" }, new[] { _ortIn1 }, new[] { "output" }, new[] { _ortOut1 });
+        public void OnnxRuntimePredict() => _ort1.Run();
 
         /// <summary>Peer: ONNX Runtime, 256 rows.</summary>
         [Benchmark]
-        public void OnnxRuntimePredictBatch256() => _session.Run(_run, new[] { "input" }, new[] { _ortIn256 }, new[] { "output" }, new[] { _ortOut256 });
+        public void OnnxRuntimePredictBatch256() => _ort256.Run();
 
         /// <summary>Peer: ONNX Runtime with 2 intra-op threads, one sample.</summary>
         [Benchmark]
-        public void OnnxRuntime2ThreadsPredict() => _session2.Run(_run, new[] { "input" }, new[] { _ortIn1 }, new[] { "output" }, new[] { _ortOut1 });
+        public void OnnxRuntime2ThreadsPredict() => _ort2Threads1.Run();
 
         /// <summary>Peer: ONNX Runtime with 2 intra-op threads, 256 rows.</summary>
         [Benchmark]
-        public void OnnxRuntime2ThreadsPredictBatch256() => _session2.Run(_run, new[] { "input" }, new[] { _ortIn256 }, new[] { "output" }, new[] { _ortOut256 });
+        public void OnnxRuntime2ThreadsPredictBatch256() => _ort2Threads256.Run();
 
         [GlobalCleanup]
         public void Cleanup()
         {
-            _session.Dispose();
-            _session2.Dispose();
-            _run.Dispose();
-            _ortIn1.Dispose();
-            _ortOut1.Dispose();
-            _ortIn256.Dispose();
-            _ortOut256.Dispose();
+            _ort1.Dispose();
+            _ort256.Dispose();
+            _ort2Threads1.Dispose();
+            _ort2Threads256.Dispose();
         }
 
         /// <summary>One sample.</summary>

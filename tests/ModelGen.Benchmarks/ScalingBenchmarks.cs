@@ -1,6 +1,5 @@
 using System;
 using BenchmarkDotNet.Attributes;
-using Microsoft.ML.OnnxRuntime;
 using ModelGen;
 
 namespace ModelGen.Benchmarks
@@ -65,9 +64,7 @@ namespace ModelGen.Benchmarks
         }
 
         private IModel _model = null!;
-        private InferenceSession _session = null!;
-        private RunOptions _run = null!;
-        private OrtValue _ortIn = null!, _ortOut = null!;
+        private OnnxRuntimePeer _ort = null!;
         private float[] _x = null!, _y = null!;
 
         [Params(64, 256, 1024, 2048)]
@@ -94,30 +91,15 @@ namespace ModelGen.Benchmarks
             }
 
             _y = new float[Batch * 10];
-            var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            _session = new InferenceSession(MlpBenchmarks.Onnx(_model), options);
-            _ortIn = OrtValue.CreateTensorValueFromMemory(_x, new long[] { Batch, 784 });
-            _ortOut = OrtValue.CreateTensorValueFromMemory(new float[Batch * 10], new long[] { Batch, 10 });
-            _run = new RunOptions();
-            OnnxRuntime();
+            _ort = new OnnxRuntimePeer(_model, _x, Batch, 2);
             ModelGen();
-            var ort = _ortOut.GetTensorDataAsSpan<float>();
-            for (int i = 0; i < _y.Length; i++)
-            {
-                if (Math.Abs(ort[i] - _y[i]) > 1e-4f)
-                {
-                    throw new InvalidOperationException($"ONNX Runtime and ModelGen disagree at {i}: {ort[i]} vs {_y[i]}");
-                }
-            }
+            _ort.CheckAgainst(_y);
         }
 
         [GlobalCleanup]
         public void Cleanup()
         {
-            _session.Dispose();
-            _run.Dispose();
-            _ortIn.Dispose();
-            _ortOut.Dispose();
+            _ort.Dispose();
         }
 
         /// <summary>ModelGen: <c>PredictBatch</c> (Predict for one row, as a user would call it).</summary>
@@ -136,6 +118,6 @@ namespace ModelGen.Benchmarks
 
         /// <summary>Peer: ONNX Runtime, 2 intra-op threads.</summary>
         [Benchmark]
-        public void OnnxRuntime() => _session.Run(_run, new[] { "input" }, new[] { _ortIn }, new[] { "output" }, new[] { _ortOut });
+        public void OnnxRuntime() => _ort.Run();
     }
 }

@@ -56,24 +56,15 @@ namespace ModelGen.Generator.Emit.Layers
         }
 
         /// <summary>
-        /// The pooling of one sample from <paramref name="src"/> into <paramref name="dst"/>; with <paramref name="argmax"/>
-        /// (a <c>ref int</c> in scope), max pooling also records the chosen input of each output.
-        /// </summary>
-        private static void Loops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues, string? argmax)
-        {
-            VectorLoops(w, l, src, dst, epilogues, l.Function == PoolFunction.Max ? argmax : null);
-        }
-
-        /// <summary>
         /// The pooling of one sample, eight outputs of an output row at a time: lane q of a group computes output j + q
         /// with the same operations in the same order as one output at a time (max: <c>MaxStep8</c>, the branch-free form
         /// of <c>if (value &gt; z || float.IsNaN(value) &amp;&amp; !float.IsNaN(z)) z = value;</c>; average: the sum from 0
         /// in window order, then the division), so the bits are those of the rule, and no comparison is a branch the
         /// processor can mispredict. The last group of a row takes what is left; its extra lanes repeat the row's last
-        /// output and are not stored. With <paramref name="argmax"/>, max pooling also records, per output, the input
-        /// the rule took (the first largest).
+        /// output and are not stored. With <paramref name="argmax"/> (a <c>ref int</c> in scope; max pooling only), also
+        /// records, per output, the input the rule took (the first largest).
         /// </summary>
-        private static void VectorLoops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues, string? argmax)
+        private static void Loops(SourceWriter w, Pool2DSpec l, string src, string dst, IReadOnlyList<LayerContext> epilogues, string? argmax)
         {
             int h = l.Height, wd = l.Width, oh = l.OutputHeight, ow = l.OutputWidth, s = l.Step;
             bool max = l.Function == PoolFunction.Max;
