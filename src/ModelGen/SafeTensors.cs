@@ -208,12 +208,14 @@ namespace ModelGen
         }
 
         /// <summary>
-        /// Reads a safetensors stream into the given buffers. Every described tensor must be present with the described
-        /// dtype and shape and no other tensor may be present; any problem throws <see cref="InvalidDataException"/>
-        /// naming the tensor and what was expected. The buffers may be partly written when it throws, so pass scratch
-        /// buffers and copy them into the model only after it returns, or use <see cref="ReadInto"/>, which does.
+        /// Reads a safetensors stream into the given buffers, all or nothing: the file is checked completely (the layout
+        /// the safetensors format requires, every described tensor present with its dtype and shape and no other, every
+        /// value finite, variances and counters not negative) before any buffer is written. Any problem throws
+        /// <see cref="InvalidDataException"/> naming the tensor and what was expected, and the buffers stay as they were.
+        /// Memory use is bounded by the bytes actually present and the size of the described tensors, whatever the
+        /// header claims.
         /// </summary>
-        /// <param name="stream">A readable stream positioned at the start of the file; it is not closed.</param>
+        /// <param name="stream">A readable stream positioned at the start of the file; it is not closed. It must end where the file ends.</param>
         /// <param name="tensors">The tensors the model expects.</param>
         /// <param name="parameters">Receives the parameters.</param>
         /// <param name="state">Receives the float state.</param>
@@ -225,6 +227,20 @@ namespace ModelGen
             Span<float> parameters,
             Span<float> state,
             Span<long> counters)
+        {
+            var loaded = Load(stream, tensors);
+            loaded.CopyTo(parameters, state, counters);
+            return loaded.Metadata;
+        }
+
+        /// <summary>
+        /// Reads and checks a safetensors stream completely (see <see cref="Read"/>) and returns its values without
+        /// touching any model, so a model can swap them in at once. The generated <c>LoadWeights</c> uses it.
+        /// </summary>
+        /// <param name="stream">A readable stream positioned at the start of the file; it is not closed. It must end where the file ends.</param>
+        /// <param name="tensors">The tensors the model expects.</param>
+        /// <exception cref="InvalidDataException">The file is not a valid safetensors file or does not match the tensors.</exception>
+        public static LoadedTensors Load(Stream stream, IReadOnlyList<TensorDescriptor> tensors)
         {
             if (stream is null)
             {
@@ -249,25 +265,103 @@ namespace ModelGen
                     $"Not a safetensors file: the header length is {headerLength} bytes (expected 2 to {MaxHeaderLength}).");
             }
 
-            var header = new byte[(int)headerLength];
-            int got = ReadFully(stream, header);
-            if (got != header.Length)
+            // Allocate only for bytes that are there: a header length is a claim of the file, not a fact.
+            var header = ReadBounded(stream, (int)headerLength, out int got);
+            if (got != (int)headerLength)
             {
-                throw new InvalidDataException($"The safetensors file is truncated: the header should be {header.Length} bytes but only {got} are present.");
+                throw new InvalidDataException($"The safetensors file is truncated: the header should be {headerLength} bytes but only {got} are present.");
             }
 
             var entries = ParseHeader(header, out var metadata);
+            CheckNames(entries, tensors);
 
-            // Check names, dtypes and shapes before touching the data.
-            var expected = new Dictionary<string, TensorDescriptor>(StringComparer.Ordinal);
+            // Check dtypes, shapes and sizes, then the layout: the ranges, in order, must tile the data from byte 0.
+            var layout = new List<(long Begin, long End, string Name)>(tensors.Count);
             foreach (var t in tensors)
             {
-                expected[t.Name] = t;
+                var e = entries[t.Name];
+                if (e.DType != t.DType)
+                {
+                    throw new InvalidDataException($"Tensor '{t.Name}' has dtype {e.DType} in the file; the model expects {t.DType}.");
+                }
+
+                if (!SameShape(e.Shape, t.Shape))
+                {
+                    throw new InvalidDataException(
+                        $"Tensor '{t.Name}' has shape {TensorDescriptor.FormatShape(e.Shape)} in the file; the model expects {t.ShapeText}.");
+                }
+
+                long bytes = (long)t.Length * ElementSize(t);
+                if (e.End < e.Begin || e.End - e.Begin != bytes)
+                {
+                    throw new InvalidDataException(
+                        $"Tensor '{t.Name}' has data offsets [{e.Begin}, {e.End}] in the file, which do not hold {bytes} bytes for shape {t.ShapeText} {t.DType}.");
+                }
+
+                layout.Add((e.Begin, e.End, t.Name));
             }
 
+            layout.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : string.CompareOrdinal(a.Name, b.Name));
+            long end = 0;
+            string previous = string.Empty;
+            foreach (var (begin, stop, name) in layout)
+            {
+                if (begin < end)
+                {
+                    throw new InvalidDataException(
+                        $"Tensor '{name}' (bytes {begin} to {stop}) overlaps tensor '{previous}' (which ends at byte {end}): in a safetensors file every tensor has its own bytes.");
+                }
+
+                if (begin > end)
+                {
+                    throw new InvalidDataException(previous.Length == 0
+                        ? $"The data has a gap: the first tensor, '{name}', starts at byte {begin}, not 0; a safetensors file has no unused bytes."
+                        : $"The data has a gap of {begin - end} bytes between tensor '{previous}' and tensor '{name}'; a safetensors file has no unused bytes.");
+                }
+
+                end = stop;
+                previous = name;
+            }
+
+            // The total is the sum of the model's own tensor sizes, so this allocation is bounded by the model, and it grows
+            // only as bytes arrive.
+            if (end > int.MaxValue)
+            {
+                throw new InvalidDataException($"The tensor data ({end} bytes) is too large.");
+            }
+
+            var data = ReadBounded(stream, (int)end, out got);
+            if (got != (int)end)
+            {
+                throw new InvalidDataException(
+                    $"The safetensors file is truncated: the header describes {end} bytes of tensor data but only {got} are present.");
+            }
+
+            long trailing = CountTrailing(stream);
+            if (trailing > 0)
+            {
+                throw new InvalidDataException(
+                    $"The safetensors file has {(trailing == long.MaxValue ? "more" : trailing.ToString(CultureInfo.InvariantCulture))} bytes after the end of the tensor data its header describes; the file is damaged or is not one safetensors file.");
+            }
+
+            var loaded = new LoadedTensors(tensors, metadata);
+            foreach (var t in tensors)
+            {
+                var e = entries[t.Name];
+                loaded.Decode(t, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)));
+            }
+
+            return loaded;
+        }
+
+        /// <summary>Throws unless the file's tensor names are exactly the model's.</summary>
+        private static void CheckNames(Dictionary<string, Entry> entries, IReadOnlyList<TensorDescriptor> tensors)
+        {
+            var expected = new HashSet<string>(StringComparer.Ordinal);
             var missing = new List<string>();
             foreach (var t in tensors)
             {
+                expected.Add(t.Name);
                 if (!entries.ContainsKey(t.Name))
                 {
                     missing.Add(t.Name);
@@ -283,7 +377,7 @@ namespace ModelGen
             var unexpected = new List<string>();
             foreach (var name in entries.Keys)
             {
-                if (!expected.ContainsKey(name))
+                if (!expected.Contains(name))
                 {
                     unexpected.Add(name);
                 }
@@ -295,67 +389,54 @@ namespace ModelGen
                 throw new InvalidDataException(
                     $"The weights file has tensor(s) this model does not have: {string.Join(", ", unexpected)}; the model expects {Describe(tensors)}. Check that the file was saved from the same declaration (layer names and order).");
             }
+        }
 
-            long dataLength = 0;
-            foreach (var t in tensors)
+        internal static int ElementSize(TensorDescriptor t) => t.Storage == TensorStorage.Counters ? 8 : 4;
+
+        /// <summary>
+        /// Reads up to <paramref name="length"/> bytes into an array that grows as bytes arrive (doubling from 16 KB), so
+        /// a stream shorter than claimed never costs more than twice what it holds. A seekable stream is asked its
+        /// length first.
+        /// </summary>
+        private static byte[] ReadBounded(Stream stream, int length, out int got)
+        {
+            if (stream.CanSeek)
             {
-                var e = entries[t.Name];
-                if (e.DType != t.DType)
+                long remaining = Math.Max(0, stream.Length - stream.Position);
+                if (remaining < length)
                 {
-                    throw new InvalidDataException($"Tensor '{t.Name}' has dtype {e.DType} in the file; the model expects {t.DType}.");
+                    got = (int)remaining;
+                    return Array.Empty<byte>();
                 }
 
-                if (!SameShape(e.Shape, t.Shape))
+                var exact = new byte[length];
+                got = ReadFully(stream, exact);
+                return exact;
+            }
+
+            var buffer = new byte[Math.Min(length, 16 * 1024)];
+            got = 0;
+            while (true)
+            {
+                got += ReadFully(stream, buffer.AsSpan(got));
+                if (got < buffer.Length || buffer.Length == length)
                 {
-                    throw new InvalidDataException(
-                        $"Tensor '{t.Name}' has shape {TensorDescriptor.FormatShape(e.Shape)} in the file; the model expects {t.ShapeText}.");
+                    return buffer;
                 }
 
-                long bytes = (long)t.Length * (t.Storage == TensorStorage.Counters ? 8 : 4);
-                if (e.End - e.Begin != bytes || e.Begin < 0 || e.End < e.Begin)
-                {
-                    throw new InvalidDataException(
-                        $"Tensor '{t.Name}' has data offsets [{e.Begin}, {e.End}] in the file, which do not hold {bytes} bytes for shape {t.ShapeText} {t.DType}.");
-                }
-
-                dataLength = Math.Max(dataLength, e.End);
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
             }
+        }
 
-            if (dataLength > int.MaxValue)
+        /// <summary>The number of bytes left in the stream (<see cref="long.MaxValue"/> for "some" when it cannot tell).</summary>
+        private static long CountTrailing(Stream stream)
+        {
+            if (stream.CanSeek)
             {
-                throw new InvalidDataException($"The tensor data ({dataLength} bytes) is too large.");
+                return Math.Max(0, stream.Length - stream.Position);
             }
 
-            var data = new byte[dataLength];
-            got = ReadFully(stream, data);
-            if (got != data.Length)
-            {
-                throw new InvalidDataException(
-                    $"The safetensors file is truncated: the header describes {data.Length} bytes of tensor data but only {got} are present.");
-            }
-
-            foreach (var t in tensors)
-            {
-                var e = entries[t.Name];
-                var src = data.AsSpan((int)e.Begin, (int)(e.End - e.Begin));
-                for (int i = 0; i < t.Length; i++)
-                {
-                    switch (t.Storage)
-                    {
-                        case TensorStorage.Parameters:
-                            parameters[t.Offset + i] = BinaryPrimitives.ReadSingleLittleEndian(src.Slice(i * 4));
-                            break;
-                        case TensorStorage.State:
-                            state[t.Offset + i] = BinaryPrimitives.ReadSingleLittleEndian(src.Slice(i * 4));
-                            break;
-                        default:
-                            counters[t.Offset + i] = BinaryPrimitives.ReadInt64LittleEndian(src.Slice(i * 8));
-                            break;
-                    }
-                }
-            }
-
-            return metadata;
+            return stream.ReadByte() >= 0 ? long.MaxValue : 0;
         }
 
         /// <summary>
@@ -385,26 +466,14 @@ namespace ModelGen
         }
 
         /// <summary>
-        /// Like <see cref="Read"/>, but all or nothing: the file is read and validated into scratch buffers, and the
-        /// given buffers change only when every check has passed. The generated <c>LoadWeights</c> uses it, so a model is
-        /// left unchanged by a file that does not match it.
+        /// The same as <see cref="Read"/> (kept for existing callers): the buffers change only when every check has passed.
         /// </summary>
         public static IReadOnlyDictionary<string, string> ReadInto(
             Stream stream,
             IReadOnlyList<TensorDescriptor> tensors,
             Span<float> parameters,
             Span<float> state,
-            Span<long> counters)
-        {
-            var p = new float[parameters.Length];
-            var s = new float[state.Length];
-            var c = new long[counters.Length];
-            var metadata = Read(stream, tensors, p, s, c);
-            p.CopyTo(parameters);
-            s.CopyTo(state);
-            c.CopyTo(counters);
-            return metadata;
-        }
+            Span<long> counters) => Read(stream, tensors, parameters, state, counters);
 
         private static string Describe(IReadOnlyList<TensorDescriptor> tensors)
         {
@@ -467,8 +536,9 @@ namespace ModelGen
             metadata = meta;
             try
             {
-                var reader = new Utf8JsonReader(header.AsSpan().TrimEnd((byte)' '), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+                var reader = new Utf8JsonReader(header, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
                 Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, "the header is not a JSON object");
+                bool sawMetadata = false;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     Expect(reader.TokenType == JsonTokenType.PropertyName, "expected a tensor name");
@@ -476,9 +546,12 @@ namespace ModelGen
                     Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, $"the entry '{name}' is not an object");
                     if (name == "__metadata__")
                     {
+                        Expect(!sawMetadata, "__metadata__ appears twice");
+                        sawMetadata = true;
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                         {
                             string key = reader.GetString()!;
+                            Expect(!meta.ContainsKey(key), $"the metadata key '{key}' appears twice");
                             Expect(reader.Read() && reader.TokenType == JsonTokenType.String, $"metadata '{key}' is not a string");
                             meta[key] = reader.GetString()!;
                         }
@@ -488,9 +561,11 @@ namespace ModelGen
 
                     Expect(!result.ContainsKey(name), $"tensor '{name}' appears twice");
                     var entry = new Entry();
+                    var fields = new HashSet<string>(StringComparer.Ordinal);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                     {
                         string field = reader.GetString()!;
+                        Expect(fields.Add(field), $"the field '{field}' of '{name}' appears twice");
                         reader.Read();
                         switch (field)
                         {
@@ -513,9 +588,14 @@ namespace ModelGen
                         }
                     }
 
-                    Expect(entry.DType.Length > 0 && entry.Begin >= 0, $"the entry '{name}' lacks a dtype or data_offsets");
+                    Expect(fields.Contains("dtype") && fields.Contains("shape") && fields.Contains("data_offsets"), $"the entry '{name}' lacks a dtype, shape or data_offsets");
                     result[name] = entry;
                 }
+
+                // Only the padding may follow the object: JSON whitespace (writers pad with spaces to 8 bytes).
+                Expect(reader.TokenType == JsonTokenType.EndObject, "the header object is not closed");
+                var rest = header.AsSpan((int)reader.BytesConsumed);
+                Expect(rest.TrimStart(" \t\r\n"u8).IsEmpty, $"{rest.Length} bytes after the JSON object are not padding");
             }
             catch (JsonException ex)
             {
