@@ -102,5 +102,14 @@ namespace ModelGen
         [DoesNotReturn]
         public static void ThrowLength(string parameter, int actual, int expected, string what) =>
             throw new ArgumentException($"{parameter} has {actual} floats; {what} {expected} floats.", parameter);
+
+        /// <summary>Throws the <see cref="ArgumentException"/> for an output span that overlaps the input span.</summary>
+        /// <param name="input">The input parameter's name.</param>
+        /// <param name="output">The output parameter's name.</param>
+        [DoesNotReturn]
+        public static void ThrowOverlap(string input, string output) =>
+            throw new ArgumentException(
+                $"{output} overlaps {input}: a prediction would overwrite inputs it has not read yet. Pass an output buffer that shares no memory with the input.",
+                output);
     }
 }

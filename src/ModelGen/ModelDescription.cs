@@ -221,6 +221,15 @@ namespace ModelGen
     public sealed class ModelDescription
     {
         /// <summary>Creates a description.</summary>
+        /// <param name="name">The model class name.</param>
+        /// <param name="inputShape">The declared input shape.</param>
+        /// <param name="layers">The layers in order.</param>
+        /// <param name="loss">The training loss, or null for an inference-only model.</param>
+        /// <param name="optimizer">The optimizer, or null for an inference-only model.</param>
+        /// <param name="parameterCount">The number of trainable parameters.</param>
+        /// <param name="stateCount">The number of floats of running statistics.</param>
+        /// <param name="counterCount">The number of counters.</param>
+        /// <param name="tensors">The model's tensors (empty when not given).</param>
         public ModelDescription(
             string name,
             int[] inputShape,
@@ -229,7 +238,8 @@ namespace ModelGen
             OptimizerDescription? optimizer,
             int parameterCount,
             int stateCount,
-            int counterCount)
+            int counterCount,
+            IReadOnlyList<TensorDescriptor>? tensors = null)
         {
             Name = name ?? throw new ArgumentNullException(nameof(name));
             InputShape = inputShape ?? throw new ArgumentNullException(nameof(inputShape));
@@ -239,6 +249,7 @@ namespace ModelGen
             ParameterCount = parameterCount;
             StateCount = stateCount;
             CounterCount = counterCount;
+            Tensors = tensors ?? Array.Empty<TensorDescriptor>();
         }
 
         /// <summary>The model class name.</summary>
@@ -264,6 +275,9 @@ namespace ModelGen
 
         /// <summary>The number of BatchNorm counters.</summary>
         public int CounterCount { get; }
+
+        /// <summary>The model's tensors (names, shapes, buffers and offsets), as its static <c>Tensors</c> lists them.</summary>
+        public IReadOnlyList<TensorDescriptor> Tensors { get; }
 
         /// <summary>Floats in one input sample.</summary>
         public int InputSize => Product(InputShape);

@@ -40,14 +40,29 @@ namespace ModelGen
             return values;
         }
 
-        /// <summary>Overwrites one tensor's values (counters rounded toward zero).</summary>
-        /// <exception cref="ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
+        /// <summary>Overwrites one tensor's values, all or none.</summary>
+        /// <exception cref="ArgumentException">
+        /// No tensor has that name, <paramref name="values"/> has the wrong length, or a value is not one the tensor can hold:
+        /// NaN or infinite, a negative running variance, a counter that is not a whole number of at least 0.
+        /// </exception>
         public static void Set(IReadOnlyList<TensorDescriptor> tensors, string model, string name, ReadOnlySpan<float> values, float[] parameters, float[] state, long[] counters)
         {
             var tensor = Find(tensors, model, name);
             if (values.Length != tensor.Length)
             {
                 throw new ArgumentException($"values has {values.Length} floats; tensor '{name}' {tensor.ShapeText} holds {tensor.Length} floats.", nameof(values));
+            }
+
+            // Check every value before writing any, so a rejected call changes nothing.
+            for (int i = 0; i < values.Length; i++)
+            {
+                string? problem = TensorValues.Problem(tensor, values[i]);
+                if (problem is not null)
+                {
+                    throw new ArgumentException(
+                        $"values[{i}] is {TensorValues.Format(values[i])}, which tensor '{name}' of {model} cannot hold: {problem}. The model is unchanged.",
+                        nameof(values));
+                }
             }
 
             for (int i = 0; i < values.Length; i++)
@@ -59,6 +74,31 @@ namespace ModelGen
                     default: counters[tensor.Offset + i] = (long)values[i]; break;
                 }
             }
+        }
+
+        /// <summary>
+        /// Throws <see cref="ArgumentException"/> unless every value is finite: the check of <c>SetParameters</c>, whose message
+        /// names the tensor and element of the first bad value.
+        /// </summary>
+        public static void CheckParameters(IReadOnlyList<TensorDescriptor> tensors, string model, ReadOnlySpan<float> values)
+        {
+            int bad = TrainingValues.IndexOfNonFinite(values);
+            if (bad < 0)
+            {
+                return;
+            }
+
+            foreach (var tensor in tensors)
+            {
+                if (tensor.Storage == TensorStorage.Parameters && bad >= tensor.Offset && bad < tensor.Offset + tensor.Length)
+                {
+                    throw new ArgumentException(
+                        $"values[{bad}] is {TensorValues.Format(values[bad])}: element {bad - tensor.Offset} of tensor '{tensor.Name}' {tensor.ShapeText} of {model}; parameters must be finite (a NaN or infinity would make predictions NaN). The model is unchanged.",
+                        "values");
+                }
+            }
+
+            throw new ArgumentException($"values[{bad}] is {TensorValues.Format(values[bad])}; parameters must be finite. The model is unchanged.", "values");
         }
     }
 }

@@ -50,6 +50,43 @@ namespace ModelGen.Generator.Emit
 
         private static bool Tiles(ModelPlan plan) => plan.Inference.UsesBlocks && plan.Inference.Steps.Count > 0 && plan.ComputeCount > TileModelFloats;
 
+        /// <summary>Refuses outputs that share memory with the inputs: a row's output would overwrite inputs still to be read.</summary>
+        private static void EmitOverlapCheck(SourceWriter w, string input, string output)
+        {
+            w.Open($"if (global::System.MemoryExtensions.Overlaps({input}, ({RoSpan}){output}))");
+            w.Line($"ThrowOverlap(nameof({input}), nameof({output}));");
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>
+        /// Runs a prediction under the weights guard: a LoadWeights, SetParameters or SetTensor on another thread that
+        /// overlaps it makes it run again, so it uses the old weights or the new ones, never a mix.
+        /// </summary>
+        private static void EmitGuarded(SourceWriter w, params string[] body)
+        {
+            w.Line("// A weight change on another thread (LoadWeights, SetParameters, SetTensor) during the prediction makes it run again:");
+            w.Line("// it uses the old weights or the new ones, never a mix.");
+            w.Line("long weights = _guard.BeginRead();");
+            w.Open("do");
+            if (body.Length == 1)
+            {
+                w.Line(body[0]);
+            }
+            else
+            {
+                // Pairs of a header ("if (...)", "else") and its one statement.
+                for (int i = 0; i < body.Length; i += 2)
+                {
+                    w.Open(body[i]);
+                    w.Line(body[i + 1]);
+                    w.Close();
+                }
+            }
+
+            w.Close(" while (!_guard.EndRead(ref weights));");
+        }
+
         public static void Emit(SourceWriter w, ModelPlan plan)
         {
             var spec = plan.Spec;
@@ -57,7 +94,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <summary>Predicts one sample with the running statistics. Thread-safe; allocates nothing.</summary>");
             w.Line("/// <param name=\"input\">Exactly <see cref=\"InputSize\"/> floats.</param>");
             w.Line("/// <param name=\"output\">Exactly <see cref=\"OutputSize\"/> floats, overwritten. Must not overlap <paramref name=\"input\"/>.</param>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the spans overlap.</exception>");
             w.Line($"[{Rt}InferenceEntryPoint]");
             if (inference.BatchMode)
             {
@@ -73,7 +110,8 @@ namespace ModelGen.Generator.Emit
             w.Line("ThrowLength(nameof(output), output.Length, OutputSize, \"Predict writes one output sample of\");");
             w.Close();
             w.Line();
-            w.Line(inference.BatchMode
+            EmitOverlapCheck(w, "input", "output");
+            EmitGuarded(w, inference.BatchMode
                 ? "PredictBatchMode(input, output, 1);"
                 : $"PredictRow(ref {Mm}.GetReference(input), ref {Mm}.GetReference(output));");
             w.Close();
@@ -86,7 +124,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// </summary>");
             w.Line("/// <param name=\"inputs\">A whole number of rows of <see cref=\"InputSize\"/> floats.</param>");
             w.Line("/// <param name=\"outputs\">The same number of rows of <see cref=\"OutputSize\"/> floats, overwritten. Must not overlap <paramref name=\"inputs\"/>.</param>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold whole, matching rows.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold whole, matching rows, or they overlap.</exception>");
             w.Line($"[{Rt}InferenceEntryPoint]");
             if (inference.BatchMode)
             {
@@ -103,9 +141,10 @@ namespace ModelGen.Generator.Emit
             w.Line("ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $\"PredictBatch writes {rows} output rows of {OutputSize} floats, in all\");");
             w.Close();
             w.Line();
+            EmitOverlapCheck(w, "inputs", "outputs");
             if (inference.BatchMode)
             {
-                w.Line("PredictBatchMode(inputs, outputs, rows);");
+                EmitGuarded(w, "PredictBatchMode(inputs, outputs, rows);");
                 w.Close();
                 w.Line();
                 BatchModeEmitter.Emit(w, plan);
@@ -113,12 +152,8 @@ namespace ModelGen.Generator.Emit
             }
 
             w.Line($"// Many rows: split them over the cores in whole blocks (each row computes the same on any thread).");
-            w.Open($"if (rows >= {I(ParallelRowsFor(plan))} && {Rt}Parallelism.MaxDegreeOfParallelism > 1)");
-            w.Line($"{Rt}WorkerPool.Run(this, inputs, outputs, rows, {I(System.Math.Max(1, inference.BlockRows))}, s_predictRows);");
-            w.Line("return;");
-            w.Close();
-            w.Line();
-            w.Line("PredictRows(inputs, outputs, 0, rows);");
+            w.Line($"bool parallel = rows >= {I(ParallelRowsFor(plan))} && {Rt}Parallelism.MaxDegreeOfParallelism > 1;");
+            EmitGuarded(w, "if (parallel)", $"{Rt}WorkerPool.Run(this, inputs, outputs, rows, {I(System.Math.Max(1, inference.BlockRows))}, s_predictRows);", "else", "PredictRows(inputs, outputs, 0, rows);");
             w.Close();
             w.Line();
             w.Line("/// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>");

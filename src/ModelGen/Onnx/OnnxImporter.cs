@@ -44,10 +44,39 @@ namespace ModelGen.Onnx
 
             var values = Match(model, proto);
 
-            // Everything matched and was checked: only now does the model change.
-            foreach (var pair in values)
+            // Everything matched: only now does the model change, through LoadWeights, which checks the values and swaps
+            // them in at once (predictions on other threads see the old or the new weights). Tensors ONNX does not carry
+            // (BatchNorm's num_batches_tracked) keep their current values.
+            var description = model.Description;
+            var tensors = description.Tensors;
+            var parameters = new float[description.ParameterCount];
+            var state = new float[description.StateCount];
+            var counters = new long[description.CounterCount];
+            using (var current = new MemoryStream())
             {
-                model.SetTensor(pair.Key, pair.Value);
+                model.SaveWeights(current);
+                current.Position = 0;
+                SafeTensors.Read(current, tensors, parameters, state, counters);
+            }
+
+            foreach (var t in tensors)
+            {
+                if (values.TryGetValue(t.Name, out var v))
+                {
+                    v.CopyTo((t.Storage == TensorStorage.Parameters ? parameters : state).AsSpan(t.Offset, t.Length));
+                }
+            }
+
+            using var image = new MemoryStream();
+            SafeTensors.Write(image, tensors, parameters, state, counters);
+            image.Position = 0;
+            try
+            {
+                model.LoadWeights(image);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"The ONNX file's weights cannot be loaded into {description.Name}: {e.Message}", e);
             }
         }
 

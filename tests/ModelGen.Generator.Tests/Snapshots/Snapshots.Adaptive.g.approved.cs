@@ -65,6 +65,9 @@ namespace Snapshots
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
         private readonly float[] _folded = new float[32];
 
+        /// <summary>Makes each weight change atomic for the predictions running beside it (see <see cref="global::ModelGen.WeightsGuard"/>).</summary>
+        private readonly global::ModelGen.WeightsGuard _guard = new();
+
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
         /// Default layer names are the layer positions, as in a <c>torch.nn.Sequential</c> of the same layers.
@@ -99,7 +102,8 @@ namespace Snapshots
             null,
             90,
             16,
-            1);
+            1,
+            Tensors);
 
         global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
 
@@ -137,7 +141,7 @@ namespace Snapshots
         /// <summary>Predicts one sample with the running statistics. Thread-safe; allocates nothing.</summary>
         /// <param name="input">Exactly <see cref="InputSize"/> floats.</param>
         /// <param name="output">Exactly <see cref="OutputSize"/> floats, overwritten. Must not overlap <paramref name="input"/>.</param>
-        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or the spans overlap.</exception>
         [global::ModelGen.InferenceEntryPoint]
         [global::ModelGen.UsesBatchStatistics(Reason = "layer 1: test-time adaptation; layer 3: Monte Carlo dropout")]
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
@@ -152,7 +156,18 @@ namespace Snapshots
                 ThrowLength(nameof(output), output.Length, OutputSize, "Predict writes one output sample of");
             }
 
-            PredictBatchMode(input, output, 1);
+            if (global::System.MemoryExtensions.Overlaps(input, (global::System.ReadOnlySpan<float>)output))
+            {
+                ThrowOverlap(nameof(input), nameof(output));
+            }
+
+            // A weight change on another thread (LoadWeights, SetParameters, SetTensor) during the prediction makes it run again:
+            // it uses the old weights or the new ones, never a mix.
+            long weights = _guard.BeginRead();
+            do
+            {
+                PredictBatchMode(input, output, 1);
+            } while (!_guard.EndRead(ref weights));
         }
 
         /// <summary>
@@ -162,7 +177,7 @@ namespace Snapshots
         /// </summary>
         /// <param name="inputs">A whole number of rows of <see cref="InputSize"/> floats.</param>
         /// <param name="outputs">The same number of rows of <see cref="OutputSize"/> floats, overwritten. Must not overlap <paramref name="inputs"/>.</param>
-        /// <exception cref="global::System.ArgumentException">The spans do not hold whole, matching rows.</exception>
+        /// <exception cref="global::System.ArgumentException">The spans do not hold whole, matching rows, or they overlap.</exception>
         [global::ModelGen.InferenceEntryPoint]
         [global::ModelGen.UsesBatchStatistics(Reason = "layer 1: test-time adaptation; layer 3: Monte Carlo dropout")]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -178,7 +193,18 @@ namespace Snapshots
                 ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $"PredictBatch writes {rows} output rows of {OutputSize} floats, in all");
             }
 
-            PredictBatchMode(inputs, outputs, rows);
+            if (global::System.MemoryExtensions.Overlaps(inputs, (global::System.ReadOnlySpan<float>)outputs))
+            {
+                ThrowOverlap(nameof(inputs), nameof(outputs));
+            }
+
+            // A weight change on another thread (LoadWeights, SetParameters, SetTensor) during the prediction makes it run again:
+            // it uses the old weights or the new ones, never a mix.
+            long weights = _guard.BeginRead();
+            do
+            {
+                PredictBatchMode(inputs, outputs, rows);
+            } while (!_guard.EndRead(ref weights));
         }
 
         /// <summary>Counts inference calls; an active-at-inference dropout draws its mask from it.</summary>
@@ -412,13 +438,16 @@ namespace Snapshots
         {
             get
             {
+                _guard.EnterSnapshot();
                 SyncParameters();
+                _guard.ExitSnapshot();
                 return _parameters;
             }
         }
 
-        /// <summary>Replaces every trainable parameter.</summary>
-        /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
+        /// <summary>Replaces every trainable parameter, atomically for predictions running on other threads.</summary>
+        /// <param name="values">Exactly <see cref="ParameterCount"/> finite floats.</param>
+        /// <exception cref="global::System.ArgumentException">The length is wrong, or a value is NaN or infinite (the message names the tensor and element); the model is unchanged.</exception>
         public void SetParameters(global::System.ReadOnlySpan<float> values)
         {
             if (values.Length != ParameterCount)
@@ -426,28 +455,56 @@ namespace Snapshots
                 ThrowLength(nameof(values), values.Length, ParameterCount, "SetParameters expects");
             }
 
-            values.CopyTo(_parameters);
-            _canonicalStale = false;
-            Pack(_parameters, _compute);
-            RefreshInference();
+            global::ModelGen.TensorAccess.CheckParameters(Tensors, "Adaptive", values);
+            _guard.EnterWrite();
+            try
+            {
+                values.CopyTo(_parameters);
+                _canonicalStale = false;
+                Pack(_parameters, _compute);
+                RefreshInference();
+            }
+            finally
+            {
+                _guard.ExitWrite();
+            }
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
         public float[] GetTensor(string name)
         {
-            SyncParameters();
-            return global::ModelGen.TensorAccess.Get(Tensors, "Adaptive", name, _parameters, _state, _counters);
+            _guard.EnterSnapshot();
+            try
+            {
+                SyncParameters();
+                return global::ModelGen.TensorAccess.Get(Tensors, "Adaptive", name, _parameters, _state, _counters);
+            }
+            finally
+            {
+                _guard.ExitSnapshot();
+            }
         }
 
-        /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
-        /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
+        /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>, atomically for predictions running on other threads.</summary>
+        /// <exception cref="global::System.ArgumentException">
+        /// No tensor has that name, <paramref name="values"/> has the wrong length, or a value is not one the tensor can hold (NaN or infinite;
+        /// a negative running variance; a counter that is not a whole number of at least 0); the model is unchanged.
+        /// </exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
-            SyncParameters();
-            global::ModelGen.TensorAccess.Set(Tensors, "Adaptive", name, values, _parameters, _state, _counters);
-            Pack(_parameters, _compute);
-            RefreshInference();
+            _guard.EnterWrite();
+            try
+            {
+                SyncParameters();
+                global::ModelGen.TensorAccess.Set(Tensors, "Adaptive", name, values, _parameters, _state, _counters);
+                Pack(_parameters, _compute);
+                RefreshInference();
+            }
+            finally
+            {
+                _guard.ExitWrite();
+            }
         }
 
         /// <summary>
@@ -456,15 +513,31 @@ namespace Snapshots
         /// </summary>
         public void SaveWeights(string path)
         {
-            SyncParameters();
-            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            _guard.EnterSnapshot();
+            try
+            {
+                SyncParameters();
+                global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            }
+            finally
+            {
+                _guard.ExitSnapshot();
+            }
         }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
         public void SaveWeights(global::System.IO.Stream stream)
         {
-            SyncParameters();
-            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            _guard.EnterSnapshot();
+            try
+            {
+                SyncParameters();
+                global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            }
+            finally
+            {
+                _guard.ExitSnapshot();
+            }
         }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
@@ -481,14 +554,25 @@ namespace Snapshots
         /// <summary>
         /// Loads safetensors weights from <paramref name="stream"/>. Every tensor of <see cref="Tensors"/> must be present with its dtype
         /// and shape, and no other; the file is validated completely before the model changes, so on error the model is unchanged.
+        /// The new weights replace the old ones at once: predictions running on other threads use the old or the new weights, never a mix.
         /// </summary>
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
-            SyncParameters();
-            global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
-            Pack(_parameters, _compute);
-            RefreshInference();
+            // Read and check everything first, apart from the model; then swap the values in under the guard.
+            var loaded = global::ModelGen.SafeTensors.Load(stream, Tensors);
+            _guard.EnterWrite();
+            try
+            {
+                loaded.CopyTo(_parameters, _state, _counters);
+                _canonicalStale = false;
+                Pack(_parameters, _compute);
+                RefreshInference();
+            }
+            finally
+            {
+                _guard.ExitWrite();
+            }
         }
 
         int global::ModelGen.IModel.InputLength => InputSize;

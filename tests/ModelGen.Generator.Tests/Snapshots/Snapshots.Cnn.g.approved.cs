@@ -71,6 +71,9 @@ namespace Snapshots
         /// <summary>BatchNorm inference constants derived from the parameters and running statistics: per layer, scale then shift.</summary>
         private readonly float[] _folded = new float[32];
 
+        /// <summary>Makes each weight change atomic for the predictions running beside it (see <see cref="global::ModelGen.WeightsGuard"/>).</summary>
+        private readonly global::ModelGen.WeightsGuard _guard = new();
+
         /// <summary>
         /// The model's tensors with their PyTorch <c>state_dict</c> names and shapes, as saved by <see cref="SaveWeights(string)"/>.
         /// Default layer names are the layer positions, as in a <c>torch.nn.Sequential</c> of the same layers.
@@ -114,7 +117,8 @@ namespace Snapshots
             new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.Adam, 0.001, 0.0, false, 0.0, 0.9, 0.999, 1E-08, 0.0),
             311,
             16,
-            1);
+            1,
+            Tensors);
 
         global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
 
@@ -164,7 +168,7 @@ namespace Snapshots
         /// <summary>Predicts one sample with the running statistics. Thread-safe; allocates nothing.</summary>
         /// <param name="input">Exactly <see cref="InputSize"/> floats.</param>
         /// <param name="output">Exactly <see cref="OutputSize"/> floats, overwritten. Must not overlap <paramref name="input"/>.</param>
-        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or the spans overlap.</exception>
         [global::ModelGen.InferenceEntryPoint]
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -178,7 +182,18 @@ namespace Snapshots
                 ThrowLength(nameof(output), output.Length, OutputSize, "Predict writes one output sample of");
             }
 
-            PredictRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+            if (global::System.MemoryExtensions.Overlaps(input, (global::System.ReadOnlySpan<float>)output))
+            {
+                ThrowOverlap(nameof(input), nameof(output));
+            }
+
+            // A weight change on another thread (LoadWeights, SetParameters, SetTensor) during the prediction makes it run again:
+            // it uses the old weights or the new ones, never a mix.
+            long weights = _guard.BeginRead();
+            do
+            {
+                PredictRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+            } while (!_guard.EndRead(ref weights));
         }
 
         /// <summary>
@@ -188,7 +203,7 @@ namespace Snapshots
         /// </summary>
         /// <param name="inputs">A whole number of rows of <see cref="InputSize"/> floats.</param>
         /// <param name="outputs">The same number of rows of <see cref="OutputSize"/> floats, overwritten. Must not overlap <paramref name="inputs"/>.</param>
-        /// <exception cref="global::System.ArgumentException">The spans do not hold whole, matching rows.</exception>
+        /// <exception cref="global::System.ArgumentException">The spans do not hold whole, matching rows, or they overlap.</exception>
         [global::ModelGen.InferenceEntryPoint]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
@@ -203,14 +218,27 @@ namespace Snapshots
                 ThrowLength(nameof(outputs), outputs.Length, rows * OutputSize, $"PredictBatch writes {rows} output rows of {OutputSize} floats, in all");
             }
 
-            // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
-            if (rows >= 34 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+            if (global::System.MemoryExtensions.Overlaps(inputs, (global::System.ReadOnlySpan<float>)outputs))
             {
-                global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
-                return;
+                ThrowOverlap(nameof(inputs), nameof(outputs));
             }
 
-            PredictRows(inputs, outputs, 0, rows);
+            // Many rows: split them over the cores in whole blocks (each row computes the same on any thread).
+            bool parallel = rows >= 34 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1;
+            // A weight change on another thread (LoadWeights, SetParameters, SetTensor) during the prediction makes it run again:
+            // it uses the old weights or the new ones, never a mix.
+            long weights = _guard.BeginRead();
+            do
+            {
+                if (parallel)
+                {
+                    global::ModelGen.WorkerPool.Run(this, inputs, outputs, rows, 6, s_predictRows);
+                }
+                else
+                {
+                    PredictRows(inputs, outputs, 0, rows);
+                }
+            } while (!_guard.EndRead(ref weights));
         }
 
         /// <summary>PredictBatch's work on one thread: a range of rows (the worker pool calls it with each part).</summary>
@@ -1215,13 +1243,16 @@ namespace Snapshots
         {
             get
             {
+                _guard.EnterSnapshot();
                 SyncParameters();
+                _guard.ExitSnapshot();
                 return _parameters;
             }
         }
 
-        /// <summary>Replaces every trainable parameter.</summary>
-        /// <param name="values">Exactly <see cref="ParameterCount"/> floats.</param>
+        /// <summary>Replaces every trainable parameter, atomically for predictions running on other threads.</summary>
+        /// <param name="values">Exactly <see cref="ParameterCount"/> finite floats.</param>
+        /// <exception cref="global::System.ArgumentException">The length is wrong, or a value is NaN or infinite (the message names the tensor and element); the model is unchanged.</exception>
         public void SetParameters(global::System.ReadOnlySpan<float> values)
         {
             if (values.Length != ParameterCount)
@@ -1229,28 +1260,56 @@ namespace Snapshots
                 ThrowLength(nameof(values), values.Length, ParameterCount, "SetParameters expects");
             }
 
-            values.CopyTo(_parameters);
-            _canonicalStale = false;
-            Pack(_parameters, _compute);
-            RefreshInference();
+            global::ModelGen.TensorAccess.CheckParameters(Tensors, "Cnn", values);
+            _guard.EnterWrite();
+            try
+            {
+                values.CopyTo(_parameters);
+                _canonicalStale = false;
+                Pack(_parameters, _compute);
+                RefreshInference();
+            }
+            finally
+            {
+                _guard.ExitWrite();
+            }
         }
 
         /// <summary>A copy of one tensor's values (counters converted to float), by its name in <see cref="Tensors"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
         public float[] GetTensor(string name)
         {
-            SyncParameters();
-            return global::ModelGen.TensorAccess.Get(Tensors, "Cnn", name, _parameters, _state, _counters);
+            _guard.EnterSnapshot();
+            try
+            {
+                SyncParameters();
+                return global::ModelGen.TensorAccess.Get(Tensors, "Cnn", name, _parameters, _state, _counters);
+            }
+            finally
+            {
+                _guard.ExitSnapshot();
+            }
         }
 
-        /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>.</summary>
-        /// <exception cref="global::System.ArgumentException">No tensor has that name, or <paramref name="values"/> has the wrong length.</exception>
+        /// <summary>Overwrites one tensor's values by its name in <see cref="Tensors"/>, atomically for predictions running on other threads.</summary>
+        /// <exception cref="global::System.ArgumentException">
+        /// No tensor has that name, <paramref name="values"/> has the wrong length, or a value is not one the tensor can hold (NaN or infinite;
+        /// a negative running variance; a counter that is not a whole number of at least 0); the model is unchanged.
+        /// </exception>
         public void SetTensor(string name, global::System.ReadOnlySpan<float> values)
         {
-            SyncParameters();
-            global::ModelGen.TensorAccess.Set(Tensors, "Cnn", name, values, _parameters, _state, _counters);
-            Pack(_parameters, _compute);
-            RefreshInference();
+            _guard.EnterWrite();
+            try
+            {
+                SyncParameters();
+                global::ModelGen.TensorAccess.Set(Tensors, "Cnn", name, values, _parameters, _state, _counters);
+                Pack(_parameters, _compute);
+                RefreshInference();
+            }
+            finally
+            {
+                _guard.ExitWrite();
+            }
         }
 
         /// <summary>
@@ -1259,15 +1318,31 @@ namespace Snapshots
         /// </summary>
         public void SaveWeights(string path)
         {
-            SyncParameters();
-            global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            _guard.EnterSnapshot();
+            try
+            {
+                SyncParameters();
+                global::ModelGen.SafeTensors.WriteFile(path, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            }
+            finally
+            {
+                _guard.ExitSnapshot();
+            }
         }
 
         /// <summary>Writes the parameters and running statistics to <paramref name="stream"/> in the safetensors format.</summary>
         public void SaveWeights(global::System.IO.Stream stream)
         {
-            SyncParameters();
-            global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            _guard.EnterSnapshot();
+            try
+            {
+                SyncParameters();
+                global::ModelGen.SafeTensors.Write(stream, Tensors, _parameters, _state, _counters, WeightsMetadata);
+            }
+            finally
+            {
+                _guard.ExitSnapshot();
+            }
         }
 
         /// <summary>The <c>__metadata__</c> of saved weights: the PyTorch format tag and the model's name.</summary>
@@ -1284,14 +1359,25 @@ namespace Snapshots
         /// <summary>
         /// Loads safetensors weights from <paramref name="stream"/>. Every tensor of <see cref="Tensors"/> must be present with its dtype
         /// and shape, and no other; the file is validated completely before the model changes, so on error the model is unchanged.
+        /// The new weights replace the old ones at once: predictions running on other threads use the old or the new weights, never a mix.
         /// </summary>
         /// <exception cref="global::System.IO.InvalidDataException">The file does not match the model; the message names the tensor and the problem.</exception>
         public void LoadWeights(global::System.IO.Stream stream)
         {
-            SyncParameters();
-            global::ModelGen.SafeTensors.ReadInto(stream, Tensors, _parameters, _state, _counters);
-            Pack(_parameters, _compute);
-            RefreshInference();
+            // Read and check everything first, apart from the model; then swap the values in under the guard.
+            var loaded = global::ModelGen.SafeTensors.Load(stream, Tensors);
+            _guard.EnterWrite();
+            try
+            {
+                loaded.CopyTo(_parameters, _state, _counters);
+                _canonicalStale = false;
+                Pack(_parameters, _compute);
+                RefreshInference();
+            }
+            finally
+            {
+                _guard.ExitWrite();
+            }
         }
 
         int global::ModelGen.IModel.InputLength => InputSize;
@@ -1477,18 +1563,30 @@ namespace Snapshots
             /// </summary>
             /// <param name="inputs">Rows of <see cref="InputSize"/> floats; between <see cref="MinBatchSize"/> and <see cref="MaxBatchSize"/> rows.</param>
             /// <param name="targets">The same number of rows of <see cref="OutputSize"/> floats.</param>
-            /// <exception cref="global::System.ArgumentException">The spans do not hold a valid batch.</exception>
+            /// <exception cref="global::System.ArgumentException">
+            /// The spans do not hold a valid batch, an input is NaN or infinite, or a target is outside the loss's domain (the message names
+            /// the row and column); nothing has changed.
+            /// </exception>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
             public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
             {
                 int rows = CheckBatch(inputs, targets);
-                float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
-                ApplyOptimizer();
-                _iterations++;
-                _model._canonicalStale = true;
-                _model.RefreshInference();
-                return loss;
+                // Marked as running for ConcurrencyChecks: a prediction of this model on another thread meanwhile is a bug it can report.
+                _model._guard.EnterTraining();
+                try
+                {
+                    float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
+                    ApplyOptimizer();
+                    _iterations++;
+                    _model._canonicalStale = true;
+                    _model.RefreshInference();
+                    return loss;
+                }
+                finally
+                {
+                    _model._guard.ExitTraining();
+                }
             }
 
             /// <summary>
@@ -1531,6 +1629,8 @@ namespace Snapshots
                     throw new global::System.ArgumentException($"targets has {targets.Length} floats; {rows} rows of {OutputSize} need {rows * OutputSize}.", nameof(targets));
                 }
 
+                // One NaN input would make every parameter and running statistic NaN; a target outside the loss's domain gives a meaningless loss.
+                global::ModelGen.TrainingValues.Check(inputs, targets, InputSize, OutputSize, Loss);
                 return rows;
             }
 
