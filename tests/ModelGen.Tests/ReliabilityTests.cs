@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Threading;
 using ModelGen.Tests.Models;
 using Xunit;
@@ -367,6 +369,84 @@ namespace ModelGen.Tests
             var load = Assert.Throws<InvalidDataException>(() => model.LoadWeights(new MemoryStream(file)));
             Assert.Contains("'fc1.weight' holds NaN at element 5", load.Message);
             Assert.True(TestData.SameBits(before, SafeTensorsFormatTests.State(model)), "a rejected load changed the model");
+        }
+
+        private static readonly string SaveLoop = typeof(ReliabilityTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SaveLoop").Value!;
+
+        /// <summary>
+        /// Crash consistency (finding 2): child processes save two 940 KB models in turn to one path and are killed at random
+        /// moments, one writer in odd rounds and two racing writers in even rounds. After every kill the target loads and is
+        /// bitwise one of the saved models. Killed saves leave temporary files; the next completed save (here, in this
+        /// process) deletes them, so afterwards the folder holds only the target.
+        /// </summary>
+        [Fact]
+        public void KilledAndRacingSaversLeaveACompleteFileAndNoTemporaryFiles()
+        {
+            Assert.True(File.Exists(SaveLoop), $"The save loop is not built at {SaveLoop}: build ModelGen.SaveLoop.");
+            string folder = Directory.CreateTempSubdirectory("modelgen-crash-").FullName;
+            try
+            {
+                string path = Path.Combine(folder, "weights.safetensors");
+                var expected = new[] { 1, 2, 3, 4, 5 }.ToDictionary(seed => seed, seed => new Mlp784(seed).Parameters.ToArray());
+                var random = new Random(42);
+                int orphansSeen = 0;
+                for (int round = 0; round < 10; round++)
+                {
+                    var savers = new List<System.Diagnostics.Process> { StartSaver(path, 1, 2) };
+                    if (round % 2 == 1)
+                    {
+                        savers.Add(StartSaver(path, 3, 4));
+                    }
+
+                    foreach (var saver in savers)
+                    {
+                        // "saving" comes after the saver's first complete save.
+                        Assert.Equal("saving", saver.StandardOutput.ReadLine());
+                    }
+
+                    Thread.Sleep(random.Next(0, 120));
+                    foreach (var saver in savers)
+                    {
+                        saver.Kill(entireProcessTree: true);
+                        saver.WaitForExit();
+                        saver.Dispose();
+                    }
+
+                    var loaded = new Mlp784(9);
+                    loaded.LoadWeights(path);
+                    Assert.True(
+                        expected.Values.Any(p => TestData.SameBits(p, loaded.Parameters)),
+                        $"round {round}: the file after the kill is none of the saved models");
+                    orphansSeen += Directory.GetFiles(folder).Length - 1;
+                }
+
+                // The kills landed inside saves (else this test proves nothing about them): their temporary files were seen.
+                Assert.True(orphansSeen > 0, "no kill interrupted a save");
+                new Mlp784(5).SaveWeights(path);
+                Assert.Equal(new[] { path }, Directory.GetFiles(folder));
+                var last = new Mlp784(9);
+                last.LoadWeights(path);
+                Assert.True(TestData.SameBits(expected[5], last.Parameters));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        private static System.Diagnostics.Process StartSaver(string path, int seedA, int seedB)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(VectorWidthTests.DotnetHost())
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add("exec");
+            start.ArgumentList.Add(SaveLoop);
+            start.ArgumentList.Add(path);
+            start.ArgumentList.Add(seedA.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(seedB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return System.Diagnostics.Process.Start(start)!;
         }
     }
 }

@@ -96,7 +96,7 @@ namespace ModelGen.Tests
             return (lines.Single(l => l.StartsWith("wide=", StringComparison.Ordinal)), lines.Single(l => l.StartsWith("hash=", StringComparison.Ordinal))["hash=".Length..]);
         }
 
-        private static string DotnetHost()
+        internal static string DotnetHost()
         {
             string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
             if (!string.IsNullOrEmpty(host) && File.Exists(host))
