@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
 
 namespace ModelGen
 {
@@ -49,6 +52,17 @@ namespace ModelGen
 
         /// <summary>Floats in one output sample.</summary>
         public int OutputSize => ModelDescription.Product(OutputShape);
+
+        /// <summary>The layer kind: the record's name without "Description" (<c>Dense</c>, <c>BatchNorm</c>, ...), the function for activations, <c>MaxPool2D</c> or <c>AveragePool2D</c> for pools.</summary>
+        public string LayerKind => this is ActivationDescription a
+            ? a.Function.ToString()
+            : this is Pool2DDescription p
+                ? p.Kind + "Pool2D"
+                : GetType().Name.EndsWith("Description", StringComparison.Ordinal) ? GetType().Name.Substring(0, GetType().Name.Length - "Description".Length) : GetType().Name;
+
+        /// <summary>The layer in one line, e.g. <c>Dense fc1: [784] -> [256]</c>.</summary>
+        public sealed override string ToString() =>
+            $"{LayerKind} {Name}: {TensorDescriptor.FormatShape(InputShape)} -> {TensorDescriptor.FormatShape(OutputShape)}";
     }
 
     /// <summary>A fully connected layer: <c>y = W x + b</c>, <c>W</c> row-major <c>[units, inputs]</c> (the input flattened).</summary>
@@ -284,6 +298,87 @@ namespace ModelGen
 
         /// <summary>Floats in one output sample.</summary>
         public int OutputSize => Layers.Count > 0 ? Layers[Layers.Count - 1].OutputSize : InputSize;
+
+        /// <summary>
+        /// A table of the layers like Keras' <c>summary()</c>: per layer its name, kind, output shape (per sample), trainable
+        /// parameters and other state (running statistics, counters), then the totals and the memory they take.
+        /// </summary>
+        public string Summary()
+        {
+            var rows = new List<string[]> { new[] { "Layer", "Kind", "Output shape", "Parameters", "Other state" } };
+            foreach (var layer in Layers)
+            {
+                string prefix = layer.Name + ".";
+                long parameters = 0, floats = 0, counters = 0;
+                foreach (var t in Tensors)
+                {
+                    if (t.Name.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        switch (t.Storage)
+                        {
+                            case TensorStorage.Parameters: parameters += t.Length; break;
+                            case TensorStorage.State: floats += t.Length; break;
+                            default: counters += t.Length; break;
+                        }
+                    }
+                }
+
+                rows.Add(new[]
+                {
+                    layer.Name,
+                    layer.LayerKind,
+                    TensorDescriptor.FormatShape(layer.OutputShape),
+                    N(parameters),
+                    State(floats, counters),
+                });
+            }
+
+            var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            var sb = new StringBuilder();
+            sb.Append(Name).Append(": input ").Append(TensorDescriptor.FormatShape(InputShape)).Append(", output [").Append(N(OutputSize)).AppendLine("]");
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var row = rows[r];
+                sb.Append(row[0].PadRight(widths[0])).Append("  ").Append(row[1].PadRight(widths[1])).Append("  ")
+                    .Append(row[2].PadRight(widths[2])).Append("  ").Append(r == 0 ? row[3].PadRight(widths[3]) : row[3].PadLeft(widths[3]))
+                    .Append("  ").Append(row[4]);
+                sb.Append('\n');
+                if (r == 0)
+                {
+                    sb.Append(new string('-', widths.Sum() + 8)).Append('\n');
+                }
+            }
+
+            long bytes = (4L * ParameterCount) + (4L * StateCount) + (8L * CounterCount);
+            sb.Append(new string('-', widths.Sum() + 8)).Append('\n');
+            sb.Append("Trainable parameters: ").Append(N(ParameterCount)).Append(" (").Append(Bytes(4L * ParameterCount)).Append(")\n");
+            sb.Append("Other state: ").Append(State(StateCount, CounterCount)).Append(StateCount + CounterCount == 0 ? string.Empty : " (" + Bytes((4L * StateCount) + (8L * CounterCount)) + ")").Append('\n');
+            sb.Append("Saved weights: about ").Append(Bytes(bytes)).Append(" plus the header\n");
+            if (Loss is { } loss)
+            {
+                sb.Append("Training: ").Append(loss).Append(", ").Append(Optimizer is { } o ? DescribeOptimizer(o) : "no optimizer").Append('\n');
+            }
+
+            return sb.ToString();
+
+            static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+            static string State(long floats, long counters) =>
+                floats + counters == 0 ? "-" : string.Join(", ", new[] { floats > 0 ? $"{N(floats)} floats" : null, counters > 0 ? $"{N(counters)} counter{(counters == 1 ? string.Empty : "s")}" : null }.Where(x => x is not null));
+
+            static string Bytes(long b) => b < 1024
+                ? $"{N(b)} B"
+                : b < 1024 * 1024
+                    ? (b / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB"
+                    : (b / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+        }
+
+        /// <summary>The <see cref="Summary"/> table.</summary>
+        public override string ToString() => Summary();
+
+        private static string DescribeOptimizer(OptimizerDescription o) => o.Type == OptimizerType.Adam
+            ? FormattableString.Invariant($"Adam(lr {o.LearningRate}, betas ({o.Beta1}, {o.Beta2}), eps {o.Epsilon}, weight decay {o.WeightDecay})")
+            : FormattableString.Invariant($"SGD(lr {o.LearningRate}, momentum {o.Momentum}{(o.Nesterov ? ", Nesterov" : string.Empty)}, decay {o.Decay}, weight decay {o.WeightDecay})");
 
         internal static int Product(int[] shape)
         {

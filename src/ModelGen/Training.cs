@@ -109,7 +109,14 @@ namespace ModelGen
             options ??= new FitOptions();
             int inLen = model.InputLength;
             int outLen = model.OutputLength;
-            int rows = CheckRows(inputs.Length, targets.Length, inLen, outLen, "inputs", "targets");
+
+            // Class-index targets (one per row, categorical cross-entropy) become one-hot rows once, before training.
+            if (ExpandClassIndices(trainer.Loss, inputs.Length, targets, inLen, outLen) is { } oneHot)
+            {
+                targets = oneHot;
+            }
+
+            int rows = CheckRows(inputs.Length, targets.Length, inLen, outLen, "inputs", "targets", trainer.Loss);
             if (options.Epochs < 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "FitOptions.Epochs must not be negative.");
@@ -129,6 +136,7 @@ namespace ModelGen
             }
 
             int valRows = 0;
+            float[] valTargets = Array.Empty<float>();
             if (options.ValidationInputs is not null || options.ValidationTargets is not null)
             {
                 if (options.ValidationInputs is null || options.ValidationTargets is null)
@@ -136,7 +144,8 @@ namespace ModelGen
                     throw new ArgumentException("Set both FitOptions.ValidationInputs and FitOptions.ValidationTargets, or neither.", nameof(options));
                 }
 
-                valRows = CheckRows(options.ValidationInputs.Length, options.ValidationTargets.Length, inLen, outLen, "ValidationInputs", "ValidationTargets");
+                valTargets = ExpandClassIndices(trainer.Loss, options.ValidationInputs.Length, options.ValidationTargets, inLen, outLen) ?? options.ValidationTargets;
+                valRows = CheckRows(options.ValidationInputs.Length, valTargets.Length, inLen, outLen, "ValidationInputs", "ValidationTargets", trainer.Loss);
             }
 
             var order = new int[rows];
@@ -195,8 +204,8 @@ namespace ModelGen
                 if (valRows > 0)
                 {
                     model.PredictBatch(options.ValidationInputs, valOut);
-                    valLoss = Metrics.Loss(trainer.Loss, valOut, options.ValidationTargets, outLen);
-                    valAcc = Metrics.Accuracy(trainer.Loss, valOut, options.ValidationTargets, outLen);
+                    valLoss = Metrics.Loss(trainer.Loss, valOut, valTargets, outLen);
+                    valAcc = Metrics.Accuracy(trainer.Loss, valOut, valTargets, outLen);
                 }
 
                 double acc = trainer.Loss == LossKind.MeanSquaredError || counted == 0 ? double.NaN : (double)correct / counted;
@@ -208,7 +217,7 @@ namespace ModelGen
             return reports;
         }
 
-        private static int CheckRows(int inputLength, int targetLength, int inLen, int outLen, string inName, string targetName)
+        private static int CheckRows(int inputLength, int targetLength, int inLen, int outLen, string inName, string targetName, LossKind loss)
         {
             if (inputLength % inLen != 0)
             {
@@ -218,10 +227,17 @@ namespace ModelGen
             int rows = inputLength / inLen;
             if (targetLength != rows * outLen)
             {
-                throw new ArgumentException($"{targetName} has {targetLength} floats; {rows} rows of {outLen} need {rows * outLen}.", targetName);
+                throw new ArgumentException(targetName + ClassLabels.TargetLengthMessage(targetLength, rows, outLen, loss).Substring("targets".Length), targetName);
             }
 
             return rows;
+        }
+
+        /// <summary>One-hot rows for class-index targets (categorical cross-entropy, one target per input row), else null.</summary>
+        private static float[]? ExpandClassIndices(LossKind loss, int inputLength, ReadOnlySpan<float> targets, int inLen, int outLen)
+        {
+            bool indices = loss == LossKind.CategoricalCrossEntropy && outLen > 1 && inputLength % inLen == 0 && targets.Length == inputLength / inLen;
+            return indices ? ClassLabels.OneHot(targets, outLen) : null;
         }
     }
 

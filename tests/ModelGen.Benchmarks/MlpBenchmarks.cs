@@ -116,6 +116,22 @@ namespace ModelGen.Benchmarks
             return _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
         }
 
+        /// <summary>One SGD step on 64 rows on all cores without the divergence check (its cost is TrainStep64 minus this).</summary>
+        [Benchmark]
+        public float TrainStep64NoDivergenceCheck()
+        {
+            Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+            _trainer.DetectDivergence = false;
+            try
+            {
+                return _trainer.TrainStep(_x.AsSpan(0, 64 * 784), _targets);
+            }
+            finally
+            {
+                _trainer.DetectDivergence = true;
+            }
+        }
+
         /// <summary>One SGD step on 64 rows on one thread.</summary>
         [Benchmark]
         public float TrainStep64OneThread()

@@ -23,6 +23,7 @@ namespace ModelGen.Benchmarks
         private readonly float[] _x = new float[64 * 784];
         private readonly float[] _y = new float[10];
         private readonly float[] _targets = new float[64 * 10];
+        private readonly float[] _gradients = new float[BenchMlp.ParameterCount];
 
         [GlobalSetup]
         public void Setup()
@@ -58,5 +59,9 @@ namespace ModelGen.Benchmarks
         /// <summary>The value checks of a 64-row training batch of the benchmark MLP (inputs finite, targets in the loss's domain).</summary>
         [Benchmark]
         public void TrainingBatchCheck() => TrainingValues.Check(_x, _targets, 784, 10, LossKind.CategoricalCrossEntropy);
+
+        /// <summary>The divergence check's scan of every gradient of the benchmark MLP (the same count as its parameters).</summary>
+        [Benchmark]
+        public int DivergenceCheck() => TrainingValues.IndexOfNonFinite(_gradients);
     }
 }

@@ -196,6 +196,9 @@ namespace ModelGen.Generator.Emit
             w.Line();
             w.Line($"{Rt}ModelDescription {Rt}IModel.Description => Description;");
             w.Line();
+            w.Line("/// <summary>The layers with their output shapes and parameter counts, then the totals and their memory, like Keras' <c>summary()</c>.</summary>");
+            w.Line("public string Summary() => Description.Summary();");
+            w.Line();
         }
 
         private static void EmitConstructor(SourceWriter w, ModelPlan plan)

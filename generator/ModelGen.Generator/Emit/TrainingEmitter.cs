@@ -17,6 +17,7 @@ namespace ModelGen.Generator.Emit
         private const string Rt = "global::ModelGen.";
         private const string Mm = "global::System.Runtime.InteropServices.MemoryMarshal";
         private const string RoSpan = "global::System.ReadOnlySpan<float>";
+        private const string Span = "global::System.Span<float>";
         private const string Markers = "[global::ModelGen.TrainingOnly]\n[global::ModelGen.UsesBatchStatistics]";
 
         public static void EmitCreateTrainer(SourceWriter w)
@@ -26,7 +27,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <paramref name=\"maxBatchSize\"/> rows, and updates this model's parameters and running statistics in place.");
             w.Line("/// Training uses batch statistics, so it lives on a separate type that inference code never needs.");
             w.Line("/// </summary>");
-            w.Line("/// <param name=\"maxBatchSize\">The largest batch <see cref=\"Trainer.TrainStep\"/> will accept.</param>");
+            w.Line("/// <param name=\"maxBatchSize\">The largest batch <see cref=\"Trainer.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> will accept.</param>");
             w.Line("/// <param name=\"seed\">The seed of the dropout masks.</param>");
             Attributes(w);
             w.Line($"public {Names.Trainer} {Names.CreateTrainer}(int {Names.MaxBatchSizeParameter} = 64, int seed = 0) => new {Names.Trainer}(this, {Names.MaxBatchSizeParameter}, seed);");
@@ -74,6 +75,21 @@ namespace ModelGen.Generator.Emit
             w.Line("private readonly float[] _lastOutputs;");
             OptimizerEmitter.EmitFields(w, opt);
 
+            bool classes = spec.Loss == LossKindSpec.CategoricalCrossEntropy;
+            bool hasState = plan.StateCount > 0;
+            if (classes)
+            {
+                w.Line("/// <summary>One-hot target rows expanded from class-index targets.</summary>");
+                w.Line("private readonly float[] _oneHot;");
+            }
+
+            if (hasState)
+            {
+                w.Line("/// <summary>The running statistics and counters before the current step, to undo a step that diverged.</summary>");
+                w.Line("private readonly float[] _stateBackup;");
+                w.Line("private readonly long[] _countersBackup;");
+            }
+
             w.Line("/// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>");
             w.Line("private readonly float[] _gradientA;");
             w.Line("private readonly float[] _gradientB;");
@@ -95,6 +111,17 @@ namespace ModelGen.Generator.Emit
                 new("_gradientB", "float", Limits.Pad(width)),
                 new("_lastOutputs", "float", spec.OutputSize, PerRowText: "OutputSize"),
             };
+            if (classes)
+            {
+                buffers.Add(new("_oneHot", "float", spec.OutputSize, PerRowText: "OutputSize"));
+            }
+
+            if (hasState)
+            {
+                buffers.Add(new("_stateBackup", "float", 0, Fixed: plan.StateCount));
+                buffers.Add(new("_countersBackup", "long", 0, Fixed: plan.CounterCount));
+            }
+
             foreach (var c in contexts)
             {
                 buffers.Add(new TrainerBuffer($"_y{c.Index}", "float", c.OutputStride));
@@ -143,6 +170,13 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <inheritdoc/>");
             w.Line("public long Iterations => _iterations;");
             w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Whether <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> checks that the loss and every gradient are finite before it updates anything (default true).");
+            w.Line("/// A step that fails the check throws <see cref=\"global::ModelGen.TrainingDivergedException\"/> and leaves the model, its running");
+            w.Line("/// statistics and the optimizer as they were. Turn it off only to save the check's time (a pass over the gradients).");
+            w.Line("/// </summary>");
+            w.Line("public bool DetectDivergence { get; set; } = true;");
+            w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line($"public {Rt}LossKind Loss => {Rt}LossKind.{loss};");
             w.Line();
@@ -157,7 +191,7 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Close();
             w.Line();
-            w.Line("/// <summary>The gradients computed by the last <see cref=\"TrainStep\"/> or <see cref=\"ComputeGradients\"/>, laid out like <see cref=\"Parameters\"/>.</summary>");
+            w.Line("/// <summary>The gradients computed by the last <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> or <see cref=\"ComputeGradients\"/>, laid out like <see cref=\"Parameters\"/>.</summary>");
             w.Open($"public {RoSpan} Gradients");
             w.Open("get");
             w.Line("Unpack(_gradients, _gradientsCanonical);");
@@ -178,11 +212,25 @@ namespace ModelGen.Generator.Emit
             w.Line("/// </exception>");
             Attributes(w);
             w.Open($"public float {Names.TrainStep}({RoSpan} {Names.InputsParameter}, {RoSpan} targets)");
-            w.Line("int rows = CheckBatch(inputs, targets);");
+            w.Line("int rows = CheckBatch(inputs, ref targets);");
             w.Line("// Marked as running for ConcurrencyChecks: a prediction of this model on another thread meanwhile is a bug it can report.");
             w.Line("_model._guard.EnterTraining();");
             w.Open("try");
+            if (hasState)
+            {
+                w.Line("// The forward pass updates the running statistics: keep them, so that a diverged step can be undone.");
+                w.Open("if (DetectDivergence)");
+                w.Line("global::System.Array.Copy(_model._state, _stateBackup, StateCount);");
+                w.Line("global::System.Array.Copy(_model._counters, _countersBackup, _countersBackup.Length);");
+                w.Close();
+                w.Line();
+            }
+
             w.Line("float loss = Run(inputs, targets, rows, updateRunningStatistics: true);");
+            w.Open("if (DetectDivergence)");
+            w.Line("CheckDivergence(loss);");
+            w.Close();
+            w.Line();
             w.Line("ApplyOptimizer();");
             w.Line("_iterations++;");
             w.Line("_model._canonicalStale = true;");
@@ -196,11 +244,11 @@ namespace ModelGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// The training-mode forward and backward pass without any update: fills <see cref=\"Gradients\"/> and returns the loss.");
-            w.Line("/// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref=\"TrainStep\"/> uses.");
+            w.Line("/// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> uses.");
             w.Line("/// </summary>");
             Attributes(w);
             w.Open($"public float {Names.ComputeGradients}({RoSpan} {Names.InputsParameter}, {RoSpan} targets)");
-            w.Line("int rows = CheckBatch(inputs, targets);");
+            w.Line("int rows = CheckBatch(inputs, ref targets);");
             w.Line("return Run(inputs, targets, rows, updateRunningStatistics: false);");
             w.Close();
             w.Line();
@@ -214,7 +262,35 @@ namespace ModelGen.Generator.Emit
             w.Line($"    => {Rt}FitLoop.Run(_model, this, inputs, targets, options, progress);");
             w.Line();
 
-            w.Open($"private int CheckBatch({RoSpan} inputs, {RoSpan} targets)");
+            if (classes)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// One training step with class-index labels: label <c>i</c> is the class of row <c>i</c> (0 to OutputSize - 1), the same");
+                w.Line("/// as a one-hot target row. See <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/>.");
+                w.Line("/// </summary>");
+                w.Line("/// <exception cref=\"global::System.ArgumentException\">The batch is not valid, or a label is not a class index.</exception>");
+                Attributes(w);
+                w.Open($"public float {Names.TrainStep}({RoSpan} {Names.InputsParameter}, global::System.ReadOnlySpan<int> labels)");
+                w.Open("if (labels.Length != inputs.Length / InputSize || labels.Length > MaxBatchSize)");
+                w.Line("throw new global::System.ArgumentException($\"labels has {labels.Length} entries for {inputs.Length / InputSize} input rows; give one label per row, at most {MaxBatchSize} rows (raise maxBatchSize in CreateTrainer for larger batches).\", nameof(labels));");
+                w.Close();
+                w.Line();
+                w.Line($"{Rt}ClassLabels.OneHot(labels, new {Span}(_oneHot, 0, labels.Length * OutputSize), OutputSize);");
+                w.Line($"return TrainStep(inputs, new {RoSpan}(_oneHot, 0, labels.Length * OutputSize));");
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>Trains with class-index labels (one per row); see <see cref=\"Fit(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::ModelGen.FitOptions?, global::System.IProgress{global::ModelGen.EpochReport}?)\"/>.</summary>");
+                w.Line("/// <returns>The report of every epoch.</returns>");
+                Attributes(w);
+                w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}EpochReport> {Names.Fit}({RoSpan} {Names.InputsParameter}, global::System.ReadOnlySpan<int> labels, {Rt}FitOptions? {Names.OptionsParameter} = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
+                w.Line($"    => {Rt}FitLoop.Run(_model, this, inputs, {Rt}ClassLabels.OneHot(labels, OutputSize), options, progress);");
+                w.Line();
+            }
+
+            w.Line(classes
+                ? "/// <summary>Checks the batch; class-index targets (one per row) become one-hot rows in <c>_oneHot</c>.</summary>"
+                : "/// <summary>Checks the batch: lengths, finite inputs, targets in the loss's domain.</summary>");
+            w.Open($"private int CheckBatch({RoSpan} inputs, ref {RoSpan} targets)");
             w.Line("int rows = inputs.Length / InputSize;");
             w.Open("if (inputs.Length % InputSize != 0)");
             w.Line("throw new global::System.ArgumentException($\"inputs has {inputs.Length} floats, which is not a whole number of rows of {InputSize}.\", nameof(inputs));");
@@ -226,9 +302,24 @@ namespace ModelGen.Generator.Emit
                 : "throw new global::System.ArgumentException($\"The batch has {rows} rows; this trainer takes 1 to {MaxBatchSize} (raise maxBatchSize in CreateTrainer for larger batches).\", nameof(inputs));");
             w.Close();
             w.Line();
-            w.Open("if (targets.Length != rows * OutputSize)");
-            w.Line("throw new global::System.ArgumentException($\"targets has {targets.Length} floats; {rows} rows of {OutputSize} need {rows * OutputSize}.\", nameof(targets));");
-            w.Close();
+            if (classes)
+            {
+                w.Open("if (targets.Length == rows && rows * OutputSize != rows)");
+                w.Line("// Class indices, one per row: the same as their one-hot rows.");
+                w.Line($"{Rt}ClassLabels.OneHot(targets, new {Span}(_oneHot, 0, rows * OutputSize), OutputSize);");
+                w.Line($"targets = new {RoSpan}(_oneHot, 0, rows * OutputSize);");
+                w.Close();
+                w.Open("else if (targets.Length != rows * OutputSize)");
+                w.Line("throw new global::System.ArgumentException($\"targets has {targets.Length} floats; {rows} rows need {rows * OutputSize} (one-hot or soft targets, {OutputSize} per row) or {rows} (class indices, one per row).\", nameof(targets));");
+                w.Close();
+            }
+            else
+            {
+                w.Open("if (targets.Length != rows * OutputSize)");
+                w.Line($"throw new global::System.ArgumentException({Rt}ClassLabels.TargetLengthMessage(targets.Length, rows, OutputSize, Loss), nameof(targets));");
+                w.Close();
+            }
+
             w.Line();
             w.Line("// One NaN input would make every parameter and running statistic NaN; a target outside the loss's domain gives a meaningless loss.");
             w.Line($"{Rt}TrainingValues.Check(inputs, targets, InputSize, OutputSize, Loss);");
@@ -236,11 +327,35 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
 
+            EmitCheckDivergence(w, hasState);
             EmitRun(w, plan, contexts);
             OptimizerEmitter.EmitUpdate(w, opt);
             w.Close();
         }
 
+
+        /// <summary>The divergence check of a step: runs after the backward pass and before any update.</summary>
+        private static void EmitCheckDivergence(SourceWriter w, bool hasState)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Throws <see cref=\"global::ModelGen.TrainingDivergedException\"/> when the loss or a gradient is not finite, after putting back the");
+            w.Line("/// running statistics the forward pass changed; the parameters and the optimizer have not changed yet.");
+            w.Line("/// </summary>");
+            w.Open("private void CheckDivergence(float loss)");
+            w.Open($"if (float.IsFinite(loss) && {Rt}TrainingValues.IndexOfNonFinite(_gradients) < 0)");
+            w.Line("return;");
+            w.Close();
+            w.Line();
+            if (hasState)
+            {
+                w.Line("global::System.Array.Copy(_stateBackup, _model._state, StateCount);");
+                w.Line("global::System.Array.Copy(_countersBackup, _model._counters, _countersBackup.Length);");
+            }
+
+            w.Line($"throw {Rt}TrainingDivergedException.Create(_iterations + 1, loss, Gradients, Tensors);");
+            w.Close();
+            w.Line();
+        }
 
         private static string In(LayerSpec l) => l.Index == 0 ? "x" : "y" + I(l.Index - 1);
 

@@ -107,6 +107,9 @@ namespace Snapshots
 
         global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
 
+        /// <summary>The layers with their output shapes and parameter counts, then the totals and their memory, like Keras' <c>summary()</c>.</summary>
+        public string Summary() => Description.Summary();
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,

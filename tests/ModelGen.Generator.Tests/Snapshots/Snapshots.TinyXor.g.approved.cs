@@ -99,6 +99,9 @@ namespace Snapshots
 
         global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
 
+        /// <summary>The layers with their output shapes and parameter counts, then the totals and their memory, like Keras' <c>summary()</c>.</summary>
+        public string Summary() => Description.Summary();
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,
@@ -790,7 +793,7 @@ namespace Snapshots
         /// <paramref name="maxBatchSize"/> rows, and updates this model's parameters and running statistics in place.
         /// Training uses batch statistics, so it lives on a separate type that inference code never needs.
         /// </summary>
-        /// <param name="maxBatchSize">The largest batch <see cref="Trainer.TrainStep"/> will accept.</param>
+        /// <param name="maxBatchSize">The largest batch <see cref="Trainer.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> will accept.</param>
         /// <param name="seed">The seed of the dropout masks.</param>
         [global::ModelGen.TrainingOnly]
         [global::ModelGen.UsesBatchStatistics]
@@ -872,6 +875,13 @@ namespace Snapshots
             /// <inheritdoc/>
             public long Iterations => _iterations;
 
+            /// <summary>
+            /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
+            /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
+            /// statistics and the optimizer as they were. Turn it off only to save the check's time (a pass over the gradients).
+            /// </summary>
+            public bool DetectDivergence { get; set; } = true;
+
             /// <inheritdoc/>
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.BinaryCrossEntropy;
 
@@ -889,7 +899,7 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>The gradients computed by the last <see cref="TrainStep"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
+            /// <summary>The gradients computed by the last <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
             public global::System.ReadOnlySpan<float> Gradients
             {
                 get
@@ -913,12 +923,17 @@ namespace Snapshots
             [global::ModelGen.UsesBatchStatistics]
             public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
             {
-                int rows = CheckBatch(inputs, targets);
+                int rows = CheckBatch(inputs, ref targets);
                 // Marked as running for ConcurrencyChecks: a prediction of this model on another thread meanwhile is a bug it can report.
                 _model._guard.EnterTraining();
                 try
                 {
                     float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
+                    if (DetectDivergence)
+                    {
+                        CheckDivergence(loss);
+                    }
+
                     ApplyOptimizer();
                     _iterations++;
                     _model._canonicalStale = true;
@@ -933,13 +948,13 @@ namespace Snapshots
 
             /// <summary>
             /// The training-mode forward and backward pass without any update: fills <see cref="Gradients"/> and returns the loss.
-            /// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref="TrainStep"/> uses.
+            /// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> uses.
             /// </summary>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
             public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
             {
-                int rows = CheckBatch(inputs, targets);
+                int rows = CheckBatch(inputs, ref targets);
                 return Run(inputs, targets, rows, updateRunningStatistics: false);
             }
 
@@ -953,7 +968,8 @@ namespace Snapshots
             public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, targets, options, progress);
 
-            private int CheckBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+            /// <summary>Checks the batch: lengths, finite inputs, targets in the loss's domain.</summary>
+            private int CheckBatch(global::System.ReadOnlySpan<float> inputs, ref global::System.ReadOnlySpan<float> targets)
             {
                 int rows = inputs.Length / InputSize;
                 if (inputs.Length % InputSize != 0)
@@ -968,12 +984,26 @@ namespace Snapshots
 
                 if (targets.Length != rows * OutputSize)
                 {
-                    throw new global::System.ArgumentException($"targets has {targets.Length} floats; {rows} rows of {OutputSize} need {rows * OutputSize}.", nameof(targets));
+                    throw new global::System.ArgumentException(global::ModelGen.ClassLabels.TargetLengthMessage(targets.Length, rows, OutputSize, Loss), nameof(targets));
                 }
 
                 // One NaN input would make every parameter and running statistic NaN; a target outside the loss's domain gives a meaningless loss.
                 global::ModelGen.TrainingValues.Check(inputs, targets, InputSize, OutputSize, Loss);
                 return rows;
+            }
+
+            /// <summary>
+            /// Throws <see cref="global::ModelGen.TrainingDivergedException"/> when the loss or a gradient is not finite, after putting back the
+            /// running statistics the forward pass changed; the parameters and the optimizer have not changed yet.
+            /// </summary>
+            private void CheckDivergence(float loss)
+            {
+                if (float.IsFinite(loss) && global::ModelGen.TrainingValues.IndexOfNonFinite(_gradients) < 0)
+                {
+                    return;
+                }
+
+                throw global::ModelGen.TrainingDivergedException.Create(_iterations + 1, loss, Gradients, Tensors);
             }
 
             /// <summary>Training-mode forward pass, loss and backward pass for one batch; returns the loss.</summary>

@@ -99,6 +99,9 @@ namespace Snapshots
 
         global::ModelGen.ModelDescription global::ModelGen.IModel.Description => Description;
 
+        /// <summary>The layers with their output shapes and parameter counts, then the totals and their memory, like Keras' <c>summary()</c>.</summary>
+        public string Summary() => Description.Summary();
+
         /// <summary>
         /// Creates the model with deterministic initial weights: dense layers followed by ReLU or LeakyReLU use He uniform
         /// <c>U(-sqrt(6 / in), sqrt(6 / in))</c>, other dense layers Glorot uniform <c>U(-sqrt(6 / (in + out)), sqrt(6 / (in + out)))</c>,
@@ -1026,7 +1029,7 @@ namespace Snapshots
         /// <paramref name="maxBatchSize"/> rows, and updates this model's parameters and running statistics in place.
         /// Training uses batch statistics, so it lives on a separate type that inference code never needs.
         /// </summary>
-        /// <param name="maxBatchSize">The largest batch <see cref="Trainer.TrainStep"/> will accept.</param>
+        /// <param name="maxBatchSize">The largest batch <see cref="Trainer.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> will accept.</param>
         /// <param name="seed">The seed of the dropout masks.</param>
         [global::ModelGen.TrainingOnly]
         [global::ModelGen.UsesBatchStatistics]
@@ -1053,6 +1056,8 @@ namespace Snapshots
             private readonly float[] _gradientsCanonical = new float[ParameterCount];
             /// <summary>The last batch's outputs as whole rows of <see cref="OutputSize"/>, written when <see cref="LastOutputs"/> is read.</summary>
             private readonly float[] _lastOutputs;
+            /// <summary>One-hot target rows expanded from class-index targets.</summary>
+            private readonly float[] _oneHot;
             /// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>
             private readonly float[] _gradientA;
             private readonly float[] _gradientB;
@@ -1083,6 +1088,7 @@ namespace Snapshots
                 _gradientA = new float[maxBatchSize * 1008];
                 _gradientB = new float[maxBatchSize * 1008];
                 _lastOutputs = new float[maxBatchSize * OutputSize];
+                _oneHot = new float[maxBatchSize * OutputSize];
                 _y0 = new float[maxBatchSize * 176];
                 _y1 = new float[maxBatchSize * 176];
                 _y2 = new float[maxBatchSize * 16];
@@ -1106,6 +1112,13 @@ namespace Snapshots
             /// <inheritdoc/>
             public long Iterations => _iterations;
 
+            /// <summary>
+            /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
+            /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
+            /// statistics and the optimizer as they were. Turn it off only to save the check's time (a pass over the gradients).
+            /// </summary>
+            public bool DetectDivergence { get; set; } = true;
+
             /// <inheritdoc/>
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.CategoricalCrossEntropy;
 
@@ -1123,7 +1136,7 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>The gradients computed by the last <see cref="TrainStep"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
+            /// <summary>The gradients computed by the last <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
             public global::System.ReadOnlySpan<float> Gradients
             {
                 get
@@ -1147,12 +1160,17 @@ namespace Snapshots
             [global::ModelGen.UsesBatchStatistics]
             public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
             {
-                int rows = CheckBatch(inputs, targets);
+                int rows = CheckBatch(inputs, ref targets);
                 // Marked as running for ConcurrencyChecks: a prediction of this model on another thread meanwhile is a bug it can report.
                 _model._guard.EnterTraining();
                 try
                 {
                     float loss = Run(inputs, targets, rows, updateRunningStatistics: true);
+                    if (DetectDivergence)
+                    {
+                        CheckDivergence(loss);
+                    }
+
                     ApplyOptimizer();
                     _iterations++;
                     _model._canonicalStale = true;
@@ -1167,13 +1185,13 @@ namespace Snapshots
 
             /// <summary>
             /// The training-mode forward and backward pass without any update: fills <see cref="Gradients"/> and returns the loss.
-            /// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref="TrainStep"/> uses.
+            /// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> uses.
             /// </summary>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
             public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
             {
-                int rows = CheckBatch(inputs, targets);
+                int rows = CheckBatch(inputs, ref targets);
                 return Run(inputs, targets, rows, updateRunningStatistics: false);
             }
 
@@ -1187,7 +1205,33 @@ namespace Snapshots
             public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, targets, options, progress);
 
-            private int CheckBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+            /// <summary>
+            /// One training step with class-index labels: label <c>i</c> is the class of row <c>i</c> (0 to OutputSize - 1), the same
+            /// as a one-hot target row. See <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/>.
+            /// </summary>
+            /// <exception cref="global::System.ArgumentException">The batch is not valid, or a label is not a class index.</exception>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
+            public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+            {
+                if (labels.Length != inputs.Length / InputSize || labels.Length > MaxBatchSize)
+                {
+                    throw new global::System.ArgumentException($"labels has {labels.Length} entries for {inputs.Length / InputSize} input rows; give one label per row, at most {MaxBatchSize} rows (raise maxBatchSize in CreateTrainer for larger batches).", nameof(labels));
+                }
+
+                global::ModelGen.ClassLabels.OneHot(labels, new global::System.Span<float>(_oneHot, 0, labels.Length * OutputSize), OutputSize);
+                return TrainStep(inputs, new global::System.ReadOnlySpan<float>(_oneHot, 0, labels.Length * OutputSize));
+            }
+
+            /// <summary>Trains with class-index labels (one per row); see <see cref="Fit(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::ModelGen.FitOptions?, global::System.IProgress{global::ModelGen.EpochReport}?)"/>.</summary>
+            /// <returns>The report of every epoch.</returns>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
+            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+                => global::ModelGen.FitLoop.Run(_model, this, inputs, global::ModelGen.ClassLabels.OneHot(labels, OutputSize), options, progress);
+
+            /// <summary>Checks the batch; class-index targets (one per row) become one-hot rows in <c>_oneHot</c>.</summary>
+            private int CheckBatch(global::System.ReadOnlySpan<float> inputs, ref global::System.ReadOnlySpan<float> targets)
             {
                 int rows = inputs.Length / InputSize;
                 if (inputs.Length % InputSize != 0)
@@ -1200,14 +1244,34 @@ namespace Snapshots
                     throw new global::System.ArgumentException($"The batch has {rows} rows; this trainer takes 1 to {MaxBatchSize} (raise maxBatchSize in CreateTrainer for larger batches).", nameof(inputs));
                 }
 
-                if (targets.Length != rows * OutputSize)
+                if (targets.Length == rows && rows * OutputSize != rows)
                 {
-                    throw new global::System.ArgumentException($"targets has {targets.Length} floats; {rows} rows of {OutputSize} need {rows * OutputSize}.", nameof(targets));
+                    // Class indices, one per row: the same as their one-hot rows.
+                    global::ModelGen.ClassLabels.OneHot(targets, new global::System.Span<float>(_oneHot, 0, rows * OutputSize), OutputSize);
+                    targets = new global::System.ReadOnlySpan<float>(_oneHot, 0, rows * OutputSize);
+                }
+                else if (targets.Length != rows * OutputSize)
+                {
+                    throw new global::System.ArgumentException($"targets has {targets.Length} floats; {rows} rows need {rows * OutputSize} (one-hot or soft targets, {OutputSize} per row) or {rows} (class indices, one per row).", nameof(targets));
                 }
 
                 // One NaN input would make every parameter and running statistic NaN; a target outside the loss's domain gives a meaningless loss.
                 global::ModelGen.TrainingValues.Check(inputs, targets, InputSize, OutputSize, Loss);
                 return rows;
+            }
+
+            /// <summary>
+            /// Throws <see cref="global::ModelGen.TrainingDivergedException"/> when the loss or a gradient is not finite, after putting back the
+            /// running statistics the forward pass changed; the parameters and the optimizer have not changed yet.
+            /// </summary>
+            private void CheckDivergence(float loss)
+            {
+                if (float.IsFinite(loss) && global::ModelGen.TrainingValues.IndexOfNonFinite(_gradients) < 0)
+                {
+                    return;
+                }
+
+                throw global::ModelGen.TrainingDivergedException.Create(_iterations + 1, loss, Gradients, Tensors);
             }
 
             /// <summary>Training-mode forward pass, loss and backward pass for one batch; returns the loss.</summary>
