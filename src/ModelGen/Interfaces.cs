@@ -87,6 +87,9 @@ namespace ModelGen
         /// <summary>The number of optimizer updates made so far.</summary>
         long Iterations { get; }
 
+        /// <summary>The learning rate of the next step (initially the declared one); a finite value of at least 0.</summary>
+        double LearningRate { get; set; }
+
         /// <summary>The training loss the model was declared with.</summary>
         LossKind Loss { get; }
 

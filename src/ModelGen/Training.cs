@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Threading;
 
 namespace ModelGen
@@ -26,8 +27,125 @@ namespace ModelGen
         /// <summary>The targets of <see cref="ValidationInputs"/>.</summary>
         public float[]? ValidationTargets { get; set; }
 
-        /// <summary>Cancels training between steps.</summary>
+        /// <summary>
+        /// Cancels training between steps: <c>Fit</c> then throws <see cref="FitCanceledException"/>, which carries the
+        /// <see cref="History"/> of the epochs completed before (the model keeps the steps made so far).
+        /// </summary>
         public CancellationToken CancellationToken { get; set; }
+
+        /// <summary>Sets the trainer's learning rate at the start of every epoch (default: none, the rate stays as it is).</summary>
+        public LearningRateSchedule? Schedule { get; set; }
+
+        /// <summary>Stops training when a monitored metric stops improving (default: none, all epochs run).</summary>
+        public EarlyStopping? EarlyStopping { get; set; }
+
+        /// <summary>
+        /// Called after every epoch with its report, synchronously on the thread that called <c>Fit</c>, before the next
+        /// epoch starts (unlike <see cref="Progress{T}"/>, which posts to the thread pool or a synchronization context).
+        /// </summary>
+        public Action<EpochReport>? OnEpochEnd { get; set; }
+    }
+
+    /// <summary>The quantities <see cref="EarlyStopping"/> can monitor.</summary>
+    public enum FitMetric
+    {
+        /// <summary>The validation loss (lower is better); needs a validation set.</summary>
+        ValidationLoss,
+
+        /// <summary>The validation accuracy (higher is better); needs a validation set and a classification loss.</summary>
+        ValidationAccuracy,
+
+        /// <summary>The mean training loss of the epoch (lower is better).</summary>
+        Loss,
+
+        /// <summary>The training accuracy of the epoch (higher is better); needs a classification loss.</summary>
+        Accuracy,
+    }
+
+    /// <summary>
+    /// Early stopping for <c>Fit</c> (Keras <c>EarlyStopping</c>): an epoch improves when the monitored metric beats the best so
+    /// far by more than <see cref="MinDelta"/>; after <see cref="Patience"/> epochs without improvement, training stops.
+    /// </summary>
+    public sealed class EarlyStopping
+    {
+        /// <summary>The metric to watch (default: the validation loss).</summary>
+        public FitMetric Monitor { get; set; } = FitMetric.ValidationLoss;
+
+        /// <summary>Epochs without improvement before stopping (default 5).</summary>
+        public int Patience { get; set; } = 5;
+
+        /// <summary>The smallest change that counts as an improvement (default 0).</summary>
+        public double MinDelta { get; set; }
+
+        /// <summary>
+        /// Whether the model ends with the weights and running statistics of its best epoch (default true), whether training
+        /// stopped early or ran all epochs. The optimizer's state is not rolled back (as in Keras).
+        /// </summary>
+        public bool RestoreBestWeights { get; set; } = true;
+    }
+
+    /// <summary>Why <c>Fit</c> ended.</summary>
+    public enum FitStopReason
+    {
+        /// <summary>Every epoch ran.</summary>
+        Completed,
+
+        /// <summary><see cref="EarlyStopping"/> stopped training.</summary>
+        EarlyStopped,
+    }
+
+    /// <summary>What <c>Fit</c> returns: the report of every completed epoch, why training ended and, with early stopping, the best epoch.</summary>
+    public sealed class History : IReadOnlyList<EpochReport>
+    {
+        private readonly List<EpochReport> _epochs = new();
+
+        internal History()
+        {
+        }
+
+        /// <summary>Why training ended.</summary>
+        public FitStopReason StopReason { get; internal set; }
+
+        /// <summary>The best epoch by the early-stopping metric (from 1), or 0 without early stopping.</summary>
+        public int BestEpoch { get; internal set; }
+
+        /// <summary>Whether the model was given back the weights of <see cref="BestEpoch"/> at the end.</summary>
+        public bool RestoredBestWeights { get; internal set; }
+
+        /// <summary>The number of completed epochs.</summary>
+        public int Count => _epochs.Count;
+
+        /// <summary>The report of a completed epoch (index 0 is epoch 1).</summary>
+        public EpochReport this[int index] => _epochs[index];
+
+        /// <summary>The training losses, one per epoch.</summary>
+        public IReadOnlyList<double> Losses => _epochs.ConvertAll(e => e.Loss);
+
+        /// <summary>The validation losses, one per epoch (NaN without a validation set).</summary>
+        public IReadOnlyList<double> ValidationLosses => _epochs.ConvertAll(e => e.ValidationLoss);
+
+        /// <inheritdoc/>
+        public IEnumerator<EpochReport> GetEnumerator() => _epochs.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        internal void Add(EpochReport report) => _epochs.Add(report);
+    }
+
+    /// <summary>
+    /// <c>Fit</c> was canceled through <see cref="FitOptions.CancellationToken"/>; <see cref="History"/> holds the epochs
+    /// completed before. An <see cref="OperationCanceledException"/>, so code that catches those sees it too.
+    /// </summary>
+    public sealed class FitCanceledException : OperationCanceledException
+    {
+        internal FitCanceledException(History history, CancellationToken token)
+            : base($"Training was canceled after {history.Count} completed epoch(s).", token)
+        {
+            History = history;
+        }
+
+        /// <summary>The reports of the epochs completed before the cancellation.</summary>
+        public History History { get; }
     }
 
     /// <summary>What one epoch of training measured.</summary>
@@ -39,6 +157,7 @@ namespace ModelGen
     /// <param name="ValidationAccuracy">The validation accuracy (inference mode), or NaN without a validation set or for regression.</param>
     /// <param name="Steps">The number of training steps in the epoch.</param>
     /// <param name="Elapsed">The wall-clock time of the epoch.</param>
+    /// <param name="LearningRate">The learning rate the epoch trained with.</param>
     public sealed record EpochReport(
         int Epoch,
         int Epochs,
@@ -47,7 +166,8 @@ namespace ModelGen
         double ValidationLoss,
         double ValidationAccuracy,
         int Steps,
-        TimeSpan Elapsed)
+        TimeSpan Elapsed,
+        double LearningRate = double.NaN)
     {
         /// <inheritdoc/>
         public override string ToString()
@@ -82,13 +202,15 @@ namespace ModelGen
         /// <param name="inputs">Training rows, <see cref="IModel.InputLength"/> floats each.</param>
         /// <param name="targets">Target rows, <see cref="IModel.OutputLength"/> floats each.</param>
         /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
-        /// <param name="progress">Receives one report per epoch.</param>
-        /// <returns>The report of every epoch.</returns>
+        /// <param name="progress">Receives one report per epoch (as <see cref="IProgress{T}"/> delivers it; see <see cref="FitOptions.OnEpochEnd"/> for a synchronous call).</param>
+        /// <returns>The report of every epoch, why training ended, and the best epoch with early stopping.</returns>
+        /// <exception cref="FitCanceledException">The cancellation token was canceled; the exception carries the history so far.</exception>
+        /// <exception cref="TrainingDivergedException">A step's loss or gradients were not finite (with the trainer's DetectDivergence on).</exception>
         /// <remarks>
         /// When the model has BatchNorm and the last batch of an epoch would hold a single row, that row is left out of
         /// the epoch (the variance of one sample is 0); with shuffling, a different row is left out each epoch.
         /// </remarks>
-        public static IReadOnlyList<EpochReport> Run(
+        public static History Run(
             IModel model,
             ITrainer trainer,
             ReadOnlySpan<float> inputs,
@@ -130,6 +252,26 @@ namespace ModelGen
                     $"FitOptions.BatchSize must be between {trainer.MinBatchSize} and the trainer's MaxBatchSize {trainer.MaxBatchSize}; create the trainer with CreateTrainer(maxBatchSize: {Math.Max(options.BatchSize, 1)}) for larger batches.");
             }
 
+            var stopping = options.EarlyStopping;
+            if (stopping is not null)
+            {
+                if (stopping.Patience < 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(options), stopping.Patience, "EarlyStopping.Patience must not be negative.");
+                }
+
+                bool needsValidation = stopping.Monitor is FitMetric.ValidationLoss or FitMetric.ValidationAccuracy;
+                if (needsValidation && options.ValidationInputs is null)
+                {
+                    throw new ArgumentException($"EarlyStopping monitors {stopping.Monitor}, which needs FitOptions.ValidationInputs and ValidationTargets; set them, or monitor FitMetric.Loss.", nameof(options));
+                }
+
+                if (stopping.Monitor is FitMetric.ValidationAccuracy or FitMetric.Accuracy && trainer.Loss == LossKind.MeanSquaredError)
+                {
+                    throw new ArgumentException($"EarlyStopping monitors {stopping.Monitor}, but a regression model (mean squared error) has no accuracy; monitor a loss.", nameof(options));
+                }
+            }
+
             if (rows < trainer.MinBatchSize)
             {
                 throw new ArgumentException($"Training needs at least {trainer.MinBatchSize} rows; got {rows}.", nameof(inputs));
@@ -157,12 +299,22 @@ namespace ModelGen
             var batchIn = new float[options.BatchSize * inLen];
             var batchTarget = new float[options.BatchSize * outLen];
             var valOut = new float[valRows * outLen];
-            var reports = new List<EpochReport>(options.Epochs);
+            var history = new History();
             var rng = new DeterministicRandom(options.Seed);
             var clock = new Stopwatch();
+            double initialRate = trainer.LearningRate;
+            EpochReport? previous = null;
+            double best = double.NaN;
+            int sinceBest = 0;
+            MemoryStream? bestWeights = null;
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 clock.Restart();
+                if (options.Schedule is not null)
+                {
+                    trainer.LearningRate = TrainingValues.CheckLearningRate(options.Schedule.Rate(epoch - 1, initialRate, previous));
+                }
+
                 if (options.Shuffle)
                 {
                     for (int i = rows - 1; i > 0; i--)
@@ -178,7 +330,11 @@ namespace ModelGen
                 int steps = 0;
                 for (int start = 0; start < rows; start += options.BatchSize)
                 {
-                    options.CancellationToken.ThrowIfCancellationRequested();
+                    if (options.CancellationToken.IsCancellationRequested)
+                    {
+                        throw new FitCanceledException(history, options.CancellationToken);
+                    }
+
                     int n = Math.Min(options.BatchSize, rows - start);
                     if (n < trainer.MinBatchSize)
                     {
@@ -209,13 +365,55 @@ namespace ModelGen
                 }
 
                 double acc = trainer.Loss == LossKind.MeanSquaredError || counted == 0 ? double.NaN : (double)correct / counted;
-                var report = new EpochReport(epoch, options.Epochs, steps == 0 ? double.NaN : lossSum / steps, acc, valLoss, valAcc, steps, clock.Elapsed);
-                reports.Add(report);
+                var report = new EpochReport(epoch, options.Epochs, steps == 0 ? double.NaN : lossSum / steps, acc, valLoss, valAcc, steps, clock.Elapsed, trainer.LearningRate);
+                history.Add(report);
+                previous = report;
+                options.OnEpochEnd?.Invoke(report);
                 progress?.Report(report);
+                if (stopping is not null)
+                {
+                    double value = Monitored(stopping.Monitor, report);
+                    bool higherIsBetter = stopping.Monitor is FitMetric.Accuracy or FitMetric.ValidationAccuracy;
+                    bool improved = double.IsNaN(best)
+                        ? !double.IsNaN(value)
+                        : higherIsBetter ? value > best + stopping.MinDelta : value < best - stopping.MinDelta;
+                    if (improved)
+                    {
+                        best = value;
+                        sinceBest = 0;
+                        history.BestEpoch = epoch;
+                        if (stopping.RestoreBestWeights)
+                        {
+                            bestWeights ??= new MemoryStream();
+                            bestWeights.SetLength(0);
+                            model.SaveWeights(bestWeights);
+                        }
+                    }
+                    else if (++sinceBest > stopping.Patience - 1 && epoch < options.Epochs)
+                    {
+                        history.StopReason = FitStopReason.EarlyStopped;
+                        break;
+                    }
+                }
             }
 
-            return reports;
+            if (bestWeights is not null && history.BestEpoch != history.Count)
+            {
+                bestWeights.Position = 0;
+                model.LoadWeights(bestWeights);
+                history.RestoredBestWeights = true;
+            }
+
+            return history;
         }
+
+        private static double Monitored(FitMetric metric, EpochReport report) => metric switch
+        {
+            FitMetric.ValidationLoss => report.ValidationLoss,
+            FitMetric.ValidationAccuracy => report.ValidationAccuracy,
+            FitMetric.Accuracy => report.Accuracy,
+            _ => report.Loss,
+        };
 
         private static int CheckRows(int inputLength, int targetLength, int inLen, int outLen, string inName, string targetName, LossKind loss)
         {
@@ -320,6 +518,109 @@ namespace ModelGen
             return correct;
         }
 
+        /// <summary>
+        /// The fraction of rows whose target class (the argmax of the target row) is among the <paramref name="k"/> largest
+        /// predictions (ties broken toward the lower index, as in <see cref="ArgMax"/>). k = 1 is <see cref="Accuracy"/>.
+        /// </summary>
+        public static double TopKAccuracy(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int outputLength, int k)
+        {
+            CheckShapes(predictions, targets, outputLength);
+            if (k < 1 || k > outputLength)
+            {
+                throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the number of classes, {outputLength}.");
+            }
+
+            int rows = predictions.Length / outputLength;
+            if (rows == 0)
+            {
+                return double.NaN;
+            }
+
+            long hits = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                var p = predictions.Slice(r * outputLength, outputLength);
+                int target = ArgMax(targets.Slice(r * outputLength, outputLength));
+                int ahead = 0;
+                for (int j = 0; j < outputLength; j++)
+                {
+                    // Classes ranked before the target: larger, or equal with a lower index.
+                    if (p[j] > p[target] || (p[j] == p[target] && j < target))
+                    {
+                        ahead++;
+                    }
+                }
+
+                hits += ahead < k ? 1 : 0;
+            }
+
+            return (double)hits / rows;
+        }
+
+        /// <summary>
+        /// The confusion matrix of a classifier: <c>[actual, predicted]</c> counts, actual = argmax of the target row,
+        /// predicted = argmax of the prediction row.
+        /// </summary>
+        public static long[,] ConfusionMatrix(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int outputLength)
+        {
+            CheckShapes(predictions, targets, outputLength);
+            var matrix = new long[outputLength, outputLength];
+            for (int r = 0; r < predictions.Length; r += outputLength)
+            {
+                matrix[ArgMax(targets.Slice(r, outputLength)), ArgMax(predictions.Slice(r, outputLength))]++;
+            }
+
+            return matrix;
+        }
+
+        /// <summary>
+        /// Per-class precision, recall and F1 from a confusion matrix (<see cref="ConfusionMatrix"/>); a class never predicted
+        /// has precision 0, a class never present recall 0, and F1 is 0 when both are (scikit-learn's zero_division=0).
+        /// </summary>
+        public static ClassScores[] PerClass(long[,] confusion)
+        {
+            if (confusion is null)
+            {
+                throw new ArgumentNullException(nameof(confusion));
+            }
+
+            int n = confusion.GetLength(0);
+            var scores = new ClassScores[n];
+            for (int c = 0; c < n; c++)
+            {
+                long truePositive = confusion[c, c], predicted = 0, actual = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    predicted += confusion[j, c];
+                    actual += confusion[c, j];
+                }
+
+                double precision = predicted == 0 ? 0 : (double)truePositive / predicted;
+                double recall = actual == 0 ? 0 : (double)truePositive / actual;
+                double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+                scores[c] = new ClassScores(c, precision, recall, f1, actual);
+            }
+
+            return scores;
+        }
+
+        /// <summary>The mean absolute error over every output of every row (regression).</summary>
+        public static double MeanAbsoluteError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+        {
+            CheckShapes(predictions, targets, 1);
+            double sum = 0;
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                sum += Math.Abs((double)predictions[i] - targets[i]);
+            }
+
+            return predictions.Length == 0 ? double.NaN : sum / predictions.Length;
+        }
+
+        /// <summary>The root of the mean squared error over every output of every row (regression).</summary>
+        public static double RootMeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets) =>
+            Math.Sqrt(Loss(LossKind.MeanSquaredError, predictions, targets, 1));
+
         /// <summary>The index of the largest value (the first one on ties; NaN never wins).</summary>
         public static int ArgMax(ReadOnlySpan<float> values)
         {
@@ -348,4 +649,12 @@ namespace ModelGen
             }
         }
     }
+
+    /// <summary>The precision, recall and F1 score of one class, and how many rows belong to it.</summary>
+    /// <param name="Class">The class index.</param>
+    /// <param name="Precision">Of the rows predicted as this class, the fraction that are.</param>
+    /// <param name="Recall">Of the rows of this class, the fraction predicted as it.</param>
+    /// <param name="F1">The harmonic mean of precision and recall.</param>
+    /// <param name="Support">The number of rows of this class.</param>
+    public sealed record ClassScores(int Class, double Precision, double Recall, double F1, long Support);
 }

@@ -46,6 +46,12 @@ namespace ModelGen
             }
         }
 
+        /// <summary>Returns <paramref name="rate"/> when it is a learning rate (finite, at least 0), else throws <see cref="ArgumentOutOfRangeException"/>.</summary>
+        public static double CheckLearningRate(double rate) =>
+            rate >= 0 && !double.IsInfinity(rate)
+                ? rate
+                : throw new ArgumentOutOfRangeException("value", rate, "The learning rate must be finite and at least 0.");
+
         /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
         public static int IndexOfNonFinite(ReadOnlySpan<float> values) => IndexOutside(values, float.MinValue, float.MaxValue);
 

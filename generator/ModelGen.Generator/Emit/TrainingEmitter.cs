@@ -170,6 +170,18 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <inheritdoc/>");
             w.Line("public long Iterations => _iterations;");
             w.Line();
+            w.Line("/// <summary>The learning rate of the next step (<see cref=\"LearningRate\"/>).</summary>");
+            w.Line($"private double _learningRate = {D(opt.LearningRate)};");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// The learning rate of the next step (initially the declared {D(opt.LearningRate)}). Set it between steps, or let a");
+            w.Line("/// <see cref=\"global::ModelGen.FitOptions.Schedule\"/> set it per epoch. A finite value of at least 0.");
+            w.Line("/// </summary>");
+            w.Open("public double LearningRate");
+            w.Line("get => _learningRate;");
+            w.Line($"set => _learningRate = {Rt}TrainingValues.CheckLearningRate(value);");
+            w.Close();
+            w.Line();
             w.Line("/// <summary>");
             w.Line("/// Whether <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> checks that the loss and every gradient are finite before it updates anything (default true).");
             w.Line("/// A step that fails the check throws <see cref=\"global::ModelGen.TrainingDivergedException\"/> and leaves the model, its running");
@@ -254,11 +266,15 @@ namespace ModelGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// Trains for <see cref=\"global::ModelGen.FitOptions.Epochs\"/> epochs over the rows, shuffled with a seed, with optional validation");
-            w.Line("/// through the inference path and one progress report per epoch.");
+            w.Line("/// through the inference path, a learning-rate schedule, early stopping and one progress report per epoch.");
+            w.Line(spec.Loss == LossKindSpec.CategoricalCrossEntropy
+                ? "/// Targets are one-hot or soft rows of OutputSize floats, or class indices (one float per row)."
+                : "/// Targets are rows of OutputSize floats.");
             w.Line("/// </summary>");
-            w.Line("/// <returns>The report of every epoch.</returns>");
+            w.Line("/// <returns>The report of every completed epoch, why training ended, and the best epoch with early stopping.</returns>");
+            w.Line("/// <exception cref=\"global::ModelGen.FitCanceledException\">The options' cancellation token was canceled; it carries the history so far.</exception>");
             Attributes(w);
-            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}EpochReport> {Names.Fit}({RoSpan} {Names.InputsParameter}, {RoSpan} targets, {Rt}FitOptions? {Names.OptionsParameter} = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
+            w.Line($"public {Rt}History {Names.Fit}({RoSpan} {Names.InputsParameter}, {RoSpan} targets, {Rt}FitOptions? {Names.OptionsParameter} = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
             w.Line($"    => {Rt}FitLoop.Run(_model, this, inputs, targets, options, progress);");
             w.Line();
 
@@ -282,7 +298,7 @@ namespace ModelGen.Generator.Emit
                 w.Line("/// <summary>Trains with class-index labels (one per row); see <see cref=\"Fit(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::ModelGen.FitOptions?, global::System.IProgress{global::ModelGen.EpochReport}?)\"/>.</summary>");
                 w.Line("/// <returns>The report of every epoch.</returns>");
                 Attributes(w);
-                w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}EpochReport> {Names.Fit}({RoSpan} {Names.InputsParameter}, global::System.ReadOnlySpan<int> labels, {Rt}FitOptions? {Names.OptionsParameter} = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
+                w.Line($"public {Rt}History {Names.Fit}({RoSpan} {Names.InputsParameter}, global::System.ReadOnlySpan<int> labels, {Rt}FitOptions? {Names.OptionsParameter} = null, global::System.IProgress<{Rt}EpochReport>? progress = null)");
                 w.Line($"    => {Rt}FitLoop.Run(_model, this, inputs, {Rt}ClassLabels.OneHot(labels, OutputSize), options, progress);");
                 w.Line();
             }

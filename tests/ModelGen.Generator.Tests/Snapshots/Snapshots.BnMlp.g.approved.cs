@@ -1196,6 +1196,19 @@ namespace Snapshots
             /// <inheritdoc/>
             public long Iterations => _iterations;
 
+            /// <summary>The learning rate of the next step (<see cref="LearningRate"/>).</summary>
+            private double _learningRate = 0.001;
+
+            /// <summary>
+            /// The learning rate of the next step (initially the declared 0.001). Set it between steps, or let a
+            /// <see cref="global::ModelGen.FitOptions.Schedule"/> set it per epoch. A finite value of at least 0.
+            /// </summary>
+            public double LearningRate
+            {
+                get => _learningRate;
+                set => _learningRate = global::ModelGen.TrainingValues.CheckLearningRate(value);
+            }
+
             /// <summary>
             /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
             /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
@@ -1288,12 +1301,14 @@ namespace Snapshots
 
             /// <summary>
             /// Trains for <see cref="global::ModelGen.FitOptions.Epochs"/> epochs over the rows, shuffled with a seed, with optional validation
-            /// through the inference path and one progress report per epoch.
+            /// through the inference path, a learning-rate schedule, early stopping and one progress report per epoch.
+            /// Targets are one-hot or soft rows of OutputSize floats, or class indices (one float per row).
             /// </summary>
-            /// <returns>The report of every epoch.</returns>
+            /// <returns>The report of every completed epoch, why training ended, and the best epoch with early stopping.</returns>
+            /// <exception cref="global::ModelGen.FitCanceledException">The options' cancellation token was canceled; it carries the history so far.</exception>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, targets, options, progress);
 
             /// <summary>
@@ -1318,7 +1333,7 @@ namespace Snapshots
             /// <returns>The report of every epoch.</returns>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, global::ModelGen.ClassLabels.OneHot(labels, OutputSize), options, progress);
 
             /// <summary>Checks the batch; class-index targets (one per row) become one-hot rows in <c>_oneHot</c>.</summary>
@@ -2735,9 +2750,9 @@ namespace Snapshots
                 ref float m1 = ref Data(_moment1);
                 ref float m2 = ref Data(_moment2);
                 // Adam (PyTorch form): m = 0.9 m + 0.09999999999999998 g; v = 0.999 v + 0.0010000000000000009 g^2;
-                // p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + 1E-08), with t = iterations + 1.
+                // p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + 1E-08), with t = iterations + 1 and lr = LearningRate (starts at 0.001).
                 long step = _iterations + 1;
-                float stepSize = (float)(0.001 / (1.0 - global::System.Math.Pow(0.9, step)));
+                float stepSize = (float)(_learningRate / (1.0 - global::System.Math.Pow(0.9, step)));
                 float correction2Sqrt = (float)global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999, step));
                 // Vector main loop, then the scalar remainder: the same operations element by element.
                 var beta1 = Splat8(0.9f);

@@ -730,6 +730,19 @@ namespace Snapshots
             /// <inheritdoc/>
             public long Iterations => _iterations;
 
+            /// <summary>The learning rate of the next step (<see cref="LearningRate"/>).</summary>
+            private double _learningRate = 0.01;
+
+            /// <summary>
+            /// The learning rate of the next step (initially the declared 0.01). Set it between steps, or let a
+            /// <see cref="global::ModelGen.FitOptions.Schedule"/> set it per epoch. A finite value of at least 0.
+            /// </summary>
+            public double LearningRate
+            {
+                get => _learningRate;
+                set => _learningRate = global::ModelGen.TrainingValues.CheckLearningRate(value);
+            }
+
             /// <summary>
             /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
             /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
@@ -822,12 +835,14 @@ namespace Snapshots
 
             /// <summary>
             /// Trains for <see cref="global::ModelGen.FitOptions.Epochs"/> epochs over the rows, shuffled with a seed, with optional validation
-            /// through the inference path and one progress report per epoch.
+            /// through the inference path, a learning-rate schedule, early stopping and one progress report per epoch.
+            /// Targets are one-hot or soft rows of OutputSize floats, or class indices (one float per row).
             /// </summary>
-            /// <returns>The report of every epoch.</returns>
+            /// <returns>The report of every completed epoch, why training ended, and the best epoch with early stopping.</returns>
+            /// <exception cref="global::ModelGen.FitCanceledException">The options' cancellation token was canceled; it carries the history so far.</exception>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, targets, options, progress);
 
             /// <summary>
@@ -852,7 +867,7 @@ namespace Snapshots
             /// <returns>The report of every epoch.</returns>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, global::ModelGen.ClassLabels.OneHot(labels, OutputSize), options, progress);
 
             /// <summary>Checks the batch; class-index targets (one per row) become one-hot rows in <c>_oneHot</c>.</summary>
@@ -1400,8 +1415,8 @@ namespace Snapshots
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
-                // SGD, Keras semantics: lr_t = 0.01 / (1 + 3E-06 * iterations).
-                float lr = (float)(0.01 / (1.0 + (3E-06 * _iterations)));
+                // SGD, Keras semantics: lr_t = LearningRate / (1 + 3E-06 * iterations) (LearningRate starts at 0.01).
+                float lr = (float)(_learningRate / (1.0 + (3E-06 * _iterations)));
                 // Momentum 0.9: v = 0.9 * v - lr_t * g; p += v.
                 // Vector main loop, then the scalar remainder: the same operations element by element.
                 var lr8 = Splat8(lr);

@@ -875,6 +875,19 @@ namespace Snapshots
             /// <inheritdoc/>
             public long Iterations => _iterations;
 
+            /// <summary>The learning rate of the next step (<see cref="LearningRate"/>).</summary>
+            private double _learningRate = 0.5;
+
+            /// <summary>
+            /// The learning rate of the next step (initially the declared 0.5). Set it between steps, or let a
+            /// <see cref="global::ModelGen.FitOptions.Schedule"/> set it per epoch. A finite value of at least 0.
+            /// </summary>
+            public double LearningRate
+            {
+                get => _learningRate;
+                set => _learningRate = global::ModelGen.TrainingValues.CheckLearningRate(value);
+            }
+
             /// <summary>
             /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
             /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
@@ -960,12 +973,14 @@ namespace Snapshots
 
             /// <summary>
             /// Trains for <see cref="global::ModelGen.FitOptions.Epochs"/> epochs over the rows, shuffled with a seed, with optional validation
-            /// through the inference path and one progress report per epoch.
+            /// through the inference path, a learning-rate schedule, early stopping and one progress report per epoch.
+            /// Targets are rows of OutputSize floats.
             /// </summary>
-            /// <returns>The report of every epoch.</returns>
+            /// <returns>The report of every completed epoch, why training ended, and the best epoch with early stopping.</returns>
+            /// <exception cref="global::ModelGen.FitCanceledException">The options' cancellation token was canceled; it carries the history so far.</exception>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, targets, options, progress);
 
             /// <summary>Checks the batch: lengths, finite inputs, targets in the loss's domain.</summary>
@@ -1565,8 +1580,8 @@ namespace Snapshots
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
-                // SGD with a constant learning rate.
-                const float lr = 0.5f;
+                // SGD: lr_t = LearningRate (starts at 0.5; Fit's schedule or the caller may change it between steps).
+                float lr = (float)_learningRate;
                 // Nesterov momentum 0.9: v = 0.9 * v - lr_t * g; p += 0.9 * v - lr_t * g.
                 // Vector main loop, then the scalar remainder: the same operations element by element.
                 var lr8 = Splat8(lr);

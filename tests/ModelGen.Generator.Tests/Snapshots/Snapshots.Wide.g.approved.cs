@@ -1112,6 +1112,19 @@ namespace Snapshots
             /// <inheritdoc/>
             public long Iterations => _iterations;
 
+            /// <summary>The learning rate of the next step (<see cref="LearningRate"/>).</summary>
+            private double _learningRate = 0.01;
+
+            /// <summary>
+            /// The learning rate of the next step (initially the declared 0.01). Set it between steps, or let a
+            /// <see cref="global::ModelGen.FitOptions.Schedule"/> set it per epoch. A finite value of at least 0.
+            /// </summary>
+            public double LearningRate
+            {
+                get => _learningRate;
+                set => _learningRate = global::ModelGen.TrainingValues.CheckLearningRate(value);
+            }
+
             /// <summary>
             /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
             /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
@@ -1197,12 +1210,14 @@ namespace Snapshots
 
             /// <summary>
             /// Trains for <see cref="global::ModelGen.FitOptions.Epochs"/> epochs over the rows, shuffled with a seed, with optional validation
-            /// through the inference path and one progress report per epoch.
+            /// through the inference path, a learning-rate schedule, early stopping and one progress report per epoch.
+            /// Targets are one-hot or soft rows of OutputSize floats, or class indices (one float per row).
             /// </summary>
-            /// <returns>The report of every epoch.</returns>
+            /// <returns>The report of every completed epoch, why training ended, and the best epoch with early stopping.</returns>
+            /// <exception cref="global::ModelGen.FitCanceledException">The options' cancellation token was canceled; it carries the history so far.</exception>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, targets, options, progress);
 
             /// <summary>
@@ -1227,7 +1242,7 @@ namespace Snapshots
             /// <returns>The report of every epoch.</returns>
             [global::ModelGen.TrainingOnly]
             [global::ModelGen.UsesBatchStatistics]
-            public global::System.Collections.Generic.IReadOnlyList<global::ModelGen.EpochReport> Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
+            public global::ModelGen.History Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.FitOptions? options = null, global::System.IProgress<global::ModelGen.EpochReport>? progress = null)
                 => global::ModelGen.FitLoop.Run(_model, this, inputs, global::ModelGen.ClassLabels.OneHot(labels, OutputSize), options, progress);
 
             /// <summary>Checks the batch; class-index targets (one per row) become one-hot rows in <c>_oneHot</c>.</summary>
@@ -2405,8 +2420,8 @@ namespace Snapshots
             {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
-                // SGD with a constant learning rate.
-                const float lr = 0.01f;
+                // SGD: lr_t = LearningRate (starts at 0.01; Fit's schedule or the caller may change it between steps).
+                float lr = (float)_learningRate;
                 // p -= lr_t * g.
                 // Vector main loop, then the scalar remainder: the same operations element by element.
                 var lr8 = Splat8(lr);

@@ -37,14 +37,14 @@ namespace ModelGen.Generator.Emit.Optimizers
         {
             var o = (AdamSpec)spec;
             w.Line($"// Adam (PyTorch form): m = {D(o.Beta1)} m + {D(1 - o.Beta1)} g; v = {D(o.Beta2)} v + {D(1 - o.Beta2)} g^2;");
-            w.Line($"// p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + {D(o.Epsilon)}), with t = iterations + 1.");
+            w.Line($"// p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + {D(o.Epsilon)}), with t = iterations + 1 and lr = LearningRate (starts at {D(o.LearningRate)}).");
             if (o.WeightDecay > 0)
             {
                 w.Line($"// Weight decay {D(o.WeightDecay)}: g = g + {D(o.WeightDecay)} * p.");
             }
 
             w.Line("long step = _iterations + 1;");
-            w.Line($"float stepSize = (float)({D(o.LearningRate)} / (1.0 - global::System.Math.Pow({D(o.Beta1)}, step)));");
+            w.Line($"float stepSize = (float)(_learningRate / (1.0 - global::System.Math.Pow({D(o.Beta1)}, step)));");
             w.Line($"float correction2Sqrt = (float)global::System.Math.Sqrt(1.0 - global::System.Math.Pow({D(o.Beta2)}, step));");
             w.Line("// Vector main loop, then the scalar remainder: the same operations element by element.");
             w.Line($"var beta1 = Splat8({F(o.Beta1)});");

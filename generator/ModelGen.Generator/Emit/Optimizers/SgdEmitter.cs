@@ -39,13 +39,13 @@ namespace ModelGen.Generator.Emit.Optimizers
             var o = (SgdSpec)spec;
             if (o.Decay > 0)
             {
-                w.Line($"// SGD, Keras semantics: lr_t = {D(o.LearningRate)} / (1 + {D(o.Decay)} * iterations).");
-                w.Line($"float lr = (float)({D(o.LearningRate)} / (1.0 + ({D(o.Decay)} * _iterations)));");
+                w.Line($"// SGD, Keras semantics: lr_t = LearningRate / (1 + {D(o.Decay)} * iterations) (LearningRate starts at {D(o.LearningRate)}).");
+                w.Line($"float lr = (float)(_learningRate / (1.0 + ({D(o.Decay)} * _iterations)));");
             }
             else
             {
-                w.Line($"// SGD with a constant learning rate.");
-                w.Line($"const float lr = {F(o.LearningRate)};");
+                w.Line($"// SGD: lr_t = LearningRate (starts at {D(o.LearningRate)}; Fit's schedule or the caller may change it between steps).");
+                w.Line("float lr = (float)_learningRate;");
             }
 
             if (o.Momentum > 0)
