@@ -356,6 +356,54 @@ namespace ModelGen
         public double WeightDecay { get; set; }
     }
 
+    /// <summary>
+    /// AdamW (Loshchilov and Hutter), PyTorch's <c>torch.optim.AdamW</c>: Adam whose weight decay is decoupled from the
+    /// gradient, <c>p = p * (1 - lr * WeightDecay)</c> before the Adam step. Defaults as PyTorch: learning rate 1e-3, betas
+    /// 0.9 and 0.999, epsilon 1e-8, weight decay 0.01.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AdamWAttribute : Attribute
+    {
+        /// <summary>The learning rate (default 1e-3).</summary>
+        public double LearningRate { get; set; } = 1e-3;
+
+        /// <summary>The decay of the first-moment estimate (default 0.9).</summary>
+        public double Beta1 { get; set; } = 0.9;
+
+        /// <summary>The decay of the second-moment estimate (default 0.999).</summary>
+        public double Beta2 { get; set; } = 0.999;
+
+        /// <summary>The term added to the denominator (default 1e-8).</summary>
+        public double Epsilon { get; set; } = 1e-8;
+
+        /// <summary>The decoupled weight decay: every step multiplies each parameter by <c>1 - lr * WeightDecay</c> (default 0.01).</summary>
+        public double WeightDecay { get; set; } = 0.01;
+    }
+
+    /// <summary>
+    /// RMSprop, PyTorch's <c>torch.optim.RMSprop</c> (not centered): <c>v = Alpha v + (1 - Alpha) g^2</c>, then
+    /// <c>p -= lr g / (sqrt(v) + Epsilon)</c>, or with momentum <c>b = Momentum b + g / (sqrt(v) + Epsilon)</c>,
+    /// <c>p -= lr b</c>. Defaults as PyTorch: learning rate 0.01, alpha 0.99, epsilon 1e-8.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class RmsPropAttribute : Attribute
+    {
+        /// <summary>The learning rate (default 0.01).</summary>
+        public double LearningRate { get; set; } = 0.01;
+
+        /// <summary>The smoothing constant of the squared-gradient average, in [0, 1) (default 0.99).</summary>
+        public double Alpha { get; set; } = 0.99;
+
+        /// <summary>The term added to the denominator (default 1e-8).</summary>
+        public double Epsilon { get; set; } = 1e-8;
+
+        /// <summary>The momentum in [0, 1) (default 0).</summary>
+        public double Momentum { get; set; }
+
+        /// <summary>L2 weight decay added to every gradient as <c>g + WeightDecay * p</c> (default 0).</summary>
+        public double WeightDecay { get; set; }
+    }
+
     /// <summary>The training losses ModelGen supports.</summary>
     public enum LossKind
     {

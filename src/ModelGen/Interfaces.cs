@@ -90,6 +90,12 @@ namespace ModelGen
         /// <summary>The learning rate of the next step (initially the declared one); a finite value of at least 0.</summary>
         double LearningRate { get; set; }
 
+        /// <summary>Gradient clipping by global L2 norm before each update (PyTorch <c>clip_grad_norm_</c>); 0, the default, is off.</summary>
+        double ClipGradientNorm { get; set; }
+
+        /// <summary>Whether a step checks that its loss and gradients are finite before updating anything (default true).</summary>
+        bool DetectDivergence { get; set; }
+
         /// <summary>The training loss the model was declared with.</summary>
         LossKind Loss { get; }
 

@@ -14,6 +14,12 @@ namespace ModelGen
 
         /// <summary>Adam (PyTorch form).</summary>
         Adam,
+
+        /// <summary>AdamW: Adam with decoupled weight decay (PyTorch form).</summary>
+        AdamW,
+
+        /// <summary>RMSprop, not centered (PyTorch form).</summary>
+        RmsProp,
     }
 
     /// <summary>The element-wise activation functions.</summary>
@@ -211,15 +217,16 @@ namespace ModelGen
         : LayerDescription(Name, InputShape, OutputShape);
 
     /// <summary>The optimizer of a generated model with all its hyper-parameters (those it does not use are 0).</summary>
-    /// <param name="Type">SGD or Adam.</param>
+    /// <param name="Type">SGD, Adam, AdamW or RMSprop.</param>
     /// <param name="LearningRate">The learning rate.</param>
-    /// <param name="Momentum">SGD momentum.</param>
+    /// <param name="Momentum">SGD or RMSprop momentum.</param>
     /// <param name="Nesterov">SGD Nesterov flag.</param>
     /// <param name="Decay">SGD Keras learning-rate decay.</param>
     /// <param name="Beta1">Adam beta1.</param>
     /// <param name="Beta2">Adam beta2.</param>
-    /// <param name="Epsilon">Adam epsilon.</param>
-    /// <param name="WeightDecay">L2 weight decay added to the gradient.</param>
+    /// <param name="Epsilon">Adam, AdamW or RMSprop epsilon.</param>
+    /// <param name="WeightDecay">L2 weight decay added to the gradient (AdamW: the decoupled decay).</param>
+    /// <param name="Alpha">RMSprop's smoothing constant (0 for the others).</param>
     public sealed record OptimizerDescription(
         OptimizerType Type,
         double LearningRate,
@@ -229,7 +236,8 @@ namespace ModelGen
         double Beta1,
         double Beta2,
         double Epsilon,
-        double WeightDecay);
+        double WeightDecay,
+        double Alpha = 0);
 
     /// <summary>A runtime description of a generated model, emitted by the generator as the static <c>Description</c> property.</summary>
     public sealed class ModelDescription
@@ -376,9 +384,12 @@ namespace ModelGen
         /// <summary>The <see cref="Summary"/> table.</summary>
         public override string ToString() => Summary();
 
-        private static string DescribeOptimizer(OptimizerDescription o) => o.Type == OptimizerType.Adam
-            ? FormattableString.Invariant($"Adam(lr {o.LearningRate}, betas ({o.Beta1}, {o.Beta2}), eps {o.Epsilon}, weight decay {o.WeightDecay})")
-            : FormattableString.Invariant($"SGD(lr {o.LearningRate}, momentum {o.Momentum}{(o.Nesterov ? ", Nesterov" : string.Empty)}, decay {o.Decay}, weight decay {o.WeightDecay})");
+        private static string DescribeOptimizer(OptimizerDescription o) => o.Type switch
+        {
+            OptimizerType.Adam or OptimizerType.AdamW => FormattableString.Invariant($"{o.Type}(lr {o.LearningRate}, betas ({o.Beta1}, {o.Beta2}), eps {o.Epsilon}, weight decay {o.WeightDecay})"),
+            OptimizerType.RmsProp => FormattableString.Invariant($"RMSprop(lr {o.LearningRate}, alpha {o.Alpha}, eps {o.Epsilon}, momentum {o.Momentum}, weight decay {o.WeightDecay})"),
+            _ => FormattableString.Invariant($"SGD(lr {o.LearningRate}, momentum {o.Momentum}{(o.Nesterov ? ", Nesterov" : string.Empty)}, decay {o.Decay}, weight decay {o.WeightDecay})"),
+        };
 
         internal static int Product(int[] shape)
         {

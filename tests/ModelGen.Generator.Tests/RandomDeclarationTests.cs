@@ -182,7 +182,13 @@ namespace ModelGen.Generator.Tests
             int optimizers = rng.NextDouble() < 0.5 ? 1 : rng.NextDouble() < 0.1 ? 2 : 0;
             for (int i = 0; i < optimizers; i++)
             {
-                attributes.Add(rng.NextDouble() < 0.5 ? Properties(rng, "Sgd", typeof(SgdAttribute)) : Properties(rng, "Adam", typeof(AdamAttribute)));
+                attributes.Add(rng.NextInt(4) switch
+                {
+                    0 => Properties(rng, "Sgd", typeof(SgdAttribute)),
+                    1 => Properties(rng, "Adam", typeof(AdamAttribute)),
+                    2 => Properties(rng, "AdamW", typeof(AdamWAttribute)),
+                    _ => Properties(rng, "RmsProp", typeof(RmsPropAttribute)),
+                });
             }
 
             // A few declarations with most layers valid and training complete, so a fair share generates code.

@@ -94,6 +94,33 @@ namespace ModelGen.Generator.Tests
             public partial class Cnn { }
             """;
 
+        /// <summary>The optimizers with their own update code: AdamW's decoupled decay, RMSprop with momentum.</summary>
+        public const string Optimizers = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(5), Dense(4), Tanh, Dense(2)]
+            [Loss(LossKind.MeanSquaredError)]
+            [AdamW(LearningRate = 0.01, WeightDecay = 0.1)]
+            public partial class AdamWNet { }
+
+            [Model, Input(5), Dense(4), Tanh, Dense(2)]
+            [Loss(LossKind.MeanSquaredError)]
+            [RmsProp(LearningRate = 0.01, Alpha = 0.9, Momentum = 0.5, WeightDecay = 0.01)]
+            public partial class RmsPropNet { }
+            """;
+
+        [Fact]
+        public void OptimizerUpdatesMatchTheApprovedSnapshots()
+        {
+            var result = GeneratorHarness.Run(Optimizers);
+            Assert.Empty(result.GeneratorDiagnostics);
+            Assert.Equal(2, result.Sources.Count());
+            foreach (var generated in result.Sources)
+            {
+                VerifySnapshot(generated.HintName, generated.SourceText.ToString());
+            }
+        }
+
         [Theory]
         [InlineData(Cnn)]
         [InlineData(Wide)]

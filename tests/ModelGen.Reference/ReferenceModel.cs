@@ -362,15 +362,29 @@ namespace ModelGen.Reference
             long step = Iterations + 1;
             for (int i = 0; i < Parameters.Length; i++)
             {
-                double g = pass.Gradients[i] + (o.WeightDecay * Parameters[i]);
+                bool decoupled = o.Type == OptimizerType.AdamW;
+                double g = pass.Gradients[i] + (decoupled ? 0 : o.WeightDecay * Parameters[i]);
                 if (o.Type == OptimizerType.Sgd)
                 {
                     double lr = o.LearningRate / (1 + (o.Decay * Iterations));
                     _m1[i] = (o.Momentum * _m1[i]) - (lr * g);
                     Parameters[i] += o.Nesterov ? (o.Momentum * _m1[i]) - (lr * g) : _m1[i];
                 }
+                else if (o.Type == OptimizerType.RmsProp)
+                {
+                    // RMSprop (PyTorch form, not centered): _m2 the squared-gradient average, _m1 the momentum buffer.
+                    _m2[i] = (o.Alpha * _m2[i]) + ((1 - o.Alpha) * g * g);
+                    double step1 = g / (Math.Sqrt(_m2[i]) + o.Epsilon);
+                    _m1[i] = (o.Momentum * _m1[i]) + step1;
+                    Parameters[i] -= o.LearningRate * (o.Momentum > 0 ? _m1[i] : step1);
+                }
                 else
                 {
+                    if (decoupled)
+                    {
+                        Parameters[i] *= 1 - (o.LearningRate * o.WeightDecay);
+                    }
+
                     _m1[i] = (o.Beta1 * _m1[i]) + ((1 - o.Beta1) * g);
                     _m2[i] = (o.Beta2 * _m2[i]) + ((1 - o.Beta2) * g * g);
                     double mHat = _m1[i] / (1 - Math.Pow(o.Beta1, step));

@@ -24,7 +24,7 @@ namespace ModelGen.Tests
 
         public PyTorchVectorTests(ITestOutputHelper output) => _output = output;
 
-        public static IEnumerable<object[]> Networks() => new[] { "TorchSgd", "TorchNesterov", "TorchAdam", "TorchSoftmaxMse", "TorchCnn" }.Select(n => new object[] { n });
+        public static IEnumerable<object[]> Networks() => new[] { "TorchSgd", "TorchNesterov", "TorchAdam", "TorchSoftmaxMse", "TorchCnn", "TorchAdamW", "TorchRmsprop", "TorchClip" }.Select(n => new object[] { n });
 
         private static IModel Create(string name) => name switch
         {
@@ -32,6 +32,9 @@ namespace ModelGen.Tests
             "TorchNesterov" => new TorchNesterov(),
             "TorchAdam" => new TorchAdam(),
             "TorchCnn" => new TorchCnn(),
+            "TorchAdamW" => new TorchAdamW(),
+            "TorchRmsprop" => new TorchRmsprop(),
+            "TorchClip" => new TorchClip(),
             _ => new TorchSoftmaxMse(),
         };
 
@@ -42,6 +45,9 @@ namespace ModelGen.Tests
             TorchAdam m => m.CreateTrainer(rows, seed: 7),
             TorchSoftmaxMse m => m.CreateTrainer(rows, seed: 7),
             TorchCnn m => m.CreateTrainer(rows, seed: 7),
+            TorchAdamW m => m.CreateTrainer(rows, seed: 7),
+            TorchRmsprop m => m.CreateTrainer(rows, seed: 7),
+            TorchClip m => m.CreateTrainer(rows, seed: 7),
             _ => throw new ArgumentException(model.GetType().Name),
         };
 
@@ -90,9 +96,20 @@ namespace ModelGen.Tests
                 Check("gradient " + tensor.Name, trainer.Gradients.Slice(tensor.Offset, tensor.Length), v["grad." + tensor.Name].Values, 2.2e-4, scaleOverride: largestGradient);
             }
 
+            // TorchClip: gradients clipped to a global norm of 0.5, and the learning rate PyTorch's StepLR gave each step.
+            if (name == "TorchClip")
+            {
+                trainer.ClipGradientNorm = 0.5;
+            }
+
             // Three optimizer steps on the same batch; the whole state_dict after each.
             for (int step = 1; step <= 3; step++)
             {
+                if (v.TryGetValue("lr", out var rates))
+                {
+                    trainer.LearningRate = rates.Values[step - 1];
+                }
+
                 var before = v.Keys.Where(k => k.StartsWith($"step{step}.", StringComparison.Ordinal)).ToDictionary(k => k.Substring(k.IndexOf('.') + 1), k => model.GetTensor(k.Substring(k.IndexOf('.') + 1)));
                 trainer.TrainStep(x, t);
                 foreach (var (tensorName, previous) in before)

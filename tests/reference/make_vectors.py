@@ -83,11 +83,13 @@ def state(model):
     return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
 
 
-def run(name, model, loss_kind, make_optimizer, x, t, dropout_layers=()):
+def run(name, model, loss_kind, make_optimizer, x, t, dropout_layers=(), clip=None, make_scheduler=None):
     os.makedirs(OUT, exist_ok=True)
     write_safetensors(os.path.join(OUT, name + ".init.safetensors"), state(model), {"format": "pt"})
     vectors = {"x": x.numpy(), "t": t.numpy()}
     optimizer = make_optimizer(model.parameters())
+    scheduler = make_scheduler(optimizer) if make_scheduler else None
+    rates = []
 
     def loss_of(outputs, logits):
         if loss_kind == "cce":
@@ -117,9 +119,17 @@ def run(name, model, loss_kind, make_optimizer, x, t, dropout_layers=()):
             vectors["train.loss"] = np.array([loss.item()], dtype=np.float32)
             for pname, p in model.named_parameters():
                 vectors["grad." + pname] = p.grad.detach().numpy().copy()
+        if clip is not None:
+            norm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            print(f"{name} step {step + 1}: gradient norm {norm.item():.4f}, clipped to {clip}")
+        rates.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         for k, v in state(model).items():
             vectors[f"step{step + 1}.{k}"] = v
+    if scheduler is not None:
+        vectors["lr"] = np.array(rates, dtype=np.float32)
     model.eval()
     with torch.no_grad():
         vectors["eval.y"] = model(x).numpy().copy()
@@ -171,6 +181,26 @@ def main():
     x = torch.randn(5, 2, 8, 8, generator=generator)
     t = torch.softmax(torch.randn(5, 3, generator=generator) * 2, dim=1)
     run("TorchCnn", model, "cce", lambda p: torch.optim.Adam(p, lr=0.01), x, t)
+
+    # TorchAdamW: decoupled weight decay (AdamW), softmax + cross-entropy.
+    model = nn.Sequential(nn.Linear(6, 10), nn.ReLU(), nn.Linear(10, 3), nn.Softmax(dim=1))
+    x = torch.randn(7, 6, generator=generator)
+    t = torch.softmax(torch.randn(7, 3, generator=generator) * 2, dim=1)
+    run("TorchAdamW", model, "cce", lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1), x, t)
+
+    # TorchRmsprop: RMSprop with momentum and weight decay, mean squared error.
+    model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2))
+    x = torch.randn(6, 5, generator=generator)
+    t = torch.randn(6, 2, generator=generator)
+    run("TorchRmsprop", model, "mse", lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.5, weight_decay=0.01), x, t)
+
+    # TorchClip: gradient clipping by global norm (large targets make the norm exceed 0.5 every step) and a learning
+    # rate halved after every step (StepLR), plain SGD.
+    model = nn.Sequential(nn.Linear(4, 6), nn.Sigmoid(), nn.Linear(6, 2))
+    x = torch.randn(5, 4, generator=generator)
+    t = torch.randn(5, 2, generator=generator) * 10
+    run("TorchClip", model, "mse", lambda p: torch.optim.SGD(p, lr=0.1), x, t, clip=0.5,
+        make_scheduler=lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.5))
 
 
 if __name__ == "__main__":

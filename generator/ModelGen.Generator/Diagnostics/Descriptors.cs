@@ -48,7 +48,7 @@ namespace ModelGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor MultipleOptimizers = Error(
             "MG0008",
             "More than one optimizer",
-            "The model '{0}' declares more than one optimizer ({1}); keep exactly one of [Sgd] or [Adam]");
+            "The model '{0}' declares more than one optimizer ({1}); keep exactly one of [Sgd], [Adam], [AdamW] or [RmsProp]");
 
         public static readonly DiagnosticDescriptor MultipleLosses = Error(
             "MG0009",
@@ -63,7 +63,7 @@ namespace ModelGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor IncompleteTraining = Error(
             "MG0011",
             "Loss and optimizer must be declared together",
-            "The model '{0}' declares {1} but no {2}; declare both a [Loss] and an optimizer ([Sgd] or [Adam]) to get a Trainer, or neither for an inference-only model");
+            "The model '{0}' declares {1} but no {2}; declare both a [Loss] and an optimizer ([Sgd], [Adam], [AdamW] or [RmsProp]) to get a Trainer, or neither for an inference-only model");
 
         public static readonly DiagnosticDescriptor LayersAcrossDeclarations = Error(
             "MG0012",

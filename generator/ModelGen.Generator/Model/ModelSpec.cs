@@ -42,7 +42,7 @@ namespace ModelGen.Generator.Model
     /// <param name="WeightDecay">L2 weight decay added to the gradient (<c>g + WeightDecay * p</c>).</param>
     internal abstract record OptimizerSpec(double LearningRate, double WeightDecay)
     {
-        /// <summary>The kind as the description names it (<c>Sgd</c>, <c>Adam</c>).</summary>
+        /// <summary>The kind as the description names it (<c>Sgd</c>, <c>Adam</c>, <c>AdamW</c>, <c>RmsProp</c>).</summary>
         public abstract string KindName { get; }
     }
 
@@ -52,9 +52,15 @@ namespace ModelGen.Generator.Model
         public override string KindName => "Sgd";
     }
 
-    /// <summary>Adam, PyTorch form (<c>[Adam]</c>).</summary>
-    internal sealed record AdamSpec(double LearningRate, double WeightDecay, double Beta1, double Beta2, double Epsilon) : OptimizerSpec(LearningRate, WeightDecay)
+    /// <summary>Adam, PyTorch form (<c>[Adam]</c>), or AdamW with <paramref name="Decoupled"/> weight decay (<c>[AdamW]</c>).</summary>
+    internal sealed record AdamSpec(double LearningRate, double WeightDecay, double Beta1, double Beta2, double Epsilon, bool Decoupled = false) : OptimizerSpec(LearningRate, WeightDecay)
     {
-        public override string KindName => "Adam";
+        public override string KindName => Decoupled ? "AdamW" : "Adam";
+    }
+
+    /// <summary>RMSprop, PyTorch form, not centered (<c>[RmsProp]</c>).</summary>
+    internal sealed record RmsPropSpec(double LearningRate, double WeightDecay, double Alpha, double Epsilon, double Momentum) : OptimizerSpec(LearningRate, WeightDecay)
+    {
+        public override string KindName => "RmsProp";
     }
 }

@@ -106,6 +106,8 @@ namespace ModelGen.Generator.Parsing
                         break;
                     case "SgdAttribute":
                     case "AdamAttribute":
+                    case "AdamWAttribute":
+                    case "RmsPropAttribute":
                         optimizerAttributes.Add(attribute);
                         break;
                     default:
@@ -226,7 +228,7 @@ namespace ModelGen.Generator.Parsing
 
             if (lossAttribute is not null && optimizerAttributes.Count == 0)
             {
-                Report(Descriptors.IncompleteTraining, classLocation, className, "a [Loss]", "optimizer ([Sgd] or [Adam])");
+                Report(Descriptors.IncompleteTraining, classLocation, className, "a [Loss]", "optimizer ([Sgd], [Adam], [AdamW] or [RmsProp])");
             }
             else if (lossAttribute is null && optimizerAttributes.Count > 0)
             {
@@ -246,10 +248,13 @@ namespace ModelGen.Generator.Parsing
         private static OptimizerSpec ReadOptimizer(AttributeData data, Action<DiagnosticDescriptor, LocationInfo?, string[]> report, CancellationToken ct)
         {
             var location = AttributeReader.Location(data, ct);
-            bool adam = data.AttributeClass!.Name == "AdamAttribute";
-            string opt = adam ? "Adam" : "Sgd";
+            string attribute = data.AttributeClass!.Name;
+            bool adamW = attribute == "AdamWAttribute";
+            bool adam = adamW || attribute == "AdamAttribute";
+            bool rmsProp = attribute == "RmsPropAttribute";
+            string opt = attribute.Substring(0, attribute.Length - "Attribute".Length);
             double lr = Named<double?>(data, "LearningRate") ?? (adam ? 1e-3 : 0.01);
-            double weightDecay = Named<double?>(data, "WeightDecay") ?? 0;
+            double weightDecay = Named<double?>(data, "WeightDecay") ?? (adamW ? 0.01 : 0);
             void Check(bool ok, string property, double value, string range)
             {
                 if (!ok)
@@ -268,7 +273,18 @@ namespace ModelGen.Generator.Parsing
                 Check(b1 >= 0 && b1 < 1, "Beta1", b1, "in [0, 1)");
                 Check(b2 >= 0 && b2 < 1, "Beta2", b2, "in [0, 1)");
                 Check(eps > 0 && !double.IsInfinity(eps), "Epsilon", eps, "positive and finite");
-                return new AdamSpec(lr, weightDecay, b1, b2, eps);
+                return new AdamSpec(lr, weightDecay, b1, b2, eps, adamW);
+            }
+
+            if (rmsProp)
+            {
+                double alpha = Named<double?>(data, "Alpha") ?? 0.99;
+                double eps = Named<double?>(data, "Epsilon") ?? 1e-8;
+                double rmsMomentum = Named<double?>(data, "Momentum") ?? 0;
+                Check(alpha >= 0 && alpha < 1, "Alpha", alpha, "in [0, 1)");
+                Check(eps > 0 && !double.IsInfinity(eps), "Epsilon", eps, "positive and finite");
+                Check(rmsMomentum >= 0 && rmsMomentum < 1, "Momentum", rmsMomentum, "in [0, 1)");
+                return new RmsPropSpec(lr, weightDecay, alpha, eps, rmsMomentum);
             }
 
             double momentum = Named<double?>(data, "Momentum") ?? 0;

@@ -996,6 +996,19 @@ namespace Snapshots
                 set => _learningRate = global::ModelGen.TrainingValues.CheckLearningRate(value);
             }
 
+            /// <summary>The largest global L2 norm of the gradients (<see cref="ClipGradientNorm"/>); 0 is off.</summary>
+            private double _clipGradientNorm;
+
+            /// <summary>
+            /// Gradient clipping by global norm (PyTorch <c>clip_grad_norm_</c>): when the L2 norm of all gradients together exceeds this,
+            /// every gradient is scaled by <c>ClipGradientNorm / (norm + 1e-6)</c> before the optimizer update. 0 (the default) is off.
+            /// </summary>
+            public double ClipGradientNorm
+            {
+                get => _clipGradientNorm;
+                set => _clipGradientNorm = global::ModelGen.GradientClipping.CheckMaxNorm(value);
+            }
+
             /// <summary>
             /// Whether <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> checks that the loss and every gradient are finite before it updates anything (default true).
             /// A step that fails the check throws <see cref="global::ModelGen.TrainingDivergedException"/> and leaves the model, its running
@@ -1053,6 +1066,11 @@ namespace Snapshots
                     if (DetectDivergence)
                     {
                         CheckDivergence(loss);
+                    }
+
+                    if (_clipGradientNorm > 0)
+                    {
+                        global::ModelGen.GradientClipping.ClipByGlobalNorm(_gradients, _clipGradientNorm);
                     }
 
                     ApplyOptimizer();

@@ -46,4 +46,25 @@ namespace ModelGen.Tests.Models
     public partial class TorchCnn
     {
     }
+
+    /// <summary>nn.Sequential(Linear(6, 10), ReLU, Linear(10, 3), Softmax); AdamW lr 0.01, weight decay 0.1.</summary>
+    [Model, Input(6), Dense(10), ReLU, Dense(3), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy), AdamW(LearningRate = 0.01, WeightDecay = 0.1)]
+    public partial class TorchAdamW
+    {
+    }
+
+    /// <summary>nn.Sequential(Linear(5, 8), Tanh, Linear(8, 2)); RMSprop lr 0.01, alpha 0.9, momentum 0.5, weight decay 0.01.</summary>
+    [Model, Input(5), Dense(8), Tanh, Dense(2)]
+    [Loss(LossKind.MeanSquaredError), RmsProp(LearningRate = 0.01, Alpha = 0.9, Momentum = 0.5, WeightDecay = 0.01)]
+    public partial class TorchRmsprop
+    {
+    }
+
+    /// <summary>nn.Sequential(Linear(4, 6), Sigmoid, Linear(6, 2)); SGD lr 0.1 halved every step, gradients clipped to norm 0.5.</summary>
+    [Model, Input(4), Dense(6), Sigmoid, Dense(2)]
+    [Loss(LossKind.MeanSquaredError), Sgd(LearningRate = 0.1)]
+    public partial class TorchClip
+    {
+    }
 }

@@ -9,6 +9,8 @@ namespace ModelGen.Generator.Emit.Optimizers
     {
         public static AdamEmitter Instance { get; } = new();
 
+        protected override bool CoupledWeightDecay(OptimizerSpec spec) => !((AdamSpec)spec).Decoupled;
+
         protected override bool FirstMoment(OptimizerSpec spec) => true;
 
         protected override bool SecondMoment(OptimizerSpec spec) => true;
@@ -16,13 +18,13 @@ namespace ModelGen.Generator.Emit.Optimizers
         protected override string Description(OptimizerSpec spec)
         {
             var o = (AdamSpec)spec;
-            return $"Adam(lr {D(o.LearningRate)}, betas ({D(o.Beta1)}, {D(o.Beta2)}), eps {D(o.Epsilon)}, weight decay {D(o.WeightDecay)})";
+            return $"{o.KindName}(lr {D(o.LearningRate)}, betas ({D(o.Beta1)}, {D(o.Beta2)}), eps {D(o.Epsilon)}, {(o.Decoupled ? "decoupled " : string.Empty)}weight decay {D(o.WeightDecay)})";
         }
 
         protected override string Expression(OptimizerSpec spec)
         {
             var o = (AdamSpec)spec;
-            return Positional("Adam", o, beta1: o.Beta1, beta2: o.Beta2, epsilon: o.Epsilon);
+            return Positional(o.KindName, o, beta1: o.Beta1, beta2: o.Beta2, epsilon: o.Epsilon);
         }
 
         protected override void Fields(SourceWriter w, OptimizerSpec spec)
@@ -36,11 +38,20 @@ namespace ModelGen.Generator.Emit.Optimizers
         protected override void Update(SourceWriter w, OptimizerSpec spec, string grad)
         {
             var o = (AdamSpec)spec;
-            w.Line($"// Adam (PyTorch form): m = {D(o.Beta1)} m + {D(1 - o.Beta1)} g; v = {D(o.Beta2)} v + {D(1 - o.Beta2)} g^2;");
+            w.Line($"// {o.KindName} (PyTorch form): m = {D(o.Beta1)} m + {D(1 - o.Beta1)} g; v = {D(o.Beta2)} v + {D(1 - o.Beta2)} g^2;");
             w.Line($"// p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + {D(o.Epsilon)}), with t = iterations + 1 and lr = LearningRate (starts at {D(o.LearningRate)}).");
-            if (o.WeightDecay > 0)
+            bool decoupled = o.Decoupled && o.WeightDecay > 0;
+            bool coupled = !o.Decoupled && o.WeightDecay > 0;
+            if (coupled)
             {
                 w.Line($"// Weight decay {D(o.WeightDecay)}: g = g + {D(o.WeightDecay)} * p.");
+            }
+
+            if (decoupled)
+            {
+                w.Line($"// Decoupled weight decay (AdamW) first: p = p * (1 - lr * {D(o.WeightDecay)}); the gradient has no decay term.");
+                w.Line($"float keep = (float)(1.0 - (_learningRate * {D(o.WeightDecay)}));");
+                w.Line("var keep8 = Splat8(keep);");
             }
 
             w.Line("long step = _iterations + 1;");
@@ -54,19 +65,20 @@ namespace ModelGen.Generator.Emit.Optimizers
             w.Line("var stepSize8 = Splat8(stepSize);");
             w.Line("var correction2Sqrt8 = Splat8(correction2Sqrt);");
             w.Line($"var epsilon8 = Splat8({F(o.Epsilon)});");
-            if (o.WeightDecay > 0)
+            if (coupled)
             {
                 w.Line($"var decay8 = Splat8({F(o.WeightDecay)});");
             }
 
+            string pv = decoupled ? "(Load8(ref p, i) * keep8)" : "Load8(ref p, i)";
             w.Line("int i = 0;");
             w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ComputeCount; i += {I(VectorKernel.Lanes)})");
-            w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
+            w.Line(coupled ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
             w.Line("var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);");
             w.Line("var v = (beta2 * Load8(ref m2, i)) + ((oneMinusBeta2 * gi) * gi);");
             w.Line("Store8(m, ref m1, i);");
             w.Line("Store8(v, ref m2, i);");
-            w.Line("Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);");
+            w.Line($"Store8({pv} - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);");
             w.Close();
             w.Line();
             w.Open("for (; i < ComputeCount; i++)");
@@ -75,6 +87,11 @@ namespace ModelGen.Generator.Emit.Optimizers
             w.Line($"float v = ({F(o.Beta2)} * At(ref m2, i)) + ({F(1 - o.Beta2)} * gi * gi);");
             w.Line("At(ref m1, i) = m;");
             w.Line("At(ref m2, i) = v;");
+            if (decoupled)
+            {
+                w.Line("At(ref p, i) *= keep;");
+            }
+
             w.Line($"At(ref p, i) -= stepSize * (m / ((global::System.MathF.Sqrt(v) / correction2Sqrt) + {F(o.Epsilon)}));");
             w.Close();
         }

@@ -15,6 +15,7 @@ namespace ModelGen.Generator.Emit.Optimizers
         {
             Model.SgdSpec => SgdEmitter.Instance,
             Model.AdamSpec => AdamEmitter.Instance,
+            Model.RmsPropSpec => RmsPropEmitter.Instance,
             _ => throw new InvalidOperationException("No emitter for " + spec.GetType().Name),
         };
 
@@ -45,11 +46,14 @@ namespace ModelGen.Generator.Emit.Optimizers
                 w.Line("ref float m2 = ref Data(_moment2);");
             }
 
-            string grad = spec.WeightDecay > 0 ? $"At(ref g, i) + ({F(spec.WeightDecay)} * At(ref p, i))" : "At(ref g, i)";
+            string grad = spec.WeightDecay > 0 && emitter.CoupledWeightDecay(spec) ? $"At(ref g, i) + ({F(spec.WeightDecay)} * At(ref p, i))" : "At(ref g, i)";
             emitter.Update(w, spec, grad);
             w.Close();
             w.Line();
         }
+
+        /// <summary>Whether weight decay is L2 added to the gradient (true) or applied to the parameters apart from it (AdamW).</summary>
+        protected virtual bool CoupledWeightDecay(Model.OptimizerSpec spec) => true;
 
         /// <summary>Whether the optimizer keeps <c>_moment1</c>.</summary>
         protected abstract bool FirstMoment(Model.OptimizerSpec spec);
@@ -67,7 +71,7 @@ namespace ModelGen.Generator.Emit.Optimizers
         protected abstract void Update(SourceWriter w, Model.OptimizerSpec spec, string grad);
 
         /// <summary>The positional <c>OptimizerDescription</c>.</summary>
-        protected static string Positional(string type, Model.OptimizerSpec o, double momentum = 0, bool nesterov = false, double decay = 0, double beta1 = 0, double beta2 = 0, double epsilon = 0) =>
-            $"new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.{type}, {D(o.LearningRate)}, {D(momentum)}, {(nesterov ? "true" : "false")}, {D(decay)}, {D(beta1)}, {D(beta2)}, {D(epsilon)}, {D(o.WeightDecay)})";
+        protected static string Positional(string type, Model.OptimizerSpec o, double momentum = 0, bool nesterov = false, double decay = 0, double beta1 = 0, double beta2 = 0, double epsilon = 0, double alpha = 0) =>
+            $"new global::ModelGen.OptimizerDescription(global::ModelGen.OptimizerType.{type}, {D(o.LearningRate)}, {D(momentum)}, {(nesterov ? "true" : "false")}, {D(decay)}, {D(beta1)}, {D(beta2)}, {D(epsilon)}, {D(o.WeightDecay)}{(alpha != 0 ? ", " + D(alpha) : string.Empty)})";
     }
 }
