@@ -10,6 +10,13 @@ namespace ModelGen
     {
         private ulong _state;
 
+        /// <summary>The generator's whole state, for checkpoints (a generator given this state continues the same sequence).</summary>
+        internal ulong State
+        {
+            readonly get => _state;
+            set => _state = value;
+        }
+
         /// <summary>Creates a generator from a seed.</summary>
         public DeterministicRandom(long seed) => _state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);
 

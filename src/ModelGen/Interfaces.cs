@@ -96,6 +96,12 @@ namespace ModelGen
         /// <summary>Whether a step checks that its loss and gradients are finite before updating anything (default true).</summary>
         bool DetectDivergence { get; set; }
 
+        /// <summary>Writes the trainer's whole state (model, optimizer, step count, learning rate) so training can resume bitwise.</summary>
+        void SaveCheckpoint(Stream stream);
+
+        /// <summary>Restores a state written by <see cref="SaveCheckpoint(Stream)"/> from a trainer of the same declaration; all or nothing.</summary>
+        void LoadCheckpoint(Stream stream);
+
         /// <summary>The training loss the model was declared with.</summary>
         LossKind Loss { get; }
 

@@ -15,6 +15,17 @@ namespace ModelGen
         /// <param name="previous">The report of the epoch before (null for epoch 0).</param>
         public abstract double Rate(int epoch, double initialRate, EpochReport? previous);
 
+        /// <summary>
+        /// The schedule's state for a checkpoint (<see cref="FitOptions.CheckpointPath"/>), or null when the rate is a function
+        /// of the epoch alone. A schedule that remembers anything between epochs overrides this and <see cref="RestoreState"/>.
+        /// </summary>
+        public virtual double[]? SaveState() => null;
+
+        /// <summary>Restores a state returned by <see cref="SaveState"/> when Fit resumes from a checkpoint.</summary>
+        public virtual void RestoreState(double[] state)
+        {
+        }
+
         /// <summary>Multiplies the rate by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs (PyTorch <c>StepLR</c>).</summary>
         public static LearningRateSchedule Step(int stepSize, double gamma = 0.1) => new StepSchedule(Positive(stepSize, nameof(stepSize)), Factor(gamma, nameof(gamma)));
 
@@ -95,6 +106,18 @@ namespace ModelGen
             private double _best;
             private int _bad;
             private int _cooldownLeft;
+
+            public override double[]? SaveState() => new[] { _rate, _best, _bad, _cooldownLeft };
+
+            public override void RestoreState(double[] state)
+            {
+                if (state.Length != 4)
+                {
+                    throw new System.IO.InvalidDataException("The checkpoint's ReduceOnPlateau state does not have 4 values; it was saved with another schedule.");
+                }
+
+                (_rate, _best, _bad, _cooldownLeft) = (state[0], state[1], (int)state[2], (int)state[3]);
+            }
 
             public override double Rate(int epoch, double initialRate, EpochReport? previous)
             {

@@ -54,6 +54,12 @@ namespace ModelGen
             _counters.CopyTo(counters);
         }
 
+        /// <summary>The float values of a tensor read by <see cref="SafeTensors.ReadAll"/>.</summary>
+        internal float[] Floats(TensorDescriptor t) => (t.Storage == TensorStorage.Parameters ? _parameters : _state).AsSpan(t.Offset, t.Length).ToArray();
+
+        /// <summary>The integer values of a tensor read by <see cref="SafeTensors.ReadAll"/>.</summary>
+        internal long[] Longs(TensorDescriptor t) => _counters.AsSpan(t.Offset, t.Length).ToArray();
+
         /// <summary>Decodes one tensor's little-endian bytes, rejecting values no model should run with.</summary>
         internal void Decode(TensorDescriptor t, ReadOnlySpan<byte> bytes)
         {

@@ -354,6 +354,80 @@ namespace ModelGen
             return loaded;
         }
 
+        /// <summary>
+        /// Reads every tensor of a safetensors stream whose tensors are not known in advance (F32 and I64 only), with the
+        /// checks of <see cref="Load"/>: the format's layout rules and finite values. Used for checkpoints, whose tensors
+        /// depend on the optimizer and the training run. Reads the stream into memory first (bounded by the bytes present).
+        /// </summary>
+        internal static (Dictionary<string, TensorDescriptor> Tensors, LoadedTensors Values) ReadAll(Stream stream)
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            var bytes = copy.GetBuffer().AsSpan(0, (int)copy.Length);
+            if (bytes.Length < 8)
+            {
+                throw new InvalidDataException("Not a safetensors file: it is shorter than the 8-byte header length.");
+            }
+
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+            if (headerLength < 2 || headerLength > MaxHeaderLength || headerLength > (ulong)(bytes.Length - 8))
+            {
+                throw new InvalidDataException($"Not a safetensors file, or a truncated one: the header length is {headerLength} bytes and the file has {bytes.Length}.");
+            }
+
+            var entries = ParseHeader(bytes.Slice(8, (int)headerLength).ToArray(), out _);
+            var descriptors = new List<TensorDescriptor>();
+            int floats = 0, longs = 0;
+            foreach (var pair in entries)
+            {
+                var e = pair.Value;
+                var shape = new int[e.Shape.Length];
+                long count = 1;
+                for (int i = 0; i < shape.Length; i++)
+                {
+                    if (e.Shape[i] > int.MaxValue)
+                    {
+                        throw new InvalidDataException($"Tensor '{pair.Key}' has a dimension of {e.Shape[i]}, too large.");
+                    }
+
+                    shape[i] = (int)e.Shape[i];
+                    count *= shape[i];
+                    if (count > int.MaxValue)
+                    {
+                        throw new InvalidDataException($"Tensor '{pair.Key}' has too many elements.");
+                    }
+                }
+
+                var storage = e.DType switch
+                {
+                    "F32" => TensorStorage.Parameters,
+                    "I64" => TensorStorage.Counters,
+                    _ => throw new InvalidDataException($"Tensor '{pair.Key}' has dtype {e.DType}; checkpoints hold F32 and I64 tensors only."),
+                };
+                int offset = storage == TensorStorage.Parameters ? floats : longs;
+                if (storage == TensorStorage.Parameters)
+                {
+                    floats = checked(floats + (int)count);
+                }
+                else
+                {
+                    longs = checked(longs + (int)count);
+                }
+
+                descriptors.Add(new TensorDescriptor(pair.Key, shape, storage, offset));
+            }
+
+            copy.Position = 0;
+            var values = Load(copy, descriptors);
+            var byName = new Dictionary<string, TensorDescriptor>(StringComparer.Ordinal);
+            foreach (var d in descriptors)
+            {
+                byName[d.Name] = d;
+            }
+
+            return (byName, values);
+        }
+
         /// <summary>Throws unless the file's tensor names are exactly the model's.</summary>
         private static void CheckNames(Dictionary<string, Entry> entries, IReadOnlyList<TensorDescriptor> tensors)
         {

@@ -40,6 +40,15 @@ namespace ModelGen
         public EarlyStopping? EarlyStopping { get; set; }
 
         /// <summary>
+        /// A file that makes training resumable (as Keras' BackupAndRestore): after every epoch, Fit saves the trainer's whole
+        /// state (<c>SaveCheckpoint</c>) and its own (epochs done, shuffle order and generator, schedule, early-stopping state
+        /// and best weights, history) there, atomically. When Fit starts and the file exists, it resumes from it: the saved
+        /// epochs are not run again, and the run ends bitwise as an uninterrupted one would. Call Fit with the same data and
+        /// options (checked). The file is deleted when Fit completes.
+        /// </summary>
+        public string? CheckpointPath { get; set; }
+
+        /// <summary>
         /// Called after every epoch with its report, synchronously on the thread that called <c>Fit</c>, before the next
         /// epoch starts (unlike <see cref="Progress{T}"/>, which posts to the thread pool or a synchronization context).
         /// </summary>
@@ -307,7 +316,24 @@ namespace ModelGen
             double best = double.NaN;
             int sinceBest = 0;
             MemoryStream? bestWeights = null;
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            int first = 1;
+            if (options.CheckpointPath is not null && File.Exists(options.CheckpointPath))
+            {
+                // Resume: the trainer's state and the loop's, as they were after the last saved epoch.
+                var loop = FitCheckpoint.Restore(options.CheckpointPath, trainer, options, rows, history);
+                first = history.StopReason == FitStopReason.EarlyStopped ? options.Epochs + 1 : loop.Epoch + 1;
+                rng.State = loop.Random;
+                loop.Order.CopyTo(order, 0);
+                initialRate = loop.InitialRate;
+                (best, sinceBest, bestWeights) = (loop.Best, loop.SinceBest, loop.BestWeights);
+                previous = history.Count > 0 ? history[history.Count - 1] : null;
+                if (loop.Schedule is not null)
+                {
+                    options.Schedule?.RestoreState(loop.Schedule);
+                }
+            }
+
+            for (int epoch = first; epoch <= options.Epochs; epoch++)
             {
                 clock.Restart();
                 if (options.Schedule is not null)
@@ -368,8 +394,7 @@ namespace ModelGen
                 var report = new EpochReport(epoch, options.Epochs, steps == 0 ? double.NaN : lossSum / steps, acc, valLoss, valAcc, steps, clock.Elapsed, trainer.LearningRate);
                 history.Add(report);
                 previous = report;
-                options.OnEpochEnd?.Invoke(report);
-                progress?.Report(report);
+                bool stop = false;
                 if (stopping is not null)
                 {
                     double value = Monitored(stopping.Monitor, report);
@@ -392,9 +417,28 @@ namespace ModelGen
                     else if (++sinceBest > stopping.Patience - 1 && epoch < options.Epochs)
                     {
                         history.StopReason = FitStopReason.EarlyStopped;
-                        break;
+                        stop = true;
                     }
                 }
+
+                if (options.CheckpointPath is not null)
+                {
+                    var loop = new FitState(epoch, rng.State, order, initialRate, best, sinceBest, bestWeights, options.Schedule?.SaveState());
+                    FitCheckpoint.Save(options.CheckpointPath, trainer, options, rows, loop, history);
+                }
+
+                options.OnEpochEnd?.Invoke(report);
+                progress?.Report(report);
+                if (stop)
+                {
+                    break;
+                }
+            }
+
+            if (options.CheckpointPath is not null)
+            {
+                // The run is complete: a later Fit with this path starts afresh (as Keras' BackupAndRestore).
+                File.Delete(options.CheckpointPath);
             }
 
             if (bestWeights is not null && history.BestEpoch != history.Count)

@@ -19,11 +19,56 @@ namespace ModelGen.SaveLoop
     public static class Program
     {
         /// <summary>
+        /// Usage: <c>ModelGen.SaveLoop resume checkpoint fromStep toStep</c>. Loads a trainer checkpoint into a fresh Mlp784
+        /// (created with other weights and seed, which the checkpoint replaces), trains the steps fromStep to toStep - 1 on
+        /// the batches <see cref="Batch"/> makes, saves the weights to <c>checkpoint + ".out"</c> and prints "done".
+        /// </summary>
+        private static int Resume(string checkpoint, int from, int to)
+        {
+            var model = new Mlp784(12345);
+            var trainer = model.CreateTrainer(16, seed: 999);
+            trainer.LoadCheckpoint(checkpoint);
+            for (int step = from; step < to; step++)
+            {
+                var (x, t) = Batch(step);
+                trainer.TrainStep(x, t);
+            }
+
+            model.SaveWeights(checkpoint + ".out");
+            Console.WriteLine("done");
+            return 0;
+        }
+
+        /// <summary>The batch of a step: 16 rows, inputs uniform in [-1, 1) and one-hot targets, from ModelGen's seeded generator.</summary>
+        public static (float[] Inputs, float[] Targets) Batch(int step)
+        {
+            var random = new DeterministicRandom(1000 + step);
+            var x = new float[16 * 784];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = random.NextUniform(-1f, 1f);
+            }
+
+            var t = new float[16 * 10];
+            for (int r = 0; r < 16; r++)
+            {
+                t[(r * 10) + random.NextInt(10)] = 1f;
+            }
+
+            return (x, t);
+        }
+
+        /// <summary>
         /// Usage: <c>ModelGen.SaveLoop path seedA seedB</c>. Saves the model of seed A, prints "saving" once that first save
         /// is complete, then saves the models of seeds B and A in turn to <c>path</c> until it is killed.
         /// </summary>
         public static int Main(string[] args)
         {
+            if (args.Length == 4 && args[0] == "resume")
+            {
+                return Resume(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+            }
+
             if (args.Length != 3)
             {
                 Console.Error.WriteLine("usage: ModelGen.SaveLoop path seedA seedB");

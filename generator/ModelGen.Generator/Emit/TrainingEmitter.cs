@@ -63,7 +63,7 @@ namespace ModelGen.Generator.Emit
             Attributes(w);
             w.Open($"public sealed class {Names.Trainer} : {Rt}ITrainer");
             w.Line($"private readonly {spec.ClassName} _model;");
-            w.Line("private readonly int _seed;");
+            w.Line("private int _seed;");
             w.Line("private long _iterations;");
             w.Line("private int _rows;");
             w.Line();
@@ -360,11 +360,99 @@ namespace ModelGen.Generator.Emit
             w.Line();
 
             EmitCheckDivergence(w, hasState);
+            EmitCheckpoints(w, plan);
             EmitRun(w, plan, contexts);
             OptimizerEmitter.EmitUpdate(w, opt);
             w.Close();
         }
 
+
+        /// <summary>SaveCheckpoint and LoadCheckpoint: the whole trainer state in one safetensors file.</summary>
+        private static void EmitCheckpoints(SourceWriter w, ModelPlan plan)
+        {
+            var spec = plan.Spec;
+            var arrays = OptimizerEmitter.StateArrays(spec.Optimizer!);
+            string kind = spec.Optimizer!.KindName;
+            w.Line("/// <summary>The names checkpoints give the optimizer's state arrays (PyTorch's where they mean the same).</summary>");
+            w.Line(arrays.Length == 0
+                ? "private static readonly string[] s_stateNames = global::System.Array.Empty<string>();"
+                : $"private static readonly string[] s_stateNames = {{ {string.Join(", ", arrays.Select(a => Literal(a.Name)))} }};");
+            w.Line();
+            w.Line("/// <summary>The optimizer's state arrays (compute layout), in the order of <see cref=\"s_stateNames\"/>.</summary>");
+            w.Line(arrays.Length == 0
+                ? "private float[][] StateArrays() => global::System.Array.Empty<float[]>();"
+                : $"private float[][] StateArrays() => new float[][] {{ {string.Join(", ", arrays.Select(a => a.Field))} }};");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Saves everything training needs to continue bitwise as if never stopped: the model's parameters, running statistics and");
+            w.Line($"/// counters, the optimizer's state ({(arrays.Length == 0 ? "none for plain SGD" : string.Join(", ", arrays.Select(a => a.Name)))}), the step count, the learning rate and the seed. Safetensors, with the");
+            w.Line("/// model's tensors under their usual names (so <c>LoadWeights</c> cannot take it by mistake: it has more tensors). Atomic, as SaveWeights.");
+            w.Line("/// </summary>");
+            Attributes(w);
+            w.Open("public void SaveCheckpoint(string path)");
+            w.Line("using var memory = new global::System.IO.MemoryStream();");
+            w.Line("SaveCheckpoint(memory);");
+            w.Line($"{Rt}Checkpoints.WriteFile(path, memory);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Writes the checkpoint of <see cref=\"SaveCheckpoint(string)\"/> to <paramref name=\"stream\"/>.</summary>");
+            Attributes(w);
+            w.Open("public void SaveCheckpoint(global::System.IO.Stream stream)");
+            w.Line("_model._guard.EnterSnapshot();");
+            w.Open("try");
+            w.Line("_model.SyncParameters();");
+            w.Line("var arrays = StateArrays();");
+            w.Line("var canonical = new float[arrays.Length][];");
+            w.Open("for (int k = 0; k < arrays.Length; k++)");
+            w.Line("canonical[k] = new float[ParameterCount];");
+            w.Line("Unpack(arrays[k], canonical[k]);");
+            w.Close();
+            w.Line();
+            w.Line($"{Rt}Checkpoints.WriteTrainer(stream, Tensors, _model._parameters, _model._state, _model._counters, {Literal(kind)}, s_stateNames, canonical, _iterations, _learningRate, _seed);");
+            w.Close();
+            w.Open("finally");
+            w.Line("_model._guard.ExitSnapshot();");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Restores a checkpoint of <see cref=\"SaveCheckpoint(string)\"/> saved by a trainer of the same declaration; the next step continues");
+            w.Line("/// bitwise where the saved trainer stopped. The file is checked completely before anything changes.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is not a checkpoint of this declaration and optimizer; nothing has changed.</exception>");
+            Attributes(w);
+            w.Open("public void LoadCheckpoint(string path)");
+            w.Line("using var stream = global::System.IO.File.OpenRead(path);");
+            w.Line("LoadCheckpoint(stream);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Restores the checkpoint in <paramref name=\"stream\"/>; see <see cref=\"LoadCheckpoint(string)\"/>.</summary>");
+            Attributes(w);
+            w.Open("public void LoadCheckpoint(global::System.IO.Stream stream)");
+            w.Line($"var saved = {Rt}Checkpoints.ReadTrainer(stream, Tensors, {Literal(kind)}, s_stateNames, ParameterCount, StateCount, _model._counters.Length);");
+            w.Line("_model._guard.EnterWrite();");
+            w.Open("try");
+            w.Line("global::System.Array.Copy(saved.Parameters, _model._parameters, ParameterCount);");
+            w.Line("global::System.Array.Copy(saved.State, _model._state, StateCount);");
+            w.Line("global::System.Array.Copy(saved.Counters, _model._counters, _model._counters.Length);");
+            w.Line("_model._canonicalStale = false;");
+            w.Line("Pack(_model._parameters, _model._compute);");
+            w.Line("_model.RefreshInference();");
+            w.Line("var arrays = StateArrays();");
+            w.Open("for (int k = 0; k < arrays.Length; k++)");
+            w.Line("Pack(saved.Moments[k], arrays[k]);");
+            w.Close();
+            w.Line();
+            w.Line("_iterations = saved.Iterations;");
+            w.Line("_learningRate = saved.LearningRate;");
+            w.Line("_seed = saved.Seed;");
+            w.Close();
+            w.Open("finally");
+            w.Line("_model._guard.ExitWrite();");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
 
         /// <summary>The divergence check of a step: runs after the backward pass and before any update.</summary>
         private static void EmitCheckDivergence(SourceWriter w, bool hasState)

@@ -764,7 +764,7 @@ namespace Snapshots
         public sealed class Trainer : global::ModelGen.ITrainer
         {
             private readonly RmsPropNet _model;
-            private readonly int _seed;
+            private int _seed;
             private long _iterations;
             private int _rows;
 
@@ -990,6 +990,95 @@ namespace Snapshots
                 }
 
                 throw global::ModelGen.TrainingDivergedException.Create(_iterations + 1, loss, Gradients, Tensors);
+            }
+
+            /// <summary>The names checkpoints give the optimizer's state arrays (PyTorch's where they mean the same).</summary>
+            private static readonly string[] s_stateNames = { "square_avg", "momentum_buffer" };
+
+            /// <summary>The optimizer's state arrays (compute layout), in the order of <see cref="s_stateNames"/>.</summary>
+            private float[][] StateArrays() => new float[][] { _moment2, _moment1 };
+
+            /// <summary>
+            /// Saves everything training needs to continue bitwise as if never stopped: the model's parameters, running statistics and
+            /// counters, the optimizer's state (square_avg, momentum_buffer), the step count, the learning rate and the seed. Safetensors, with the
+            /// model's tensors under their usual names (so <c>LoadWeights</c> cannot take it by mistake: it has more tensors). Atomic, as SaveWeights.
+            /// </summary>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
+            public void SaveCheckpoint(string path)
+            {
+                using var memory = new global::System.IO.MemoryStream();
+                SaveCheckpoint(memory);
+                global::ModelGen.Checkpoints.WriteFile(path, memory);
+            }
+
+            /// <summary>Writes the checkpoint of <see cref="SaveCheckpoint(string)"/> to <paramref name="stream"/>.</summary>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
+            public void SaveCheckpoint(global::System.IO.Stream stream)
+            {
+                _model._guard.EnterSnapshot();
+                try
+                {
+                    _model.SyncParameters();
+                    var arrays = StateArrays();
+                    var canonical = new float[arrays.Length][];
+                    for (int k = 0; k < arrays.Length; k++)
+                    {
+                        canonical[k] = new float[ParameterCount];
+                        Unpack(arrays[k], canonical[k]);
+                    }
+
+                    global::ModelGen.Checkpoints.WriteTrainer(stream, Tensors, _model._parameters, _model._state, _model._counters, "RmsProp", s_stateNames, canonical, _iterations, _learningRate, _seed);
+                }
+                finally
+                {
+                    _model._guard.ExitSnapshot();
+                }
+            }
+
+            /// <summary>
+            /// Restores a checkpoint of <see cref="SaveCheckpoint(string)"/> saved by a trainer of the same declaration; the next step continues
+            /// bitwise where the saved trainer stopped. The file is checked completely before anything changes.
+            /// </summary>
+            /// <exception cref="global::System.IO.InvalidDataException">The file is not a checkpoint of this declaration and optimizer; nothing has changed.</exception>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
+            public void LoadCheckpoint(string path)
+            {
+                using var stream = global::System.IO.File.OpenRead(path);
+                LoadCheckpoint(stream);
+            }
+
+            /// <summary>Restores the checkpoint in <paramref name="stream"/>; see <see cref="LoadCheckpoint(string)"/>.</summary>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
+            public void LoadCheckpoint(global::System.IO.Stream stream)
+            {
+                var saved = global::ModelGen.Checkpoints.ReadTrainer(stream, Tensors, "RmsProp", s_stateNames, ParameterCount, StateCount, _model._counters.Length);
+                _model._guard.EnterWrite();
+                try
+                {
+                    global::System.Array.Copy(saved.Parameters, _model._parameters, ParameterCount);
+                    global::System.Array.Copy(saved.State, _model._state, StateCount);
+                    global::System.Array.Copy(saved.Counters, _model._counters, _model._counters.Length);
+                    _model._canonicalStale = false;
+                    Pack(_model._parameters, _model._compute);
+                    _model.RefreshInference();
+                    var arrays = StateArrays();
+                    for (int k = 0; k < arrays.Length; k++)
+                    {
+                        Pack(saved.Moments[k], arrays[k]);
+                    }
+
+                    _iterations = saved.Iterations;
+                    _learningRate = saved.LearningRate;
+                    _seed = saved.Seed;
+                }
+                finally
+                {
+                    _model._guard.ExitWrite();
+                }
             }
 
             /// <summary>Training-mode forward pass, loss and backward pass for one batch; returns the loss.</summary>

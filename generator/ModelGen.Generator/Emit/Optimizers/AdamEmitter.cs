@@ -15,6 +15,8 @@ namespace ModelGen.Generator.Emit.Optimizers
 
         protected override bool SecondMoment(OptimizerSpec spec) => true;
 
+        protected override (string Field, string Name)[] Moments(OptimizerSpec spec) => new[] { ("_moment1", "exp_avg"), ("_moment2", "exp_avg_sq") };
+
         protected override string Description(OptimizerSpec spec)
         {
             var o = (AdamSpec)spec;

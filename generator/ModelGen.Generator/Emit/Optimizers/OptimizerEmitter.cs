@@ -52,6 +52,12 @@ namespace ModelGen.Generator.Emit.Optimizers
             w.Line();
         }
 
+        /// <summary>The optimizer's state arrays (trainer fields) with the names checkpoints give them (PyTorch's, where they mean the same).</summary>
+        public static (string Field, string Name)[] StateArrays(Model.OptimizerSpec spec) => For(spec).Moments(spec);
+
+        /// <summary>The optimizer's state arrays with their checkpoint names.</summary>
+        protected abstract (string Field, string Name)[] Moments(Model.OptimizerSpec spec);
+
         /// <summary>Whether weight decay is L2 added to the gradient (true) or applied to the parameters apart from it (AdamW).</summary>
         protected virtual bool CoupledWeightDecay(Model.OptimizerSpec spec) => true;
 

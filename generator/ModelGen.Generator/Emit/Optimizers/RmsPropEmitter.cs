@@ -16,6 +16,9 @@ namespace ModelGen.Generator.Emit.Optimizers
 
         protected override bool SecondMoment(OptimizerSpec spec) => true;
 
+        protected override (string Field, string Name)[] Moments(OptimizerSpec spec) =>
+            FirstMoment(spec) ? new[] { ("_moment2", "square_avg"), ("_moment1", "momentum_buffer") } : new[] { ("_moment2", "square_avg") };
+
         protected override string Description(OptimizerSpec spec)
         {
             var o = (RmsPropSpec)spec;

@@ -13,6 +13,10 @@ namespace ModelGen.Generator.Emit.Optimizers
 
         protected override bool SecondMoment(OptimizerSpec spec) => false;
 
+        // Keras's velocity (v = momentum v - lr g) is not PyTorch's momentum_buffer (b = momentum b + g), so it keeps its own name.
+        protected override (string Field, string Name)[] Moments(OptimizerSpec spec) =>
+            FirstMoment(spec) ? new[] { ("_moment1", "velocity") } : System.Array.Empty<(string, string)>();
+
         protected override string Description(OptimizerSpec spec)
         {
             var o = (SgdSpec)spec;
