@@ -1,18 +1,65 @@
-// Quickstart: train a BatchNorm MLP on the UCI handwritten digits (8x8 images, shipped in data/), hold out a test
-// split, report progress per epoch, print the test accuracy, then save the weights and reload them.
+// Quickstart: train a BatchNorm MLP on the UCI handwritten digits (8x8 images, shipped in data/) with class-index labels,
+// stratified splits, a progress bar, early stopping on a validation split and a learning-rate schedule; print the model
+// summary and the accuracy on the held-out test split, then save the weights and reload them.
 using System;
 using System.IO;
 using ModelGen;
+using Spectre.Console;
 
 var data = DataSet.LoadClassificationCsv(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"), featureCount: 64, classCount: 10, featureScale: 1f / 16f);
-var (train, test) = data.Split(testFraction: 0.2, seed: 1);
-Console.WriteLine($"UCI digits: {data.Rows} images of 8x8 pixels; {train.Rows} for training, {test.Rows} held out for testing.");
+// Stratified splits keep every digit's share: 20% held out for the final test, 15% of the rest to watch training.
+var (learn, test) = data.StratifiedSplit(testFraction: 0.2, seed: 1);
+var (train, validation) = learn.StratifiedSplit(testFraction: 0.15, seed: 2);
+Console.WriteLine($"UCI digits: {data.Rows} images of 8x8 pixels; {train.Rows} for training, {validation.Rows} for validation (early stopping), {test.Rows} held out for the test.");
 
 var model = new DigitsNet(seed: 1);
+Console.WriteLine(model.Summary());
 var trainer = model.CreateTrainer(maxBatchSize: 32);
-var options = new FitOptions { Epochs = 30, BatchSize = 32, Seed = 1, ValidationInputs = test.Features, ValidationTargets = test.Targets };
-var progress = new Progress(report => Console.WriteLine("  " + report));
-trainer.Fit(train.Features, train.Targets, options, progress);
+var options = new FitOptions
+{
+    Epochs = 60,
+    BatchSize = 32,
+    Seed = 1,
+    ValidationInputs = validation.Features,
+    ValidationTargets = validation.Targets,
+    Schedule = LearningRateSchedule.Cosine(epochs: 60, warmupEpochs: 3),
+    EarlyStopping = new EarlyStopping { Monitor = FitMetric.ValidationLoss, Patience = 8, RestoreBestWeights = true },
+};
+
+// One progress bar for the run, updated after every epoch on this thread (FitOptions.OnEpochEnd is synchronous); when the
+// output is not an interactive terminal (a log, CI), one line per epoch instead.
+static string Line(EpochReport r) => FormattableString.Invariant(
+    $"epoch {r.Epoch}/{r.Epochs}  loss {r.Loss:0.0000}  acc {r.Accuracy:0.0000}  val loss {r.ValidationLoss:0.0000}  val acc {r.ValidationAccuracy:0.0000}  lr {r.LearningRate:0.00000}");
+History history;
+if (AnsiConsole.Profile.Capabilities.Interactive)
+{
+    history = null!;
+    AnsiConsole.Progress()
+        .AutoClear(false)
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+        .Start(ctx =>
+        {
+            var bar = ctx.AddTask("training", maxValue: options.Epochs);
+            options.OnEpochEnd = r =>
+            {
+                bar.Value = r.Epoch;
+                bar.Description = Line(r);
+            };
+
+            // Class-index labels (one int per row) train exactly like one-hot rows.
+            history = trainer.Fit(train.Features, train.Labels, options);
+            bar.Value = bar.MaxValue;
+        });
+}
+else
+{
+    options.OnEpochEnd = r => Console.WriteLine("  " + Line(r));
+    history = trainer.Fit(train.Features, train.Labels, options);
+}
+
+Console.WriteLine(history.StopReason == FitStopReason.EarlyStopped
+    ? $"Stopped early after epoch {history.Count}; kept the weights of epoch {history.BestEpoch} (lowest validation loss)."
+    : $"Trained all {history.Count} epochs; kept the weights of epoch {history.BestEpoch} (lowest validation loss).");
 
 var predictions = new float[test.Rows * DigitsNet.OutputSize];
 model.PredictBatch(test.Features, predictions);
@@ -39,10 +86,4 @@ return accuracy > 0.95 && same ? 0 : 1;
 [Adam(LearningRate = 0.003)]
 public partial class DigitsNet
 {
-}
-
-/// <summary>Reports synchronously on the training thread (System.Progress would post to the thread pool).</summary>
-internal sealed class Progress(Action<EpochReport> report) : IProgress<EpochReport>
-{
-    public void Report(EpochReport value) => report(value);
 }
