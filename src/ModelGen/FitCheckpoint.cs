@@ -138,7 +138,7 @@ namespace ModelGen
 
         /// <summary>What must not change between a saved Fit and its resume.</summary>
         private static string Settings(FitOptions o, int rows) =>
-            string.Create(CultureInfo.InvariantCulture, $"rows {rows}, epochs {o.Epochs}, batch size {o.BatchSize}, shuffle {o.Shuffle}, seed {o.Seed}, validation rows {(o.ValidationInputs?.Length ?? 0)} floats");
+            string.Create(CultureInfo.InvariantCulture, $"rows {rows}, epochs {o.Epochs}, batch size {o.BatchSize}, shuffle {o.Shuffle}, seed {o.Seed}, {(o.ValidationInputs?.Length ?? 0)} validation input floats");
 
         private static EpochReport ParseReport(string line)
         {
