@@ -24,6 +24,14 @@ namespace ModelGen.Generator.Analyzers
         private static readonly OperationKind[] CallKinds =
         {
             OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.MethodReference, OperationKind.PropertyReference, OperationKind.AnonymousFunction,
+            OperationKind.Binary, OperationKind.Unary, OperationKind.Conversion, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement,
+        };
+
+        /// <summary>The operations that store a delegate, read a static field, or run as an initializer: the implicit edges.</summary>
+        private static readonly OperationKind[] StoreKinds =
+        {
+            OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.EventAssignment, OperationKind.FieldInitializer,
+            OperationKind.PropertyInitializer, OperationKind.DelegateCreation, OperationKind.FieldReference,
         };
 
         /// <inheritdoc/>
@@ -48,6 +56,16 @@ namespace ModelGen.Generator.Analyzers
                 var entryPoints = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
                 var types = new ConcurrentQueue<INamedTypeSymbol>();
 
+                // The calls the compiler makes on the program's behalf, resolved at compilation end (see AddImplicitEdges):
+                // delegates stored in fields, properties and events and invoked elsewhere; initializers, which run in the
+                // constructors; static constructors and static initializers, which run on the first access to the type.
+                var stores = new ConcurrentDictionary<ISymbol, ConcurrentQueue<IMethodSymbol>>(SymbolEqualityComparer.Default);
+                var opaqueStores = new ConcurrentDictionary<ISymbol, byte>(SymbolEqualityComparer.Default);
+                var delegatesByType = new ConcurrentDictionary<ITypeSymbol, ConcurrentQueue<IMethodSymbol>>(SymbolEqualityComparer.Default);
+                var delegateCalls = new ConcurrentQueue<(IMethodSymbol Owner, ISymbol Storage, ITypeSymbol Type, Location Location)>();
+                var initializerCalls = new ConcurrentQueue<(INamedTypeSymbol Type, bool Static, IMethodSymbol Callee, Location Location)>();
+                var staticAccesses = new ConcurrentQueue<(IMethodSymbol Owner, INamedTypeSymbol Type, Location Location)>();
+
                 start.RegisterSymbolAction(s => types.Enqueue((INamedTypeSymbol)s.Symbol), SymbolKind.NamedType);
                 start.RegisterSymbolAction(s => CheckOptIn(s, markers), SymbolKind.Method);
 
@@ -55,19 +73,48 @@ namespace ModelGen.Generator.Analyzers
                     op =>
                     {
                         var operation = op.Operation;
-                        if (Markers.IsUnreachable(operation) || Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner)
+                        if (Markers.IsUnreachable(operation))
                         {
                             return;
                         }
 
-                        owner = Markers.Node(owner);
                         var callee = operation is IAnonymousFunctionOperation lambda ? lambda.Symbol : Markers.Target(operation);
                         if (callee is null)
                         {
                             return;
                         }
 
-                        edges.GetOrAdd(owner, _ => new ConcurrentQueue<(IMethodSymbol, Location)>()).Enqueue((Markers.Node(callee), operation.Syntax.GetLocation()));
+                        if (Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner)
+                        {
+                            // A field or property initializer: it runs as part of the constructors (instance) or on the
+                            // first access to the type (static).
+                            if (op.ContainingSymbol is (IFieldSymbol or IPropertySymbol) and { ContainingType: { } declaring })
+                            {
+                                initializerCalls.Enqueue((declaring, op.ContainingSymbol.IsStatic, Markers.Node(callee), operation.Syntax.GetLocation()));
+                            }
+
+                            return;
+                        }
+
+                        owner = Markers.Node(owner);
+                        var here = operation.Syntax.GetLocation();
+                        var calls = edges.GetOrAdd(owner, _ => new ConcurrentQueue<(IMethodSymbol, Location)>());
+                        calls.Enqueue((Markers.Node(callee), here));
+                        if (operation is IPropertyReferenceOperation { Parent: ICompoundAssignmentOperation compound } property && compound.Target == property && property.Property.SetMethod is { } setter)
+                        {
+                            calls.Enqueue((Markers.Node(setter), here)); // x.P += v reads and writes P
+                        }
+
+                        if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoke && Markers.Storage(invoke.Instance) is { } storage)
+                        {
+                            delegateCalls.Enqueue((owner, storage, invoke.TargetMethod.ContainingType, here));
+                        }
+
+                        if (callee.ContainingType is { DeclaringSyntaxReferences.Length: > 0 } calleeType && (callee.IsStatic || operation is IObjectCreationOperation) && callee.MethodKind != MethodKind.LocalFunction && callee.MethodKind != MethodKind.AnonymousFunction)
+                        {
+                            staticAccesses.Enqueue((owner, calleeType.OriginalDefinition, here));
+                        }
+
                         if (markers.IsEntryPoint(owner))
                         {
                             entryPoints.TryAdd(owner, 0);
@@ -79,8 +126,65 @@ namespace ModelGen.Generator.Analyzers
                     },
                     CallKinds);
 
+                start.RegisterOperationAction(
+                    op =>
+                    {
+                        var operation = op.Operation;
+                        switch (operation)
+                        {
+                            case IDelegateCreationOperation creation when creation.Type is { } delegateType && Markers.DelegateTarget(creation) is { } created:
+                                delegatesByType.GetOrAdd(delegateType, _ => new ConcurrentQueue<IMethodSymbol>()).Enqueue(created);
+                                break;
+                            case ISimpleAssignmentOperation assignment when Markers.Storage(assignment.Target) is { } target:
+                                Store(target, assignment.Value);
+                                break;
+                            case ICompoundAssignmentOperation assignment when Markers.Storage(assignment.Target) is { } target:
+                                Store(target, assignment.Value);
+                                break;
+                            case IEventAssignmentOperation subscription when subscription.Adds && Markers.Storage(subscription.EventReference) is { } target:
+                                Store(target, subscription.HandlerValue);
+                                break;
+                            case IFieldInitializerOperation initializer:
+                                foreach (var field in initializer.InitializedFields)
+                                {
+                                    Store(field.OriginalDefinition, initializer.Value);
+                                }
+
+                                break;
+                            case IPropertyInitializerOperation initializer:
+                                foreach (var property in initializer.InitializedProperties)
+                                {
+                                    Store(property.OriginalDefinition, initializer.Value);
+                                }
+
+                                break;
+                            case IFieldReferenceOperation { Field.IsStatic: true, Field.ContainingType.DeclaringSyntaxReferences.Length: > 0 } field when !Markers.IsUnreachable(operation) && Markers.Owner(operation, op.ContainingSymbol) is IMethodSymbol owner:
+                                staticAccesses.Enqueue((Markers.Node(owner), field.Field.ContainingType.OriginalDefinition, operation.Syntax.GetLocation()));
+                                break;
+                        }
+
+                        void Store(ISymbol target, IOperation value)
+                        {
+                            if (value.Type?.TypeKind != TypeKind.Delegate && target is not IEventSymbol)
+                            {
+                                return;
+                            }
+
+                            if (Markers.DelegateTarget(value) is { } method)
+                            {
+                                stores.GetOrAdd(target, _ => new ConcurrentQueue<IMethodSymbol>()).Enqueue(method);
+                            }
+                            else if (value.ConstantValue is not { HasValue: true, Value: null })
+                            {
+                                opaqueStores.TryAdd(target, 0); // from a parameter, a call, another field: anything of its type
+                            }
+                        }
+                    },
+                    StoreKinds);
+
                 start.RegisterCompilationEndAction(end =>
                 {
+                    AddImplicitEdges(edges, stores, opaqueStores, delegatesByType, delegateCalls, initializerCalls, staticAccesses);
                     var implementations = Implementations(types.ToArray(), edges.Keys.Concat(edges.Values.SelectMany(q => q.Select(e => e.Callee))));
                     var reach = Reachability.Compute(edges, implementations, markers);
                     foreach (var entry in entryPoints.Keys)
@@ -95,14 +199,15 @@ namespace ModelGen.Generator.Analyzers
                         var reported = new HashSet<Location>();
                         foreach (var (callee, location) in first)
                         {
-                            if (markers.IsBatchStatistics(callee) || !reported.Add(location))
+                            if (markers.IsBatchStatistics(callee) || reported.Contains(location))
                             {
-                                continue; // direct calls are MG1007's
+                                continue; // direct calls are MG1007's; one report per call site (it may have several edges)
                             }
 
                             var path = reach.PathFrom(callee, avoiding: entry) ?? FindPath(callee, entry, edges, implementations, markers, reach);
                             if (path is not null)
                             {
+                                reported.Add(location);
                                 string chain = string.Join(" -> ", new[] { entry }.Concat(path).Select(Display));
                                 end.ReportDiagnostic(Diagnostic.Create(Descriptors.InferencePathReachesBatchStatistics, location, Display(entry), Display(path[path.Count - 1]), chain));
                             }
@@ -110,6 +215,76 @@ namespace ModelGen.Generator.Analyzers
                     }
                 });
             });
+        }
+
+        /// <summary>
+        /// Adds the edges of the calls the compiler makes implicitly: a delegate stored in a field, property or event and
+        /// invoked reaches every method stored there (every method converted to its delegate type anywhere, when the stored
+        /// value is not a method group or lambda the analysis can see); an instance initializer runs in every instance
+        /// constructor of its type; a static initializer and the static constructor run from every access to a static
+        /// member of the type and every creation of an instance.
+        /// </summary>
+        private static void AddImplicitEdges(
+            ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<(IMethodSymbol Callee, Location Location)>> edges,
+            ConcurrentDictionary<ISymbol, ConcurrentQueue<IMethodSymbol>> stores,
+            ConcurrentDictionary<ISymbol, byte> opaqueStores,
+            ConcurrentDictionary<ITypeSymbol, ConcurrentQueue<IMethodSymbol>> delegatesByType,
+            ConcurrentQueue<(IMethodSymbol Owner, ISymbol Storage, ITypeSymbol Type, Location Location)> delegateCalls,
+            ConcurrentQueue<(INamedTypeSymbol Type, bool Static, IMethodSymbol Callee, Location Location)> initializerCalls,
+            ConcurrentQueue<(IMethodSymbol Owner, INamedTypeSymbol Type, Location Location)> staticAccesses)
+        {
+            void Add(IMethodSymbol from, IMethodSymbol to, Location location) =>
+                edges.GetOrAdd(from, _ => new ConcurrentQueue<(IMethodSymbol, Location)>()).Enqueue((to, location));
+
+            foreach (var (owner, storage, type, location) in delegateCalls)
+            {
+                var targets = opaqueStores.ContainsKey(storage)
+                    ? (delegatesByType.TryGetValue(type, out var all) ? all.ToArray() : System.Array.Empty<IMethodSymbol>())
+                    : (stores.TryGetValue(storage, out var stored) ? stored.ToArray() : System.Array.Empty<IMethodSymbol>());
+                foreach (var target in targets.Distinct(SymbolEqualityComparer.Default).Cast<IMethodSymbol>())
+                {
+                    Add(owner, target, location);
+                }
+            }
+
+            var staticInitializers = new Dictionary<INamedTypeSymbol, List<(IMethodSymbol Callee, Location Location)>>(SymbolEqualityComparer.Default);
+            foreach (var (type, isStatic, callee, location) in initializerCalls)
+            {
+                if (isStatic)
+                {
+                    if (!staticInitializers.TryGetValue(type.OriginalDefinition, out var list))
+                    {
+                        staticInitializers[type.OriginalDefinition] = list = new List<(IMethodSymbol, Location)>();
+                    }
+
+                    list.Add((callee, location));
+                    continue;
+                }
+
+                foreach (var constructor in type.InstanceConstructors)
+                {
+                    Add(Markers.Node(constructor), callee, location);
+                }
+            }
+
+            foreach (var (owner, type, location) in staticAccesses.Distinct())
+            {
+                foreach (var constructor in type.StaticConstructors)
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(Markers.Node(constructor), owner))
+                    {
+                        Add(owner, Markers.Node(constructor), location);
+                    }
+                }
+
+                if (staticInitializers.TryGetValue(type, out var calls))
+                {
+                    foreach (var (callee, _) in calls)
+                    {
+                        Add(owner, callee, location);
+                    }
+                }
+            }
         }
 
         private static void CheckOptIn(SymbolAnalysisContext context, Markers markers)

@@ -118,10 +118,69 @@ namespace ModelGen.Generator.Analyzers
                 IInvocationOperation i => i.TargetMethod,
                 IObjectCreationOperation c => c.Constructor,
                 IMethodReferenceOperation r => r.Method,
-                IPropertyReferenceOperation p => p.Property.GetMethod ?? p.Property.SetMethod,
+                IPropertyReferenceOperation p => IsAssigned(p) ? p.Property.SetMethod ?? p.Property.GetMethod : p.Property.GetMethod ?? p.Property.SetMethod,
+                IBinaryOperation b => b.OperatorMethod,
+                IUnaryOperation u => u.OperatorMethod,
+                IConversionOperation c => c.OperatorMethod,
+                ICompoundAssignmentOperation a => a.OperatorMethod,
+                IIncrementOrDecrementOperation d => d.OperatorMethod,
                 _ => null,
             };
             return method is null ? null : Node(method);
+        }
+
+        /// <summary>
+        /// Whether a property reference is the target of a plain assignment (or an object initializer's member
+        /// assignment): the setter or init accessor runs, not the getter. A compound assignment reads and writes, so it is
+        /// counted as a read here and its setter is added by the analyzer.
+        /// </summary>
+        public static bool IsAssigned(IPropertyReferenceOperation property) =>
+            property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+
+        /// <summary>The field, property or event a delegate value is read from (through conversions and ?.), or null.</summary>
+        public static ISymbol? Storage(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            if (operation is IConditionalAccessInstanceOperation instance)
+            {
+                for (var op = instance.Parent; op is not null; op = op.Parent)
+                {
+                    if (op is IConditionalAccessOperation access)
+                    {
+                        return Storage(access.Operation);
+                    }
+                }
+            }
+
+            return operation switch
+            {
+                IFieldReferenceOperation f => f.Field.OriginalDefinition,
+                IPropertyReferenceOperation p => p.Property.OriginalDefinition,
+                IEventReferenceOperation e => e.Event.OriginalDefinition,
+                _ => null,
+            };
+        }
+
+        /// <summary>The method a delegate-creating value refers to (a method group or a lambda), or null.</summary>
+        public static IMethodSymbol? DelegateTarget(IOperation? value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value switch
+            {
+                IDelegateCreationOperation { Target: IMethodReferenceOperation r } => Node(r.Method),
+                IDelegateCreationOperation { Target: IAnonymousFunctionOperation l } => l.Symbol,
+                IMethodReferenceOperation r => Node(r.Method),
+                IAnonymousFunctionOperation l => l.Symbol,
+                _ => null,
+            };
         }
 
         public static IMethodSymbol Node(IMethodSymbol method) => (method.ReducedFrom ?? method).OriginalDefinition;
