@@ -34,6 +34,12 @@ namespace ModelGen.Generator.Analyzers
             OperationKind.PropertyInitializer, OperationKind.DelegateCreation, OperationKind.FieldReference,
         };
 
+        /// <summary>The statements whose calls follow a pattern: foreach, using, deconstruction.</summary>
+        private static readonly OperationKind[] PatternKinds =
+        {
+            OperationKind.Loop, OperationKind.Using, OperationKind.UsingDeclaration, OperationKind.DeconstructionAssignment,
+        };
+
         /// <inheritdoc/>
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.InferencePathReachesBatchStatistics, Descriptors.InferenceCallsBatchStatistics, Descriptors.OptInWithoutReason);
@@ -182,6 +188,29 @@ namespace ModelGen.Generator.Analyzers
                     },
                     StoreKinds);
 
+                // Calls made by a pattern: foreach (GetEnumerator, MoveNext, Current, Dispose), using (Dispose), and
+                // deconstruction (Deconstruct).
+                start.RegisterOperationAction(
+                    op =>
+                    {
+                        var operation = op.Operation;
+                        if (Markers.IsUnreachable(operation) || Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner || operation.SemanticModel is not { } model)
+                        {
+                            return;
+                        }
+
+                        owner = Markers.Node(owner);
+                        foreach (var method in PatternCalls(operation, model))
+                        {
+                            edges.GetOrAdd(owner, _ => new ConcurrentQueue<(IMethodSymbol, Location)>()).Enqueue((Markers.Node(method), operation.Syntax.GetLocation()));
+                            if (markers.IsEntryPoint(owner))
+                            {
+                                entryPoints.TryAdd(owner, 0);
+                            }
+                        }
+                    },
+                    PatternKinds);
+
                 start.RegisterCompilationEndAction(end =>
                 {
                     AddImplicitEdges(edges, stores, opaqueStores, delegatesByType, delegateCalls, initializerCalls, staticAccesses);
@@ -283,6 +312,92 @@ namespace ModelGen.Generator.Analyzers
                     {
                         Add(owner, callee, location);
                     }
+                }
+            }
+        }
+
+        /// <summary>The methods a pattern-based statement calls without naming them.</summary>
+        private static IEnumerable<IMethodSymbol> PatternCalls(IOperation operation, SemanticModel model)
+        {
+            switch (operation)
+            {
+                case IForEachLoopOperation loop when loop.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax statement:
+                    var info = Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetForEachStatementInfo(model, statement);
+                    foreach (var m in new[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
+                    {
+                        if (m is not null)
+                        {
+                            yield return m;
+                        }
+                    }
+
+                    break;
+                case IUsingOperation @using:
+                    foreach (var m in DisposeOf(@using.Resources))
+                    {
+                        yield return m;
+                    }
+
+                    break;
+                case IUsingDeclarationOperation declaration:
+                    foreach (var m in DisposeOf(declaration.DeclarationGroup))
+                    {
+                        yield return m;
+                    }
+
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction when deconstruction.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment:
+                    foreach (var m in DeconstructMethods(Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, assignment)))
+                    {
+                        yield return m;
+                    }
+
+                    break;
+            }
+        }
+
+        private static IEnumerable<IMethodSymbol> DeconstructMethods(Microsoft.CodeAnalysis.CSharp.DeconstructionInfo info)
+        {
+            if (info.Method is { } method)
+            {
+                yield return method;
+            }
+
+            foreach (var nested in info.Nested)
+            {
+                foreach (var m in DeconstructMethods(nested))
+                {
+                    yield return m;
+                }
+            }
+        }
+
+        /// <summary>The Dispose methods a using statement or declaration calls on its resources (types from source only).</summary>
+        private static IEnumerable<IMethodSymbol> DisposeOf(IOperation resources)
+        {
+            IEnumerable<ITypeSymbol?> types = resources switch
+            {
+                IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).Select(d => (ITypeSymbol?)d.Symbol.Type),
+                IVariableDeclarationOperation declaration => declaration.Declarators.Select(d => (ITypeSymbol?)d.Symbol.Type),
+                _ => new[] { resources.Type },
+            };
+            foreach (var type in types)
+            {
+                if (type is not INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } named)
+                {
+                    continue;
+                }
+
+                var dispose = named.AllInterfaces.Where(i => i.SpecialType == SpecialType.System_IDisposable || i.Name == "IAsyncDisposable")
+                    .SelectMany(i => i.GetMembers().OfType<IMethodSymbol>())
+                    .Select(m => named.FindImplementationForInterfaceMember(m))
+                    .OfType<IMethodSymbol>()
+                    .Concat(named.GetMembers("Dispose").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0 && named.IsRefLikeType))
+                    .Distinct(SymbolEqualityComparer.Default)
+                    .Cast<IMethodSymbol>();
+                foreach (var m in dispose)
+                {
+                    yield return m;
                 }
             }
         }
