@@ -134,11 +134,11 @@ namespace ModelGen.Generator.Analyzers
             }
 
             string? what = null;
-            if (method.Name == Names.CreateTrainer && Argument(call, Names.MaxBatchSizeParameter) is { ConstantValue: { HasValue: true, Value: 1 } })
+            if (method.Name == Names.CreateTrainer && Argument(call, Names.MaxBatchSizeParameter) is { } size && (size.ConstantValue is { HasValue: true, Value: 1 } || LastValueBefore(call, size) is { ConstantValue: { HasValue: true, Value: 1 } }))
             {
                 what = "CreateTrainer(maxBatchSize: 1)";
             }
-            else if (method.Name == Names.Fit && Argument(call, Names.OptionsParameter) is { } options && BatchSizeOne(options))
+            else if (method.Name == Names.Fit && Argument(call, Names.OptionsParameter) is { } options && (BatchSizeOne(options) || OptionsBatchSizeOne(call, options)))
             {
                 what = "FitOptions.BatchSize = 1";
             }
@@ -162,6 +162,120 @@ namespace ModelGen.Generator.Analyzers
             while (operation is IConversionOperation conversion)
             {
                 operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        /// <summary>
+        /// Options held in a local (or a field initialized in this file) and given to Fit: BatchSize is 1 when the last
+        /// value given to it before the call, in the method's text, is the constant 1: in the object initializer that
+        /// created the options, or in a later <c>options.BatchSize = ...</c>.
+        /// </summary>
+        private static bool OptionsBatchSizeOne(IInvocationOperation call, IOperation options)
+        {
+            ISymbol? holder = options switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IFieldReferenceOperation field => field.Field,
+                _ => null,
+            };
+            if (holder is null)
+            {
+                return false;
+            }
+
+            IOperation? last = null;
+            int lastPosition = -1;
+            void Consider(IOperation value, int position)
+            {
+                if (position < call.Syntax.SpanStart && position > lastPosition)
+                {
+                    (last, lastPosition) = (value, position);
+                }
+            }
+
+            foreach (var op in Root(call).DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, holder) && declarator.Initializer?.Value is { } init:
+                        ConsiderCreation(Unwrap(init), op.Syntax.SpanStart);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IFieldReferenceOperation } assignment when SymbolEqualityComparer.Default.Equals(Holder(assignment.Target), holder):
+                        ConsiderCreation(Unwrap(assignment.Value), op.Syntax.SpanStart);
+                        break;
+                    case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: Names.BatchSize, Instance: { } instance } } assignment when SymbolEqualityComparer.Default.Equals(Holder(instance), holder):
+                        Consider(assignment.Value, op.Syntax.SpanStart);
+                        break;
+                }
+            }
+
+            // A field initializer in this file counts as coming first.
+            if (holder is IFieldSymbol f && lastPosition < 0)
+            {
+                foreach (var reference in f.DeclaringSyntaxReferences)
+                {
+                    if (reference.SyntaxTree == call.Syntax.SyntaxTree
+                        && reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer }
+                        && call.SemanticModel?.GetOperation(initializer) is IFieldInitializerOperation { Value: { } value })
+                    {
+                        return BatchSizeOne(Unwrap(value));
+                    }
+                }
+            }
+
+            return last?.ConstantValue is { HasValue: true, Value: 1 };
+
+            void ConsiderCreation(IOperation created, int position)
+            {
+                // The BatchSize an object initializer gives; a creation without it resets to the default (not 1).
+                var given = created is IObjectCreationOperation { Initializer: { } init }
+                    ? init.Initializers.OfType<ISimpleAssignmentOperation>().LastOrDefault(a => a.Target is IPropertyReferenceOperation { Property.Name: Names.BatchSize })?.Value
+                    : null;
+                Consider(given ?? created, position);
+            }
+        }
+
+        /// <summary>The local's last value before the call, when it is a local assigned in the method (else null).</summary>
+        private static IOperation? LastValueBefore(IInvocationOperation call, IOperation value)
+        {
+            if (value is not ILocalReferenceOperation local)
+            {
+                return null;
+            }
+
+            IOperation? last = null;
+            int lastPosition = -1;
+            foreach (var op in Root(call).DescendantsAndSelf())
+            {
+                IOperation? given = op switch
+                {
+                    IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local) => d.Initializer?.Value,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation t } a when SymbolEqualityComparer.Default.Equals(t.Local, local.Local) => a.Value,
+                    _ => null,
+                };
+                if (given is not null && op.Syntax.SpanStart < call.Syntax.SpanStart && op.Syntax.SpanStart > lastPosition)
+                {
+                    (last, lastPosition) = (Unwrap(given), op.Syntax.SpanStart);
+                }
+            }
+
+            return last;
+        }
+
+        private static ISymbol? Holder(IOperation operation) => Unwrap(operation) switch
+        {
+            ILocalReferenceOperation l => l.Local,
+            IFieldReferenceOperation f => f.Field,
+            _ => null,
+        };
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent is not null)
+            {
+                operation = operation.Parent;
             }
 
             return operation;
