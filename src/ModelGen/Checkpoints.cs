@@ -220,19 +220,10 @@ namespace ModelGen
 
         private static string MomentName(TensorDescriptor t, string moment) => $"optimizer.state.{t.Name}.{moment}";
 
-        private static string? Problem(TensorDescriptor t, float[] values)
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                string? problem = TensorValues.Problem(t, values[i]);
-                if (problem is not null)
-                {
-                    return $"Tensor '{t.Name}' holds {TensorValues.Format(values[i])} at element {i} of {t.ShapeText}: {problem}.";
-                }
-            }
-
-            return null;
-        }
+        private static string? Problem(TensorDescriptor t, float[] values) =>
+            TensorValues.FirstProblem(t, values, out int i) is { } problem
+                ? $"Tensor '{t.Name}' holds {TensorValues.Format(values[i])} at element {i} of {t.ShapeText}: {problem}."
+                : null;
 
         private static NamedTensor Take(Dictionary<string, NamedTensor> all, HashSet<string> used, string name, int[] shape, bool integers)
         {
@@ -241,31 +232,13 @@ namespace ModelGen
                 throw new InvalidDataException($"The checkpoint is missing tensor '{name}'; it was saved from another declaration or optimizer, or it is a weights file (LoadWeights).");
             }
 
-            if (integers != (v.Longs is not null) || !SameShape(v.Shape, shape))
+            if (integers != (v.Longs is not null) || !v.Shape.AsSpan().SequenceEqual(shape))
             {
                 throw new InvalidDataException($"Tensor '{name}' has dtype {(v.Longs is null ? "F32" : "I64")} and shape {TensorDescriptor.FormatShape(v.Shape)} in the checkpoint; the trainer expects {(integers ? "I64" : "F32")} {TensorDescriptor.FormatShape(shape)}.");
             }
 
             used.Add(name);
             return v;
-        }
-
-        private static bool SameShape(int[] a, int[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         /// <summary>Writes named tensors and metadata as one safetensors file.</summary>

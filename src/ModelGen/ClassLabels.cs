@@ -75,9 +75,10 @@ namespace ModelGen
         /// <param name="rows">The number of input rows.</param>
         /// <param name="width">The model's outputs per row.</param>
         /// <param name="loss">The model's loss.</param>
-        public static string TargetLengthMessage(int length, int rows, int width, LossKind loss)
+        /// <param name="name">The parameter the targets came in (default <c>targets</c>).</param>
+        public static string TargetLengthMessage(int length, int rows, int width, LossKind loss, string name = "targets")
         {
-            string message = $"targets has {length} floats; {rows} rows of {width} need {(long)rows * width}.";
+            string message = $"{name} has {length} floats; {rows} rows of {width} need {(long)rows * width}.";
             if (length == rows && width > 1)
             {
                 message += loss == LossKind.CategoricalCrossEntropy

@@ -79,18 +79,16 @@ namespace ModelGen
                 return;
             }
 
-            var target = t.Storage == TensorStorage.Parameters ? _parameters : _state;
+            var target = (t.Storage == TensorStorage.Parameters ? _parameters : _state).AsSpan(t.Offset, t.Length);
             for (int i = 0; i < t.Length; i++)
             {
-                float value = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4));
-                string? problem = TensorValues.Problem(t, value);
-                if (problem is not null)
-                {
-                    throw new InvalidDataException(
-                        $"Tensor '{t.Name}' holds {TensorValues.Format(value)} at element {i.ToString(CultureInfo.InvariantCulture)} of {t.ShapeText}: {problem}. The model is unchanged.");
-                }
+                target[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4));
+            }
 
-                target[t.Offset + i] = value;
+            if (TensorValues.FirstProblem(t, target, out int bad) is { } problem)
+            {
+                throw new InvalidDataException(
+                    $"Tensor '{t.Name}' holds {TensorValues.Format(target[bad])} at element {bad.ToString(CultureInfo.InvariantCulture)} of {t.ShapeText}: {problem}. The model is unchanged.");
             }
         }
     }
@@ -116,6 +114,21 @@ namespace ModelGen
                 return "a count of batches is a whole number, not negative";
             }
 
+            return null;
+        }
+
+        /// <summary>Why the first element of <paramref name="values"/> that <paramref name="tensor"/> cannot hold is wrong, and its index; null when all are fine.</summary>
+        public static string? FirstProblem(TensorDescriptor tensor, ReadOnlySpan<float> values, out int index)
+        {
+            for (index = 0; index < values.Length; index++)
+            {
+                if (Problem(tensor, values[index]) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            index = -1;
             return null;
         }
 

@@ -54,15 +54,11 @@ namespace ModelGen
             }
 
             // Check every value before writing any, so a rejected call changes nothing.
-            for (int i = 0; i < values.Length; i++)
+            if (TensorValues.FirstProblem(tensor, values, out int bad) is { } problem)
             {
-                string? problem = TensorValues.Problem(tensor, values[i]);
-                if (problem is not null)
-                {
-                    throw new ArgumentException(
-                        $"values[{i}] is {TensorValues.Format(values[i])}, which tensor '{name}' of {model} cannot hold: {problem}. The model is unchanged.",
-                        nameof(values));
-                }
+                throw new ArgumentException(
+                    $"values[{bad}] is {TensorValues.Format(values[bad])}, which tensor '{name}' of {model} cannot hold: {problem}. The model is unchanged.",
+                    nameof(values));
             }
 
             for (int i = 0; i < values.Length; i++)

@@ -469,7 +469,7 @@ namespace ModelGen
             int rows = inputLength / inLen;
             if (targetLength != rows * outLen)
             {
-                throw new ArgumentException(targetName + ClassLabels.TargetLengthMessage(targetLength, rows, outLen, loss).Substring("targets".Length), targetName);
+                throw new ArgumentException(ClassLabels.TargetLengthMessage(targetLength, rows, outLen, loss, targetName), targetName);
             }
 
             return rows;
