@@ -27,7 +27,8 @@ namespace AnalyzerShowcase
         [InferenceEntryPoint]
         public float[] Score(float[] rows)
         {
-            _trainer ??= _net.CreateTrainer(32);                   // MG1007: the trainer, from an inference entry point
+            _trainer ??= _net.CreateTrainer(32);                   // not reported: creating a trainer computes nothing
+            int seen = _trainer.LastOutputs.Length;                // MG1007: training-mode outputs, read from an inference entry point
             return Refresh(rows);                                  // MG1001: Score -> Refresh -> Trainer.ComputeGradients
         }
 

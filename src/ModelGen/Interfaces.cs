@@ -73,9 +73,11 @@ namespace ModelGen
     /// <summary>
     /// Implemented by every generated model's nested <c>Trainer</c>. For one thread at a time; while a step runs, the model
     /// must not be used on other threads (see <see cref="ConcurrencyChecks"/>).
+    /// The members that train or read training-mode results (<see cref="TrainStep"/>, <see cref="ComputeGradients"/>,
+    /// <see cref="LastOutputs"/>, <see cref="Gradients"/>) carry <see cref="TrainingOnlyAttribute"/> and
+    /// <see cref="UsesBatchStatisticsAttribute"/>: through the interface the analyzer cannot tell which model it trains,
+    /// so it treats them as batch-dependent. The members that only hold state are not marked.
     /// </summary>
-    [TrainingOnly]
-    [UsesBatchStatistics]
     public interface ITrainer
     {
         /// <summary>The largest batch <see cref="TrainStep"/> accepts (activation caches are sized for it).</summary>
@@ -106,6 +108,8 @@ namespace ModelGen
         LossKind Loss { get; }
 
         /// <summary>The training-mode outputs of the last <see cref="TrainStep"/> (rows times the output length).</summary>
+        [TrainingOnly]
+        [UsesBatchStatistics]
         ReadOnlySpan<float> LastOutputs { get; }
 
         /// <summary>
@@ -114,12 +118,18 @@ namespace ModelGen
         /// </summary>
         /// <param name="inputs">Rows of input floats; the row count is <c>inputs.Length / InputLength</c>.</param>
         /// <param name="targets">The same number of rows of target floats.</param>
+        [TrainingOnly]
+        [UsesBatchStatistics]
         float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
 
         /// <summary>The training-mode forward and backward pass without any update; fills <see cref="Gradients"/> and returns the loss.</summary>
+        [TrainingOnly]
+        [UsesBatchStatistics]
         float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
 
         /// <summary>The gradients of the last step, laid out like the parameters.</summary>
+        [TrainingOnly]
+        [UsesBatchStatistics]
         ReadOnlySpan<float> Gradients { get; }
     }
 }

@@ -13,7 +13,7 @@ namespace ModelGen
     }
 
     /// <summary>
-    /// Marks a member that exists for training only (the generated <c>Trainer</c>, <c>TrainStep</c>, <c>Fit</c>). Reaching
+    /// Marks a member that exists for training only (the generated trainer's <c>TrainStep</c> and <c>Fit</c>, <c>FitLoop</c>; on a type, every member of it). Reaching
     /// it from an inference entry point is reported by the ModelGen analyzer.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Interface | AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, AllowMultiple = false, Inherited = true)]

@@ -87,6 +87,86 @@ namespace ModelGen.Tests
             Assert.Equal(67, compared);
         }
 
+        /// <summary>
+        /// The rule behind MG1001's silence on a model with neither BatchNorm nor dropout (docs/diagnostics/MG1001.md): its
+        /// training-mode forward pass computes each row alone, so a row's <see cref="ITrainer.LastOutputs"/> are the same bits
+        /// whatever the other rows hold, however many there are, and wherever the row sits. (A model with BatchNorm or dropout
+        /// fails this, which <see cref="TrainingModeOutputsOfAModelWithBatchNormOrDropoutDependOnTheOtherRows"/> shows, so the
+        /// test can tell.)
+        /// </summary>
+        [Theory]
+        [InlineData("TinyXor")]
+        [InlineData("Regressor")]
+        [InlineData("GlobalPoolCnn")]
+        public void TrainingModeOutputsOfAModelWithoutBatchNormOrDropoutDependOnlyOnTheirRow(string name)
+        {
+            var model = Trained(name);
+            Assert.DoesNotContain(model.Description.Layers, l => l is BatchNormDescription or DropoutDescription);
+            Assert.Equal(0, TrainingModeDifferences(model, name));
+        }
+
+        /// <summary>The converse: with BatchNorm or dropout, a row's training-mode outputs change with its neighbours.</summary>
+        [Theory]
+        [InlineData("BnMlp")]
+        [InlineData("SmallCnn")]
+        public void TrainingModeOutputsOfAModelWithBatchNormOrDropoutDependOnTheOtherRows(string name)
+        {
+            var model = Trained(name);
+            Assert.True(TrainingModeDifferences(model, name) > 0);
+        }
+
+        /// <summary>
+        /// Runs one fixed row through ComputeGradients in batches of 1 to 8 rows, at every position, among random neighbours,
+        /// and counts the batches whose training-mode outputs for that row differ (in any bit) from the row alone.
+        /// </summary>
+        private static int TrainingModeDifferences(IModel model, string name)
+        {
+            int inLen = model.InputLength, outLen = model.OutputLength;
+            var trainer = CreateTrainer(model, 8);
+            trainer.DetectDivergence = false;
+            bool classes = trainer.Loss == LossKind.CategoricalCrossEntropy;
+            var row = TestData.Uniform(inLen, 11, -2f, 2f);
+            int start = trainer.MinBatchSize;
+            float[] Alone()
+            {
+                var x = new float[start * inLen];
+                for (int r = 0; r < start; r++)
+                {
+                    row.CopyTo(x, r * inLen);
+                }
+
+                trainer.ComputeGradients(x, TestData.Targets(start, outLen, 5, classes));
+                return trainer.LastOutputs.Slice(0, outLen).ToArray();
+            }
+
+            var expected = Alone();
+            int differences = 0, batches = 0;
+            for (int batch = start; batch <= 8; batch++)
+            {
+                for (int position = 0; position < batch; position++)
+                {
+                    var x = TestData.Uniform(batch * inLen, (batch * 31) + position, -20f, 20f);
+                    row.CopyTo(x, position * inLen);
+                    trainer.ComputeGradients(x, TestData.Targets(batch, outLen, batch + position, classes));
+                    differences += TestData.SameBits(expected, trainer.LastOutputs.Slice(position * outLen, outLen)) ? 0 : 1;
+                    batches++;
+                }
+            }
+
+            Assert.True(batches >= 35, $"{name}: {batches} batches");
+            return differences;
+        }
+
+        private static ITrainer CreateTrainer(IModel model, int rows) => model switch
+        {
+            TinyXor m => m.CreateTrainer(rows),
+            Regressor m => m.CreateTrainer(rows),
+            GlobalPoolCnn m => m.CreateTrainer(rows),
+            BnMlp m => m.CreateTrainer(rows),
+            SmallCnn m => m.CreateTrainer(rows),
+            _ => throw new ArgumentException(model.GetType().Name),
+        };
+
         [Theory]
         [MemberData(nameof(Models))]
         public void EveryRowOfAFullBatchEqualsPredictBitwise(string name)

@@ -29,13 +29,18 @@ namespace ModelGen.Generator.Emit
             w.Line("/// </summary>");
             w.Line("/// <param name=\"maxBatchSize\">The largest batch <see cref=\"Trainer.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> will accept.</param>");
             w.Line("/// <param name=\"seed\">The seed of the dropout masks.</param>");
-            Attributes(w);
             w.Line($"public {Names.Trainer} {Names.CreateTrainer}(int {Names.MaxBatchSizeParameter} = 64, int seed = 0) => new {Names.Trainer}(this, {Names.MaxBatchSizeParameter}, seed);");
             w.Line();
         }
 
-        private static void Attributes(SourceWriter w)
+        /// <summary>The analyzer's markers on a member that trains or reads training-mode results (when <paramref name="marked"/>).</summary>
+        private static void Attributes(SourceWriter w, bool marked = true)
         {
+            if (!marked)
+            {
+                return;
+            }
+
             foreach (var line in Markers.Split('\n'))
             {
                 w.Line(line);
@@ -50,6 +55,9 @@ namespace ModelGen.Generator.Emit
             var layers = spec.Layers;
             int last = layers.Count - 1;
             bool hasBn = training.MinBatchSize > 1;
+            // A row's training-mode output depends on the other rows only through batch statistics or dropout masks; without
+            // them the forward pass (and what reads its results) is marked for the analyzer no more than inference is.
+            bool batchForward = layers.Any(l => l.TrainingOutputDependsOnBatch);
             var opt = spec.Optimizer!;
             int width = training.GradientWidth;
             string loss = spec.Loss!.Value.ToString();
@@ -59,8 +67,19 @@ namespace ModelGen.Generator.Emit
             w.Line($"/// Trains a <see cref=\"{spec.ClassName}\"/>: {loss} loss, {OptimizerEmitter.Describe(opt)}.");
             w.Line("/// Training mode normalizes with batch statistics, updates the running statistics and applies dropout; none of it is");
             w.Line("/// reachable from <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>. Not thread-safe; do not predict with the model while a step runs.");
+            if (batchForward)
+            {
+                w.Line("/// TrainStep, Fit, ComputeGradients, LastOutputs and Gradients carry [TrainingOnly] and [UsesBatchStatistics], so the analyzer");
+                w.Line("/// reports inference paths that reach them; members that only hold state (Model, sizes, rates, checkpoints) are not marked.");
+            }
+            else
+            {
+                w.Line("/// TrainStep and Fit carry [TrainingOnly] and [UsesBatchStatistics], so the analyzer reports inference paths that reach them.");
+                w.Line("/// This model has neither BatchNorm nor dropout: its training-mode forward pass computes each row alone, so ComputeGradients,");
+                w.Line("/// LastOutputs and Gradients are not marked, and neither are members that only hold state (Model, sizes, rates, checkpoints).");
+            }
+
             w.Line("/// </summary>");
-            Attributes(w);
             w.Open($"public sealed class {Names.Trainer} : {Rt}ITrainer");
             w.Line($"private readonly {spec.ClassName} _model;");
             w.Line("private int _seed;");
@@ -205,6 +224,7 @@ namespace ModelGen.Generator.Emit
             w.Line($"public {Rt}LossKind Loss => {Rt}LossKind.{loss};");
             w.Line();
             w.Line("/// <inheritdoc/>");
+            Attributes(w, batchForward);
             w.Open($"public {RoSpan} LastOutputs");
             w.Open("get");
             w.Open("for (int r = 0; r < _rows; r++)");
@@ -216,6 +236,7 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
             w.Line("/// <summary>The gradients computed by the last <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> or <see cref=\"ComputeGradients\"/>, laid out like <see cref=\"Parameters\"/>.</summary>");
+            Attributes(w, batchForward);
             w.Open($"public {RoSpan} Gradients");
             w.Open("get");
             w.Line("Unpack(_gradients, _gradientsCanonical);");
@@ -274,7 +295,7 @@ namespace ModelGen.Generator.Emit
             w.Line("/// The training-mode forward and backward pass without any update: fills <see cref=\"Gradients\"/> and returns the loss.");
             w.Line("/// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})\"/> uses.");
             w.Line("/// </summary>");
-            Attributes(w);
+            Attributes(w, batchForward);
             w.Open($"public float {Names.ComputeGradients}({RoSpan} {Names.InputsParameter}, {RoSpan} targets)");
             w.Line("int rows = CheckBatch(inputs, ref targets);");
             w.Line("return Run(inputs, targets, rows, updateRunningStatistics: false);");
@@ -388,7 +409,6 @@ namespace ModelGen.Generator.Emit
             w.Line($"/// counters, the optimizer's state ({(arrays.Length == 0 ? "none for plain SGD" : string.Join(", ", arrays.Select(a => a.Name)))}), the step count, the learning rate and the seed. Safetensors, with the");
             w.Line("/// model's tensors under their usual names (so <c>LoadWeights</c> cannot take it by mistake: it has more tensors). Atomic, as SaveWeights.");
             w.Line("/// </summary>");
-            Attributes(w);
             w.Open("public void SaveCheckpoint(string path)");
             w.Line("using var memory = new global::System.IO.MemoryStream();");
             w.Line("SaveCheckpoint(memory);");
@@ -396,7 +416,6 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
             w.Line("/// <summary>Writes the checkpoint of <see cref=\"SaveCheckpoint(string)\"/> to <paramref name=\"stream\"/>.</summary>");
-            Attributes(w);
             w.Open("public void SaveCheckpoint(global::System.IO.Stream stream)");
             w.Line("_model._guard.EnterSnapshot();");
             w.Open("try");
@@ -420,14 +439,12 @@ namespace ModelGen.Generator.Emit
             w.Line("/// bitwise where the saved trainer stopped. The file is checked completely before anything changes.");
             w.Line("/// </summary>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is not a checkpoint of this declaration and optimizer; nothing has changed.</exception>");
-            Attributes(w);
             w.Open("public void LoadCheckpoint(string path)");
             w.Line("using var stream = global::System.IO.File.OpenRead(path);");
             w.Line("LoadCheckpoint(stream);");
             w.Close();
             w.Line();
             w.Line("/// <summary>Restores the checkpoint in <paramref name=\"stream\"/>; see <see cref=\"LoadCheckpoint(string)\"/>.</summary>");
-            Attributes(w);
             w.Open("public void LoadCheckpoint(global::System.IO.Stream stream)");
             w.Line($"var saved = {Rt}Checkpoints.ReadTrainer(stream, Tensors, {Literal(kind)}, s_stateNames, ParameterCount, StateCount, _model._counters.Length);");
             w.Line("_model._guard.EnterWrite();");

@@ -107,6 +107,12 @@ namespace ModelGen.Generator.Model
         /// <summary>Whether training normalizes with batch statistics (so a batch needs at least two rows).</summary>
         public virtual bool UsesBatchStatisticsInTraining => false;
 
+        /// <summary>
+        /// Whether a row's training-mode output depends on the rest of the batch: batch statistics, or (dropout) a mask drawn
+        /// for the row's position in the batch. Without such a layer the training-mode forward pass computes each row alone.
+        /// </summary>
+        public virtual bool TrainingOutputDependsOnBatch => UsesBatchStatisticsInTraining;
+
         /// <summary>Whether a dense layer right before this one initializes with He rather than Glorot (rectifiers).</summary>
         public virtual bool PrefersHeInitialization => false;
 

@@ -1078,8 +1078,6 @@ namespace Snapshots
         /// </summary>
         /// <param name="maxBatchSize">The largest batch <see cref="Trainer.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> will accept.</param>
         /// <param name="seed">The seed of the dropout masks.</param>
-        [global::ModelGen.TrainingOnly]
-        [global::ModelGen.UsesBatchStatistics]
         public Trainer CreateTrainer(int maxBatchSize = 64, int seed = 0) => new Trainer(this, maxBatchSize, seed);
 
 
@@ -1087,9 +1085,9 @@ namespace Snapshots
         /// Trains a <see cref="BnMlp"/>: CategoricalCrossEntropy loss, Adam(lr 0.001, betas (0.9, 0.999), eps 1E-08, weight decay 0.0).
         /// Training mode normalizes with batch statistics, updates the running statistics and applies dropout; none of it is
         /// reachable from <see cref="Predict"/> or <see cref="PredictBatch"/>. Not thread-safe; do not predict with the model while a step runs.
+        /// TrainStep, Fit, ComputeGradients, LastOutputs and Gradients carry [TrainingOnly] and [UsesBatchStatistics], so the analyzer
+        /// reports inference paths that reach them; members that only hold state (Model, sizes, rates, checkpoints) are not marked.
         /// </summary>
-        [global::ModelGen.TrainingOnly]
-        [global::ModelGen.UsesBatchStatistics]
         public sealed class Trainer : global::ModelGen.ITrainer
         {
             private readonly BnMlp _model;
@@ -1233,6 +1231,8 @@ namespace Snapshots
             public global::ModelGen.LossKind Loss => global::ModelGen.LossKind.CategoricalCrossEntropy;
 
             /// <inheritdoc/>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
             public global::System.ReadOnlySpan<float> LastOutputs
             {
                 get
@@ -1247,6 +1247,8 @@ namespace Snapshots
             }
 
             /// <summary>The gradients computed by the last <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> or <see cref="ComputeGradients"/>, laid out like <see cref="Parameters"/>.</summary>
+            [global::ModelGen.TrainingOnly]
+            [global::ModelGen.UsesBatchStatistics]
             public global::System.ReadOnlySpan<float> Gradients
             {
                 get
@@ -1411,8 +1413,6 @@ namespace Snapshots
             /// counters, the optimizer's state (exp_avg, exp_avg_sq), the step count, the learning rate and the seed. Safetensors, with the
             /// model's tensors under their usual names (so <c>LoadWeights</c> cannot take it by mistake: it has more tensors). Atomic, as SaveWeights.
             /// </summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void SaveCheckpoint(string path)
             {
                 using var memory = new global::System.IO.MemoryStream();
@@ -1421,8 +1421,6 @@ namespace Snapshots
             }
 
             /// <summary>Writes the checkpoint of <see cref="SaveCheckpoint(string)"/> to <paramref name="stream"/>.</summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void SaveCheckpoint(global::System.IO.Stream stream)
             {
                 _model._guard.EnterSnapshot();
@@ -1450,8 +1448,6 @@ namespace Snapshots
             /// bitwise where the saved trainer stopped. The file is checked completely before anything changes.
             /// </summary>
             /// <exception cref="global::System.IO.InvalidDataException">The file is not a checkpoint of this declaration and optimizer; nothing has changed.</exception>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void LoadCheckpoint(string path)
             {
                 using var stream = global::System.IO.File.OpenRead(path);
@@ -1459,8 +1455,6 @@ namespace Snapshots
             }
 
             /// <summary>Restores the checkpoint in <paramref name="stream"/>; see <see cref="LoadCheckpoint(string)"/>.</summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void LoadCheckpoint(global::System.IO.Stream stream)
             {
                 var saved = global::ModelGen.Checkpoints.ReadTrainer(stream, Tensors, "Adam", s_stateNames, ParameterCount, StateCount, _model._counters.Length);

@@ -1031,8 +1031,6 @@ namespace Snapshots
         /// </summary>
         /// <param name="maxBatchSize">The largest batch <see cref="Trainer.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> will accept.</param>
         /// <param name="seed">The seed of the dropout masks.</param>
-        [global::ModelGen.TrainingOnly]
-        [global::ModelGen.UsesBatchStatistics]
         public Trainer CreateTrainer(int maxBatchSize = 64, int seed = 0) => new Trainer(this, maxBatchSize, seed);
 
 
@@ -1040,9 +1038,10 @@ namespace Snapshots
         /// Trains a <see cref="Wide"/>: CategoricalCrossEntropy loss, SGD(lr 0.01, momentum 0.0, nesterov false, decay 0.0, weight decay 0.0).
         /// Training mode normalizes with batch statistics, updates the running statistics and applies dropout; none of it is
         /// reachable from <see cref="Predict"/> or <see cref="PredictBatch"/>. Not thread-safe; do not predict with the model while a step runs.
+        /// TrainStep and Fit carry [TrainingOnly] and [UsesBatchStatistics], so the analyzer reports inference paths that reach them.
+        /// This model has neither BatchNorm nor dropout: its training-mode forward pass computes each row alone, so ComputeGradients,
+        /// LastOutputs and Gradients are not marked, and neither are members that only hold state (Model, sizes, rates, checkpoints).
         /// </summary>
-        [global::ModelGen.TrainingOnly]
-        [global::ModelGen.UsesBatchStatistics]
         public sealed class Trainer : global::ModelGen.ITrainer
         {
             private readonly Wide _model;
@@ -1218,8 +1217,6 @@ namespace Snapshots
             /// The training-mode forward and backward pass without any update: fills <see cref="Gradients"/> and returns the loss.
             /// Running statistics and parameters stay as they are; the dropout mask is the one the next <see cref="TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> uses.
             /// </summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
             {
                 int rows = CheckBatch(inputs, ref targets);
@@ -1318,8 +1315,6 @@ namespace Snapshots
             /// counters, the optimizer's state (none for plain SGD), the step count, the learning rate and the seed. Safetensors, with the
             /// model's tensors under their usual names (so <c>LoadWeights</c> cannot take it by mistake: it has more tensors). Atomic, as SaveWeights.
             /// </summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void SaveCheckpoint(string path)
             {
                 using var memory = new global::System.IO.MemoryStream();
@@ -1328,8 +1323,6 @@ namespace Snapshots
             }
 
             /// <summary>Writes the checkpoint of <see cref="SaveCheckpoint(string)"/> to <paramref name="stream"/>.</summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void SaveCheckpoint(global::System.IO.Stream stream)
             {
                 _model._guard.EnterSnapshot();
@@ -1357,8 +1350,6 @@ namespace Snapshots
             /// bitwise where the saved trainer stopped. The file is checked completely before anything changes.
             /// </summary>
             /// <exception cref="global::System.IO.InvalidDataException">The file is not a checkpoint of this declaration and optimizer; nothing has changed.</exception>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void LoadCheckpoint(string path)
             {
                 using var stream = global::System.IO.File.OpenRead(path);
@@ -1366,8 +1357,6 @@ namespace Snapshots
             }
 
             /// <summary>Restores the checkpoint in <paramref name="stream"/>; see <see cref="LoadCheckpoint(string)"/>.</summary>
-            [global::ModelGen.TrainingOnly]
-            [global::ModelGen.UsesBatchStatistics]
             public void LoadCheckpoint(global::System.IO.Stream stream)
             {
                 var saved = global::ModelGen.Checkpoints.ReadTrainer(stream, Tensors, "Sgd", s_stateNames, ParameterCount, StateCount, _model._counters.Length);

@@ -15,6 +15,9 @@ namespace ModelGen.Generator.Model
 
         public override string Reason => DeclaredReason;
 
+        /// <summary>A row's training mask comes from its position in the batch and the step, not from the row alone.</summary>
+        public override bool TrainingOutputDependsOnBatch => true;
+
         /// <summary>Reads <c>[Dropout(rate)]</c>.</summary>
         public static LayerSpec Read(AttributeArguments a)
         {
