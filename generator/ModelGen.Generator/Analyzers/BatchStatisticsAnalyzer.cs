@@ -58,7 +58,7 @@ namespace ModelGen.Generator.Analyzers
                 }
 
                 // Per-compilation state lives here, in the closure, never in fields.
-                var edges = new ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<(IMethodSymbol Callee, Location Location)>>(SymbolEqualityComparer.Default);
+                var edges = new ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<Call>>(SymbolEqualityComparer.Default);
                 var entryPoints = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
                 var types = new ConcurrentQueue<INamedTypeSymbol>();
 
@@ -104,11 +104,12 @@ namespace ModelGen.Generator.Analyzers
 
                         owner = Markers.Node(owner);
                         var here = operation.Syntax.GetLocation();
-                        var calls = edges.GetOrAdd(owner, _ => new ConcurrentQueue<(IMethodSymbol, Location)>());
-                        calls.Enqueue((Markers.Node(callee), here));
+                        var calls = edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>());
+                        var (receiver, isVirtual) = Receiver(operation);
+                        calls.Enqueue(operation is IAnonymousFunctionOperation ? new Call(callee, here) : Call.To(Markers.Bound(operation) ?? callee, here, receiver, isVirtual));
                         if (operation is IPropertyReferenceOperation { Parent: ICompoundAssignmentOperation compound } property && compound.Target == property && property.Property.SetMethod is { } setter)
                         {
-                            calls.Enqueue((Markers.Node(setter), here)); // x.P += v reads and writes P
+                            calls.Enqueue(Call.To(setter, here, receiver, isVirtual)); // x.P += v reads and writes P
                         }
 
                         if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoke && Markers.Storage(invoke.Instance) is { } storage)
@@ -200,9 +201,9 @@ namespace ModelGen.Generator.Analyzers
                         }
 
                         owner = Markers.Node(owner);
-                        foreach (var method in PatternCalls(operation, model))
+                        foreach (var (method, receiver) in PatternCalls(operation, model))
                         {
-                            edges.GetOrAdd(owner, _ => new ConcurrentQueue<(IMethodSymbol, Location)>()).Enqueue((Markers.Node(method), operation.Syntax.GetLocation()));
+                            edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>()).Enqueue(Call.To(method, operation.Syntax.GetLocation(), receiver, virtualCall: true));
                             if (markers.IsEntryPoint(owner))
                             {
                                 entryPoints.TryAdd(owner, 0);
@@ -214,11 +215,11 @@ namespace ModelGen.Generator.Analyzers
                 start.RegisterCompilationEndAction(end =>
                 {
                     AddImplicitEdges(edges, stores, opaqueStores, delegatesByType, delegateCalls, initializerCalls, staticAccesses);
-                    var implementations = Implementations(types.ToArray(), edges.Keys.Concat(edges.Values.SelectMany(q => q.Select(e => e.Callee))));
-                    var reach = Reachability.Compute(edges, implementations, markers);
+                    var graph = CallGraph.Build(edges.ToDictionary(p => p.Key, p => p.Value.ToArray(), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default), types);
+                    var reach = Reachability.Compute(graph, markers);
                     foreach (var entry in entryPoints.Keys)
                     {
-                        if (markers.HasOptIn(entry) || !edges.TryGetValue(entry, out var first))
+                        if (markers.HasOptIn(entry))
                         {
                             continue;
                         }
@@ -226,19 +227,20 @@ namespace ModelGen.Generator.Analyzers
                         // From each call site of the entry point, the shortest path to batch statistics, read off the
                         // closure computed once for the compilation.
                         var reported = new HashSet<Location>();
-                        foreach (var (callee, location) in first)
+                        foreach (var (callee, location, declared) in graph.CallsFrom(entry))
                         {
-                            if (markers.IsBatchStatistics(callee) || reported.Contains(location))
+                            if (markers.IsBatchStatistics(declared) || reported.Contains(location))
                             {
                                 continue; // direct calls are MG1007's; one report per call site (it may have several edges)
                             }
 
-                            var path = reach.PathFrom(callee, avoiding: entry) ?? FindPath(callee, entry, edges, implementations, markers, reach);
+                            var path = reach.PathFrom(callee, avoiding: entry) ?? FindPath(callee, entry, graph, markers, reach);
                             if (path is not null)
                             {
+                                var methods = path.OfType<IMethodSymbol>().ToList();
                                 reported.Add(location);
-                                string chain = string.Join(" -> ", new[] { entry }.Concat(path).Select(Display));
-                                end.ReportDiagnostic(Diagnostic.Create(Descriptors.InferencePathReachesBatchStatistics, location, Display(entry), Display(path[path.Count - 1]), chain));
+                                string chain = string.Join(" -> ", new[] { entry }.Concat(methods).Select(Display));
+                                end.ReportDiagnostic(Diagnostic.Create(Descriptors.InferencePathReachesBatchStatistics, location, Display(entry), Display(methods[methods.Count - 1]), chain));
                             }
                         }
                     }
@@ -254,7 +256,7 @@ namespace ModelGen.Generator.Analyzers
         /// member of the type and every creation of an instance.
         /// </summary>
         private static void AddImplicitEdges(
-            ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<(IMethodSymbol Callee, Location Location)>> edges,
+            ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<Call>> edges,
             ConcurrentDictionary<ISymbol, ConcurrentQueue<IMethodSymbol>> stores,
             ConcurrentDictionary<ISymbol, byte> opaqueStores,
             ConcurrentDictionary<ITypeSymbol, ConcurrentQueue<IMethodSymbol>> delegatesByType,
@@ -263,7 +265,7 @@ namespace ModelGen.Generator.Analyzers
             ConcurrentQueue<(IMethodSymbol Owner, INamedTypeSymbol Type, Location Location)> staticAccesses)
         {
             void Add(IMethodSymbol from, IMethodSymbol to, Location location) =>
-                edges.GetOrAdd(from, _ => new ConcurrentQueue<(IMethodSymbol, Location)>()).Enqueue((to, location));
+                edges.GetOrAdd(from, _ => new ConcurrentQueue<Call>()).Enqueue(new Call(to, location));
 
             foreach (var (owner, storage, type, location) in delegateCalls)
             {
@@ -316,18 +318,30 @@ namespace ModelGen.Generator.Analyzers
             }
         }
 
-        /// <summary>The methods a pattern-based statement calls without naming them.</summary>
-        private static IEnumerable<IMethodSymbol> PatternCalls(IOperation operation, SemanticModel model)
+        /// <summary>The methods a pattern-based statement calls without naming them, each with its receiver's type.</summary>
+        private static IEnumerable<(IMethodSymbol Method, ITypeSymbol? Receiver)> PatternCalls(IOperation operation, SemanticModel model)
         {
             switch (operation)
             {
                 case IForEachLoopOperation loop when loop.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax statement:
                     var info = Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetForEachStatementInfo(model, statement);
-                    foreach (var m in new[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
+                    var collection = loop.Collection;
+                    while (collection is IConversionOperation conversion)
+                    {
+                        collection = conversion.Operand;
+                    }
+
+                    if (info.GetEnumeratorMethod is { } getEnumerator)
+                    {
+                        yield return (getEnumerator, collection.Type);
+                    }
+
+                    var enumerator = info.GetEnumeratorMethod?.ReturnType;
+                    foreach (var m in new[] { info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
                     {
                         if (m is not null)
                         {
-                            yield return m;
+                            yield return (m, enumerator);
                         }
                     }
 
@@ -335,26 +349,38 @@ namespace ModelGen.Generator.Analyzers
                 case IUsingOperation @using:
                     foreach (var m in DisposeOf(@using.Resources))
                     {
-                        yield return m;
+                        yield return (m, null);
                     }
 
                     break;
                 case IUsingDeclarationOperation declaration:
                     foreach (var m in DisposeOf(declaration.DeclarationGroup))
                     {
-                        yield return m;
+                        yield return (m, null);
                     }
 
                     break;
                 case IDeconstructionAssignmentOperation deconstruction when deconstruction.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment:
                     foreach (var m in DeconstructMethods(Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, assignment)))
                     {
-                        yield return m;
+                        yield return (m, null);
                     }
 
                     break;
             }
         }
+
+        /// <summary>
+        /// The receiver's static type of a call that can dispatch on it, and whether it does: not for <c>base.M()</c>
+        /// (the compiler calls that body), and not for static members, constructors or operators.
+        /// </summary>
+        private static (ITypeSymbol? Receiver, bool Virtual) Receiver(IOperation operation) => operation switch
+        {
+            IInvocationOperation i => (i.Instance?.Type, i.IsVirtual),
+            IMethodReferenceOperation r => (r.Instance?.Type, r.IsVirtual),
+            IPropertyReferenceOperation p => (p.Instance?.Type, p.Instance is not null && p.Instance.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax),
+            _ => (null, false),
+        };
 
         private static IEnumerable<IMethodSymbol> DeconstructMethods(Microsoft.CodeAnalysis.CSharp.DeconstructionInfo info)
         {
@@ -422,29 +448,23 @@ namespace ModelGen.Generator.Analyzers
         /// itself: a breadth-first search that never enters the entry point, over the nodes the closure says can reach
         /// batch statistics at all (so it touches no other part of the graph).
         /// </summary>
-        private static List<IMethodSymbol>? FindPath(
-            IMethodSymbol start,
-            IMethodSymbol entry,
-            ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<(IMethodSymbol Callee, Location Location)>> edges,
-            Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations,
-            Markers markers,
-            Reachability reach)
+        private static List<object>? FindPath(object start, IMethodSymbol entry, CallGraph graph, Markers markers, Reachability reach)
         {
             if (!reach.Reaches(start))
             {
                 return null;
             }
 
-            var previous = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [start] = null, [entry] = null };
-            var queue = new Queue<IMethodSymbol>();
+            var previous = new Dictionary<object, object?>(NodeComparer.Instance) { [start] = null, [entry] = null };
+            var queue = new Queue<object>();
             queue.Enqueue(start);
             while (queue.Count > 0)
             {
                 var node = queue.Dequeue();
-                if (markers.IsBatchStatistics(node))
+                if (Reachability.IsSink(node, markers))
                 {
-                    var path = new List<IMethodSymbol>();
-                    for (IMethodSymbol? n = node; n is not null; n = previous[n])
+                    var path = new List<object>();
+                    for (object? n = node; n is not null; n = previous[n])
                     {
                         path.Insert(0, n);
                     }
@@ -452,13 +472,12 @@ namespace ModelGen.Generator.Analyzers
                     return path;
                 }
 
-                var next = edges.TryGetValue(node, out var calls) ? calls.Select(c => c.Callee) : Enumerable.Empty<IMethodSymbol>();
-                if (implementations.TryGetValue(node, out var impls))
+                if (!graph.Successors.TryGetValue(node, out var calls))
                 {
-                    next = next.Concat(impls);
+                    continue;
                 }
 
-                foreach (var callee in next)
+                foreach (var (callee, _, _) in calls)
                 {
                     if (reach.Reaches(callee) && !previous.ContainsKey(callee))
                     {
@@ -469,54 +488,6 @@ namespace ModelGen.Generator.Analyzers
             }
 
             return null;
-        }
-
-        /// <summary>Overrides and interface implementations in the compilation of every virtual, abstract or interface method called.</summary>
-        private static Dictionary<IMethodSymbol, List<IMethodSymbol>> Implementations(IReadOnlyList<INamedTypeSymbol> types, IEnumerable<IMethodSymbol> called)
-        {
-            var result = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
-            var targets = new HashSet<IMethodSymbol>(called.Where(m => m.IsVirtual || m.IsAbstract || m.IsOverride || m.ContainingType?.TypeKind == TypeKind.Interface), SymbolEqualityComparer.Default);
-            if (targets.Count == 0)
-            {
-                return result;
-            }
-
-            void Add(IMethodSymbol target, IMethodSymbol implementation)
-            {
-                if (!result.TryGetValue(target, out var list))
-                {
-                    result[target] = list = new List<IMethodSymbol>();
-                }
-
-                list.Add(Markers.Node(implementation));
-            }
-
-            foreach (var type in types)
-            {
-                foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
-                {
-                    for (var overridden = member.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
-                    {
-                        if (targets.Contains(overridden.OriginalDefinition))
-                        {
-                            Add(overridden.OriginalDefinition, member);
-                        }
-                    }
-                }
-
-                foreach (var iface in type.AllInterfaces)
-                {
-                    foreach (var member in iface.GetMembers().OfType<IMethodSymbol>())
-                    {
-                        if (targets.Contains(member.OriginalDefinition) && type.FindImplementationForInterfaceMember(member) is IMethodSymbol impl)
-                        {
-                            Add(member.OriginalDefinition, impl);
-                        }
-                    }
-                }
-            }
-
-            return result;
         }
 
         private static string Display(ISymbol symbol) => symbol switch

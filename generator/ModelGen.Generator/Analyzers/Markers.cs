@@ -111,9 +111,11 @@ namespace ModelGen.Generator.Analyzers
         }
 
         /// <summary>The method an operation calls or references, as the call-graph node (original definition).</summary>
-        public static IMethodSymbol? Target(IOperation operation)
-        {
-            IMethodSymbol? method = operation switch
+        public static IMethodSymbol? Target(IOperation operation) => Bound(operation) is { } method ? Node(method) : null;
+
+        /// <summary>The method an operation calls or references as bound there (with its type arguments).</summary>
+        public static IMethodSymbol? Bound(IOperation operation) =>
+            operation switch
             {
                 IInvocationOperation i => i.TargetMethod,
                 IObjectCreationOperation c => c.Constructor,
@@ -126,8 +128,6 @@ namespace ModelGen.Generator.Analyzers
                 IIncrementOrDecrementOperation d => d.OperatorMethod,
                 _ => null,
             };
-            return method is null ? null : Node(method);
-        }
 
         /// <summary>
         /// Whether a property reference is the target of a plain assignment (or an object initializer's member

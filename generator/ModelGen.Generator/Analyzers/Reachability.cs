@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -6,71 +5,56 @@ using Microsoft.CodeAnalysis;
 namespace ModelGen.Generator.Analyzers
 {
     /// <summary>
-    /// Which methods of a compilation reach batch statistics, and by which shortest path: computed once per compilation
-    /// by one breadth-first search over the reversed call graph, starting from every batch-statistics member at once.
-    /// Each method that can reach one records its distance and the next method on a shortest path, so the path from any
-    /// call site is read off in its length, whatever the number of entry points and call sites.
+    /// Which nodes of a compilation's call graph reach batch statistics, and by which shortest path: computed once per
+    /// compilation by one breadth-first search over the reversed graph, starting from every batch-statistics member at
+    /// once. Each node that can reach one records the next node on a shortest path, so the path from any call site is
+    /// read off in its length, whatever the number of entry points and call sites.
     /// </summary>
     internal sealed class Reachability
     {
-        private readonly Dictionary<IMethodSymbol, IMethodSymbol?> _next;
+        private readonly Dictionary<object, object?> _next;
 
-        private Reachability(Dictionary<IMethodSymbol, IMethodSymbol?> next) => _next = next;
+        private Reachability(Dictionary<object, object?> next) => _next = next;
 
         /// <summary>
-        /// Builds the closure. Calls and implementation edges (a virtual or interface method to its implementations) are
-        /// reversed; nodes and callers are visited in a stable order (by display string), so the path reported for a call
-        /// site does not depend on the order in which the analyzer saw the code.
+        /// Builds the closure. Nodes and callers are visited in a stable order (by display string), so the path reported for
+        /// a call site does not depend on the order in which the analyzer saw the code.
         /// </summary>
-        public static Reachability Compute(
-            ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<(IMethodSymbol Callee, Location Location)>> edges,
-            Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations,
-            Markers markers)
+        public static Reachability Compute(CallGraph graph, Markers markers)
         {
-            var callers = new Dictionary<IMethodSymbol, HashSet<IMethodSymbol>>(SymbolEqualityComparer.Default);
-            var nodes = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            void Edge(IMethodSymbol from, IMethodSymbol to)
+            var callers = new Dictionary<object, HashSet<object>>(NodeComparer.Instance);
+            var nodes = new HashSet<object>(NodeComparer.Instance);
+            foreach (var pair in graph.Successors)
             {
-                nodes.Add(from);
-                nodes.Add(to);
-                if (!callers.TryGetValue(to, out var set))
+                nodes.Add(pair.Key);
+                foreach (var (callee, _, _) in pair.Value)
                 {
-                    callers[to] = set = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-                }
+                    nodes.Add(callee);
+                    if (!callers.TryGetValue(callee, out var set))
+                    {
+                        callers[callee] = set = new HashSet<object>(NodeComparer.Instance);
+                    }
 
-                set.Add(from);
-            }
-
-            foreach (var pair in edges)
-            {
-                foreach (var (callee, _) in pair.Value)
-                {
-                    Edge(pair.Key, callee);
+                    set.Add(pair.Key);
                 }
             }
 
-            foreach (var pair in implementations)
+            var keys = new Dictionary<object, string>(NodeComparer.Instance);
+            string Key(object node)
             {
-                foreach (var implementation in pair.Value)
+                if (!keys.TryGetValue(node, out var key))
                 {
-                    Edge(pair.Key, implementation);
-                }
-            }
-
-            var keys = new Dictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
-            string Key(IMethodSymbol method)
-            {
-                if (!keys.TryGetValue(method, out var key))
-                {
-                    keys[method] = key = method.ToDisplayString() + "|" + (method.Locations.FirstOrDefault()?.GetLineSpan().ToString() ?? string.Empty);
+                    keys[node] = key = node is IMethodSymbol method
+                        ? method.ToDisplayString() + "|" + (method.Locations.FirstOrDefault()?.GetLineSpan().ToString() ?? string.Empty)
+                        : node.ToString();
                 }
 
                 return key;
             }
 
-            var next = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
-            var queue = new Queue<IMethodSymbol>();
-            foreach (var sink in nodes.Where(markers.IsBatchStatistics).OrderBy(Key, System.StringComparer.Ordinal))
+            var next = new Dictionary<object, object?>(NodeComparer.Instance);
+            var queue = new Queue<object>();
+            foreach (var sink in nodes.Where(n => IsSink(n, markers)).OrderBy(Key, System.StringComparer.Ordinal))
             {
                 next[sink] = null;
                 queue.Enqueue(sink);
@@ -97,24 +81,27 @@ namespace ModelGen.Generator.Analyzers
             return new Reachability(next);
         }
 
-        /// <summary>Whether <paramref name="method"/> reaches batch statistics (or is a batch-statistics member).</summary>
-        public bool Reaches(IMethodSymbol method) => _next.ContainsKey(method);
+        /// <summary>Whether the node is a batch-statistics member (a method; dispatch nodes never are themselves).</summary>
+        public static bool IsSink(object node, Markers markers) => node is IMethodSymbol method && markers.IsBatchStatistics(method);
+
+        /// <summary>Whether <paramref name="node"/> reaches batch statistics (or is a batch-statistics member).</summary>
+        public bool Reaches(object node) => _next.ContainsKey(node);
 
         /// <summary>
         /// A shortest path from <paramref name="start"/> to a batch-statistics member (both included), or null when there
         /// is none or when it runs through <paramref name="avoiding"/> (the caller then searches around it).
         /// </summary>
-        public List<IMethodSymbol>? PathFrom(IMethodSymbol start, IMethodSymbol avoiding)
+        public List<object>? PathFrom(object start, IMethodSymbol avoiding)
         {
             if (!_next.ContainsKey(start))
             {
                 return null;
             }
 
-            var path = new List<IMethodSymbol>();
-            for (IMethodSymbol? n = start; n is not null; n = _next[n])
+            var path = new List<object>();
+            for (object? n = start; n is not null; n = _next[n])
             {
-                if (SymbolEqualityComparer.Default.Equals(n, avoiding))
+                if (NodeComparer.Instance.Equals(n, avoiding))
                 {
                     return null;
                 }
