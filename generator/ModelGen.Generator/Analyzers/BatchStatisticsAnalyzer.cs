@@ -34,10 +34,18 @@ namespace ModelGen.Generator.Analyzers
             OperationKind.PropertyInitializer, OperationKind.DelegateCreation, OperationKind.FieldReference,
         };
 
-        /// <summary>The statements whose calls follow a pattern: foreach, using, deconstruction.</summary>
+        /// <summary>
+        /// The operations whose calls the compiler inserts by a pattern or a rule, without the call being written: foreach,
+        /// using, deconstruction and positional patterns, await, event accessors, implicit Index and Range indexers, list
+        /// and slice patterns, with (the clone), collection expressions (the constructor or builder, and Add), and ToString
+        /// in string concatenation and interpolation.
+        /// </summary>
         private static readonly OperationKind[] PatternKinds =
         {
             OperationKind.Loop, OperationKind.Using, OperationKind.UsingDeclaration, OperationKind.DeconstructionAssignment,
+            OperationKind.RecursivePattern, OperationKind.Await, OperationKind.EventAssignment, OperationKind.ImplicitIndexerReference,
+            OperationKind.ListPattern, OperationKind.SlicePattern, OperationKind.With, OperationKind.CollectionExpression,
+            OperationKind.Binary, OperationKind.Interpolation, OperationKind.InterpolatedStringAppendFormatted,
         };
 
         /// <inheritdoc/>
@@ -79,7 +87,7 @@ namespace ModelGen.Generator.Analyzers
                     op =>
                     {
                         var operation = op.Operation;
-                        if (Markers.IsUnreachable(operation))
+                        if (!Markers.Runs(operation))
                         {
                             return;
                         }
@@ -107,9 +115,9 @@ namespace ModelGen.Generator.Analyzers
                         var calls = edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>());
                         var (receiver, isVirtual) = Receiver(operation);
                         calls.Enqueue(operation is IAnonymousFunctionOperation ? new Call(callee, here) : Call.To(Markers.Bound(operation) ?? callee, here, receiver, isVirtual));
-                        if (operation is IPropertyReferenceOperation { Parent: ICompoundAssignmentOperation compound } property && compound.Target == property && property.Property.SetMethod is { } setter)
+                        if (operation is IPropertyReferenceOperation property && Markers.IsReadAndWritten(property) && property.Property.SetMethod is { } setter)
                         {
-                            calls.Enqueue(Call.To(setter, here, receiver, isVirtual)); // x.P += v reads and writes P
+                            calls.Enqueue(Call.To(setter, here, receiver, isVirtual)); // x.P += v, x.P ??= v, x.P++ read and write P
                         }
 
                         if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoke && Markers.Storage(invoke.Instance) is { } storage)
@@ -165,7 +173,7 @@ namespace ModelGen.Generator.Analyzers
                                 }
 
                                 break;
-                            case IFieldReferenceOperation { Field.IsStatic: true, Field.ContainingType.DeclaringSyntaxReferences.Length: > 0 } field when !Markers.IsUnreachable(operation) && Markers.Owner(operation, op.ContainingSymbol) is IMethodSymbol owner:
+                            case IFieldReferenceOperation { Field.IsStatic: true, Field.ContainingType.DeclaringSyntaxReferences.Length: > 0 } field when Markers.Runs(operation) && Markers.Owner(operation, op.ContainingSymbol) is IMethodSymbol owner:
                                 staticAccesses.Enqueue((Markers.Node(owner), field.Field.ContainingType.OriginalDefinition, operation.Syntax.GetLocation()));
                                 break;
                         }
@@ -189,24 +197,30 @@ namespace ModelGen.Generator.Analyzers
                     },
                     StoreKinds);
 
-                // Calls made by a pattern: foreach (GetEnumerator, MoveNext, Current, Dispose), using (Dispose), and
-                // deconstruction (Deconstruct).
+                // Calls the compiler inserts (PatternKinds): each goes to the graph like a written call, and a direct one
+                // from an entry point to a batch-statistics member is MG1007's like any other.
+                var wellKnown = new WellKnownMethods(start.Compilation);
                 start.RegisterOperationAction(
                     op =>
                     {
                         var operation = op.Operation;
-                        if (Markers.IsUnreachable(operation) || Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner || operation.SemanticModel is not { } model)
+                        if (!Markers.Runs(operation) || Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner || operation.SemanticModel is not { } model)
                         {
                             return;
                         }
 
                         owner = Markers.Node(owner);
-                        foreach (var (method, receiver) in PatternCalls(operation, model))
+                        var here = operation.Syntax.GetLocation();
+                        foreach (var (method, receiver) in PatternCalls(operation, model, wellKnown))
                         {
-                            edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>()).Enqueue(Call.To(method, operation.Syntax.GetLocation(), receiver, virtualCall: true));
+                            edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>()).Enqueue(Call.To(method, here, receiver, virtualCall: true));
                             if (markers.IsEntryPoint(owner))
                             {
                                 entryPoints.TryAdd(owner, 0);
+                                if (!markers.HasOptIn(owner) && markers.IsBatchStatistics(method))
+                                {
+                                    op.ReportDiagnostic(Diagnostic.Create(Descriptors.InferenceCallsBatchStatistics, here, Display(owner), Display(method)));
+                                }
                             }
                         }
                     },
@@ -214,7 +228,7 @@ namespace ModelGen.Generator.Analyzers
 
                 start.RegisterCompilationEndAction(end =>
                 {
-                    AddImplicitEdges(edges, stores, opaqueStores, delegatesByType, delegateCalls, initializerCalls, staticAccesses);
+                    AddImplicitEdges(edges, stores, opaqueStores, delegatesByType, delegateCalls, initializerCalls, staticAccesses, types);
                     var graph = CallGraph.Build(edges.ToDictionary(p => p.Key, p => p.Value.ToArray(), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default), types);
                     var reach = Reachability.Compute(graph, markers);
                     foreach (var entry in entryPoints.Keys)
@@ -262,7 +276,8 @@ namespace ModelGen.Generator.Analyzers
             ConcurrentDictionary<ITypeSymbol, ConcurrentQueue<IMethodSymbol>> delegatesByType,
             ConcurrentQueue<(IMethodSymbol Owner, ISymbol Storage, ITypeSymbol Type, Location Location)> delegateCalls,
             ConcurrentQueue<(INamedTypeSymbol Type, bool Static, IMethodSymbol Callee, Location Location)> initializerCalls,
-            ConcurrentQueue<(IMethodSymbol Owner, INamedTypeSymbol Type, Location Location)> staticAccesses)
+            ConcurrentQueue<(IMethodSymbol Owner, INamedTypeSymbol Type, Location Location)> staticAccesses,
+            IEnumerable<INamedTypeSymbol> types)
         {
             void Add(IMethodSymbol from, IMethodSymbol to, Location location) =>
                 edges.GetOrAdd(from, _ => new ConcurrentQueue<Call>()).Enqueue(new Call(to, location));
@@ -298,6 +313,31 @@ namespace ModelGen.Generator.Analyzers
                 }
             }
 
+            // A constructor without a written initializer (or one the compiler declares) calls the base class's
+            // parameterless constructor: an edge the operation tree does not show.
+            foreach (var type in types)
+            {
+                if (type.BaseType is not { DeclaringSyntaxReferences.Length: > 0 } baseType || type.TypeKind != TypeKind.Class)
+                {
+                    continue;
+                }
+
+                var baseConstructor = baseType.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length == 0)
+                    ?? baseType.InstanceConstructors.FirstOrDefault(c => c.Parameters.All(p => p.IsOptional || p.IsParams));
+                if (baseConstructor is null)
+                {
+                    continue;
+                }
+
+                foreach (var constructor in type.InstanceConstructors)
+                {
+                    if (CallsBaseImplicitly(constructor))
+                    {
+                        Add(Markers.Node(constructor), Markers.Node(baseConstructor), constructor.Locations.FirstOrDefault() ?? Location.None);
+                    }
+                }
+            }
+
             foreach (var (owner, type, location) in staticAccesses.Distinct())
             {
                 foreach (var constructor in type.StaticConstructors)
@@ -318,69 +358,137 @@ namespace ModelGen.Generator.Analyzers
             }
         }
 
-        /// <summary>The methods a pattern-based statement calls without naming them, each with its receiver's type.</summary>
-        private static IEnumerable<(IMethodSymbol Method, ITypeSymbol? Receiver)> PatternCalls(IOperation operation, SemanticModel model)
+        /// <summary>
+        /// Whether the constructor calls its base class's parameterless constructor without its being written: declared by the
+        /// compiler, or declared without <c>: base(...)</c> or <c>: this(...)</c> (a record's copy constructor and a primary
+        /// constructor with arguments in the base list call what they name, which the operation tree shows).
+        /// </summary>
+        private static bool CallsBaseImplicitly(IMethodSymbol constructor)
         {
+            if (constructor.IsImplicitlyDeclared)
+            {
+                return true;
+            }
+
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                switch (reference.GetSyntax())
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax declaration:
+                        return declaration.Initializer is null;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax type:
+                        return type.BaseList?.Types.FirstOrDefault() is not Microsoft.CodeAnalysis.CSharp.Syntax.PrimaryConstructorBaseTypeSyntax;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The methods the compiler calls for an operation without their being written, each with its receiver's type.</summary>
+        private static IEnumerable<(IMethodSymbol Method, ITypeSymbol? Receiver)> PatternCalls(IOperation operation, SemanticModel model, WellKnownMethods wellKnown)
+        {
+            var found = new List<(IMethodSymbol, ITypeSymbol?)>();
+            void Add(ISymbol? symbol, ITypeSymbol? receiver)
+            {
+                switch (symbol)
+                {
+                    case IMethodSymbol method:
+                        found.Add((method, receiver));
+                        break;
+                    case IPropertySymbol { GetMethod: { } getter }:
+                        found.Add((getter, receiver));
+                        break;
+                }
+            }
+
             switch (operation)
             {
                 case IForEachLoopOperation loop when loop.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax statement:
                     var info = Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetForEachStatementInfo(model, statement);
-                    var collection = loop.Collection;
-                    while (collection is IConversionOperation conversion)
-                    {
-                        collection = conversion.Operand;
-                    }
-
-                    if (info.GetEnumeratorMethod is { } getEnumerator)
-                    {
-                        yield return (getEnumerator, collection.Type);
-                    }
-
                     var enumerator = info.GetEnumeratorMethod?.ReturnType;
-                    foreach (var m in new[] { info.MoveNextMethod, info.CurrentProperty?.GetMethod, info.DisposeMethod })
+                    Add(info.GetEnumeratorMethod, Markers.Unconverted(loop.Collection).Type);
+                    Add(info.MoveNextMethod, enumerator);
+                    Add(info.CurrentProperty, enumerator);
+                    Add(info.DisposeMethod, enumerator);
+                    if (statement is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachVariableStatementSyntax variables)
                     {
-                        if (m is not null)
-                        {
-                            yield return (m, enumerator);
-                        }
+                        found.AddRange(DeconstructMethods(Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, variables)).Select(m => (m, (ITypeSymbol?)null)));
                     }
 
                     break;
                 case IUsingOperation @using:
-                    foreach (var m in DisposeOf(@using.Resources))
-                    {
-                        yield return (m, null);
-                    }
-
+                    found.AddRange(DisposeOf(@using.Resources, @using.IsAsynchronous, wellKnown));
                     break;
                 case IUsingDeclarationOperation declaration:
-                    foreach (var m in DisposeOf(declaration.DeclarationGroup))
-                    {
-                        yield return (m, null);
-                    }
-
+                    found.AddRange(DisposeOf(declaration.DeclarationGroup, declaration.IsAsynchronous, wellKnown));
                     break;
                 case IDeconstructionAssignmentOperation deconstruction when deconstruction.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment:
-                    foreach (var m in DeconstructMethods(Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, assignment)))
+                    found.AddRange(DeconstructMethods(Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, assignment)).Select(m => (m, (ITypeSymbol?)null)));
+                    break;
+                case IRecursivePatternOperation pattern:
+                    Add(pattern.DeconstructSymbol, pattern.MatchedType); // x is (var a, var b): Deconstruct
+                    break;
+                case IAwaitOperation await when await.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AwaitExpressionSyntax expression:
+                    var awaitInfo = Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetAwaitExpressionInfo(model, expression);
+                    var awaiter = awaitInfo.GetAwaiterMethod?.ReturnType;
+                    Add(awaitInfo.GetAwaiterMethod, await.Operation.Type);
+                    Add(awaitInfo.IsCompletedProperty, awaiter);
+                    Add(awaitInfo.GetResultMethod, awaiter);
+                    break;
+                case IEventAssignmentOperation subscription when subscription.EventReference is IEventReferenceOperation reference:
+                    Add(subscription.Adds ? reference.Event.AddMethod : reference.Event.RemoveMethod, reference.Instance?.Type);
+                    break;
+                case IImplicitIndexerReferenceOperation indexer:
+                    Add(indexer.LengthSymbol, indexer.Instance.Type);
+                    Add(indexer.IndexerSymbol, indexer.Instance.Type);
+                    break;
+                case IListPatternOperation list:
+                    Add(list.LengthSymbol, list.InputType);
+                    Add(list.IndexerSymbol, list.InputType);
+                    break;
+                case ISlicePatternOperation slice:
+                    Add(slice.SliceSymbol, slice.InputType);
+                    break;
+                case IWithOperation with:
+                    // A record's clone: the compiler's <Clone>$ calls the copy constructor, which may be written by hand.
+                    Add(with.CloneMethod, with.Operand.Type);
+                    if (with.Operand.Type is INamedTypeSymbol { IsRecord: true } record)
                     {
-                        yield return (m, null);
+                        foreach (var copy in record.InstanceConstructors.Where(c => c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, record)))
+                        {
+                            Add(copy, null);
+                        }
                     }
 
                     break;
-            }
-        }
+                case ICollectionExpressionOperation collection:
+                    Add(collection.ConstructMethod, null);
+                    if (collection.Type is INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } target && collection.ConstructMethod is IMethodSymbol { MethodKind: MethodKind.Constructor })
+                    {
+                        foreach (var add in target.GetMembers("Add").OfType<IMethodSymbol>().Where(m => !m.IsStatic && m.Parameters.Length == 1))
+                        {
+                            Add(add, target);
+                        }
+                    }
 
-        /// <summary>
-        /// The receiver's static type of a call that can dispatch on it, and whether it does: not for <c>base.M()</c>
-        /// (the compiler calls that body), and not for static members, constructors or operators.
-        /// </summary>
-        private static (ITypeSymbol? Receiver, bool Virtual) Receiver(IOperation operation) => operation switch
-        {
-            IInvocationOperation i => (i.Instance?.Type, i.IsVirtual),
-            IMethodReferenceOperation r => (r.Instance?.Type, r.IsVirtual),
-            IPropertyReferenceOperation p => (p.Instance?.Type, p.Instance is not null && p.Instance.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax),
-            _ => (null, false),
-        };
+                    break;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type.SpecialType: SpecialType.System_String, OperatorMethod: null } concat:
+                    // "text" + value calls value.ToString()
+                    found.AddRange(wellKnown.Formatting(Markers.Unconverted(concat.LeftOperand).Type));
+                    found.AddRange(wellKnown.Formatting(Markers.Unconverted(concat.RightOperand).Type));
+                    break;
+                case IInterpolationOperation hole:
+                    // $"{value}" formats value: ToString, or IFormattable.ToString, or ISpanFormattable.TryFormat
+                    found.AddRange(wellKnown.Formatting(Markers.Unconverted(hole.Expression).Type));
+                    break;
+                case IInterpolatedStringAppendOperation { Kind: OperationKind.InterpolatedStringAppendFormatted, AppendCall: IInvocationOperation { Arguments.Length: > 0 } append }:
+                    // the same hole, lowered to an interpolated string handler's AppendFormatted(value)
+                    found.AddRange(wellKnown.Formatting(Markers.Unconverted(append.Arguments[0].Value).Type));
+                    break;
+            }
+
+            return found;
+        }
 
         private static IEnumerable<IMethodSymbol> DeconstructMethods(Microsoft.CodeAnalysis.CSharp.DeconstructionInfo info)
         {
@@ -398,8 +506,11 @@ namespace ModelGen.Generator.Analyzers
             }
         }
 
-        /// <summary>The Dispose methods a using statement or declaration calls on its resources (types from source only).</summary>
-        private static IEnumerable<IMethodSymbol> DisposeOf(IOperation resources)
+        /// <summary>
+        /// The Dispose (or DisposeAsync) a using statement or declaration calls on each resource: the interface method,
+        /// dispatched on the resource's type, or a ref struct's own Dispose.
+        /// </summary>
+        private static IEnumerable<(IMethodSymbol, ITypeSymbol?)> DisposeOf(IOperation resources, bool asynchronous, WellKnownMethods wellKnown)
         {
             IEnumerable<ITypeSymbol?> types = resources switch
             {
@@ -409,24 +520,44 @@ namespace ModelGen.Generator.Analyzers
             };
             foreach (var type in types)
             {
-                if (type is not INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } named)
+                if (type is null)
                 {
                     continue;
                 }
 
-                var dispose = named.AllInterfaces.Where(i => i.SpecialType == SpecialType.System_IDisposable || i.Name == "IAsyncDisposable")
-                    .SelectMany(i => i.GetMembers().OfType<IMethodSymbol>())
-                    .Select(m => named.FindImplementationForInterfaceMember(m))
-                    .OfType<IMethodSymbol>()
-                    .Concat(named.GetMembers("Dispose").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0 && named.IsRefLikeType))
-                    .Distinct(SymbolEqualityComparer.Default)
-                    .Cast<IMethodSymbol>();
-                foreach (var m in dispose)
+                if (type.IsRefLikeType)
                 {
-                    yield return m;
+                    foreach (var m in type.GetMembers(asynchronous ? "DisposeAsync" : "Dispose").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0))
+                    {
+                        yield return (m, type);
+                    }
+                }
+                else if ((asynchronous ? wellKnown.DisposeAsync : wellKnown.Dispose) is { } dispose)
+                {
+                    yield return (dispose, type);
                 }
             }
         }
+
+        /// <summary>
+        /// The receiver's static type of a call that can dispatch on it, and whether it does: not for <c>base.M()</c>
+        /// (the compiler calls that body), and not for static members, constructors or operators.
+        /// </summary>
+        private static (ITypeSymbol? Receiver, bool Virtual) Receiver(IOperation operation) => operation switch
+        {
+            IInvocationOperation { ConstrainedToType: { } constrained } => (constrained, true), // T.Create(): a static abstract member
+            IInvocationOperation i => (i.Instance?.Type, i.IsVirtual),
+            IMethodReferenceOperation { ConstrainedToType: { } constrained } => (constrained, true),
+            IMethodReferenceOperation r => (r.Instance?.Type, r.IsVirtual),
+            IPropertyReferenceOperation { ConstrainedToType: { } constrained } => (constrained, true),
+            IPropertyReferenceOperation p => (p.Instance?.Type, p.Instance is not null && p.Instance.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax),
+            IBinaryOperation { ConstrainedToType: { } constrained } => (constrained, true), // a + b on T : IAdditionOperators<...>
+            IUnaryOperation { ConstrainedToType: { } constrained } => (constrained, true),
+            IConversionOperation { ConstrainedToType: { } constrained } => (constrained, true),
+            ICompoundAssignmentOperation { ConstrainedToType: { } constrained } => (constrained, true),
+            IIncrementOrDecrementOperation { ConstrainedToType: { } constrained } => (constrained, true),
+            _ => (null, false),
+        };
 
         private static void CheckOptIn(SymbolAnalysisContext context, Markers markers)
         {
@@ -494,6 +625,7 @@ namespace ModelGen.Generator.Analyzers
         {
             IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } m => "lambda in " + Display(m.ContainingSymbol),
             IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet } m => m.AssociatedSymbol!.ContainingType.Name + "." + m.AssociatedSymbol.Name,
+            IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.EventRemove } m => m.AssociatedSymbol!.ContainingType.Name + "." + m.AssociatedSymbol.Name + (m.MethodKind == MethodKind.EventAdd ? " (add)" : " (remove)"),
             IMethodSymbol { MethodKind: MethodKind.Constructor } m => "new " + m.ContainingType.Name,
             IMethodSymbol { MethodKind: MethodKind.LocalFunction } m => m.Name + " (local function in " + Display(m.ContainingSymbol) + ")",
             _ => (symbol.ContainingType is { } t ? t.Name + "." : string.Empty) + symbol.Name,

@@ -34,7 +34,7 @@ namespace ModelGen.Generator.Analyzers
         /// </summary>
         public static Call To(IMethodSymbol method, Location location, ITypeSymbol? receiver, bool virtualCall)
         {
-            bool dispatches = virtualCall && receiver is not null && !method.IsStatic
+            bool dispatches = virtualCall && receiver is not null && (!method.IsStatic || receiver is ITypeParameterSymbol)
                 && (method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface);
             var bound = method.ReducedFrom is not null ? method.GetConstructedReducedFrom() ?? method : method;
             bool generic = bound.IsGenericMethod || IsInGenericType(bound);

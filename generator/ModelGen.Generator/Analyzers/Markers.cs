@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -87,6 +88,43 @@ namespace ModelGen.Generator.Analyzers
             return containing;
         }
 
+        /// <summary>
+        /// Whether the operation can run: not in a branch a constant condition makes unreachable, and not inside
+        /// <c>nameof(...)</c>, which only takes the member's name.
+        /// </summary>
+        public static bool Runs(IOperation operation)
+        {
+            for (var op = operation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is INameOfOperation)
+                {
+                    return false;
+                }
+            }
+
+            return !IsUnreachable(operation);
+        }
+
+        /// <summary>The operation under its implicit conversions (the value as written, e.g. before boxing).</summary>
+        public static IOperation Unconverted(IOperation operation)
+        {
+            while (operation is IConversionOperation { IsImplicit: true } conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        /// <summary>Whether a property is read and then written where it stands: <c>P += v</c>, <c>P ??= v</c>, <c>P++</c>.</summary>
+        public static bool IsReadAndWritten(IPropertyReferenceOperation property) => property.Parent switch
+        {
+            ICompoundAssignmentOperation a => a.Target == property,
+            ICoalesceAssignmentOperation a => a.Target == property,
+            IIncrementOrDecrementOperation a => a.Target == property,
+            _ => false,
+        };
+
         /// <summary>Whether the operation sits in a branch that a constant condition makes unreachable.</summary>
         public static bool IsUnreachable(IOperation operation)
         {
@@ -134,8 +172,24 @@ namespace ModelGen.Generator.Analyzers
         /// assignment): the setter or init accessor runs, not the getter. A compound assignment reads and writes, so it is
         /// counted as a read here and its setter is added by the analyzer.
         /// </summary>
-        public static bool IsAssigned(IPropertyReferenceOperation property) =>
-            property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+        public static bool IsAssigned(IPropertyReferenceOperation property)
+        {
+            if (property.Parent is ISimpleAssignmentOperation assignment)
+            {
+                return assignment.Target == property;
+            }
+
+            // (P, Q) = value: the properties are elements of the deconstruction's target tuple (nested tuples too).
+            IOperation child = property;
+            var op = property.Parent;
+            while (op is ITupleOperation)
+            {
+                child = op;
+                op = op.Parent;
+            }
+
+            return child != property && op is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target == child;
+        }
 
         /// <summary>The field, property or event a delegate value is read from (through conversions and ?.), or null.</summary>
         public static ISymbol? Storage(IOperation? operation)
@@ -184,5 +238,58 @@ namespace ModelGen.Generator.Analyzers
         }
 
         public static IMethodSymbol Node(IMethodSymbol method) => (method.ReducedFrom ?? method).OriginalDefinition;
+    }
+
+    /// <summary>The library methods the compiler calls by rule (Dispose, ToString), resolved once per compilation.</summary>
+    internal sealed class WellKnownMethods
+    {
+        public WellKnownMethods(Compilation compilation)
+        {
+            Dispose = Method(compilation.GetSpecialType(SpecialType.System_IDisposable), "Dispose");
+            DisposeAsync = Method(compilation.GetTypeByMetadataName("System.IAsyncDisposable"), "DisposeAsync");
+            ToString = Method(compilation.GetSpecialType(SpecialType.System_Object), "ToString");
+            FormattableToString = Method(compilation.GetTypeByMetadataName("System.IFormattable"), "ToString");
+            TryFormat = Method(compilation.GetTypeByMetadataName("System.ISpanFormattable"), "TryFormat");
+        }
+
+        /// <summary><c>IDisposable.Dispose</c>.</summary>
+        public IMethodSymbol? Dispose { get; }
+
+        /// <summary><c>IAsyncDisposable.DisposeAsync</c>, when the target framework has it.</summary>
+        public IMethodSymbol? DisposeAsync { get; }
+
+        /// <summary><c>object.ToString()</c>.</summary>
+        public new IMethodSymbol? ToString { get; }
+
+        /// <summary><c>IFormattable.ToString(string, IFormatProvider)</c>.</summary>
+        public IMethodSymbol? FormattableToString { get; }
+
+        /// <summary><c>ISpanFormattable.TryFormat</c>, when the target framework has it.</summary>
+        public IMethodSymbol? TryFormat { get; }
+
+        /// <summary>
+        /// The formatting calls that turning a value of <paramref name="type"/> into text can make (string concatenation,
+        /// interpolation): ToString, and the IFormattable and ISpanFormattable members, each dispatched on the type. None
+        /// for strings and for structs and sealed types outside the compilation, whose formatting no source code overrides.
+        /// </summary>
+        public IEnumerable<(IMethodSymbol Method, ITypeSymbol? Receiver)> Formatting(ITypeSymbol? type)
+        {
+            if (type is null || type.SpecialType == SpecialType.System_String || type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Error
+                || (type.DeclaringSyntaxReferences.Length == 0 && (type.IsValueType || type.IsSealed) && type is not ITypeParameterSymbol))
+            {
+                yield break;
+            }
+
+            foreach (var method in new[] { ToString, FormattableToString, TryFormat })
+            {
+                if (method is not null)
+                {
+                    yield return (method, type);
+                }
+            }
+        }
+
+        private static IMethodSymbol? Method(INamedTypeSymbol? type, string name) =>
+            type?.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => name != "ToString" || m.Parameters.Length == (type.SpecialType == SpecialType.System_Object ? 0 : 2));
     }
 }
