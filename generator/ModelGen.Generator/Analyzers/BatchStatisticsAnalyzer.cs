@@ -87,18 +87,19 @@ namespace ModelGen.Generator.Analyzers
                     op =>
                     {
                         var operation = op.Operation;
-                        if (!Markers.Runs(operation))
-                        {
-                            return;
-                        }
-
                         var callee = operation is IAnonymousFunctionOperation lambda ? lambda.Symbol : Markers.Target(operation);
                         if (callee is null)
                         {
+                            return; // most conversions and binary operators: nothing is called (checked before walking the tree)
+                        }
+
+                        var runsIn = Markers.RunsIn(operation, op.ContainingSymbol);
+                        if (runsIn is null)
+                        {
                             return;
                         }
 
-                        if (Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner)
+                        if (runsIn is not IMethodSymbol owner)
                         {
                             // A field or property initializer: it runs as part of the constructors (instance) or on the
                             // first access to the type (static).
@@ -173,7 +174,7 @@ namespace ModelGen.Generator.Analyzers
                                 }
 
                                 break;
-                            case IFieldReferenceOperation { Field.IsStatic: true, Field.ContainingType.DeclaringSyntaxReferences.Length: > 0 } field when Markers.Runs(operation) && Markers.Owner(operation, op.ContainingSymbol) is IMethodSymbol owner:
+                            case IFieldReferenceOperation { Field.IsStatic: true, Field.ContainingType.DeclaringSyntaxReferences.Length: > 0 } field when Markers.RunsIn(operation, op.ContainingSymbol) is IMethodSymbol owner:
                                 staticAccesses.Enqueue((Markers.Node(owner), field.Field.ContainingType.OriginalDefinition, operation.Syntax.GetLocation()));
                                 break;
                         }
@@ -204,14 +205,20 @@ namespace ModelGen.Generator.Analyzers
                     op =>
                     {
                         var operation = op.Operation;
-                        if (!Markers.Runs(operation) || Markers.Owner(operation, op.ContainingSymbol) is not IMethodSymbol owner || operation.SemanticModel is not { } model)
+                        if (operation.SemanticModel is not { } model)
                         {
                             return;
                         }
 
+                        var found = PatternCalls(operation, model, wellKnown);
+                        if (found.Count == 0 || Markers.RunsIn(operation, op.ContainingSymbol) is not IMethodSymbol owner)
+                        {
+                            return; // most binary operators and loops call nothing implicitly (checked before walking the tree)
+                        }
+
                         owner = Markers.Node(owner);
                         var here = operation.Syntax.GetLocation();
-                        foreach (var (method, receiver) in PatternCalls(operation, model, wellKnown))
+                        foreach (var (method, receiver) in found)
                         {
                             edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>()).Enqueue(Call.To(method, here, receiver, virtualCall: true));
                             if (markers.IsEntryPoint(owner))
@@ -385,7 +392,7 @@ namespace ModelGen.Generator.Analyzers
         }
 
         /// <summary>The methods the compiler calls for an operation without their being written, each with its receiver's type.</summary>
-        private static IEnumerable<(IMethodSymbol Method, ITypeSymbol? Receiver)> PatternCalls(IOperation operation, SemanticModel model, WellKnownMethods wellKnown)
+        private static List<(IMethodSymbol Method, ITypeSymbol? Receiver)> PatternCalls(IOperation operation, SemanticModel model, WellKnownMethods wellKnown)
         {
             var found = new List<(IMethodSymbol, ITypeSymbol?)>();
             void Add(ISymbol? symbol, ITypeSymbol? receiver)

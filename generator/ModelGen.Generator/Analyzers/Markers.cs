@@ -69,40 +69,40 @@ namespace ModelGen.Generator.Analyzers
         public static string? Reason(AttributeData attribute) =>
             attribute.NamedArguments.FirstOrDefault(a => a.Key == Names.Reason).Value.Value as string is { } r && r.Trim().Length > 0 ? r : null;
 
-        /// <summary>The symbol whose body holds the operation: the innermost lambda or local function, else the member.</summary>
-        public static ISymbol Owner(IOperation operation, ISymbol containing)
-        {
-            for (var op = operation.Parent; op is not null; op = op.Parent)
-            {
-                if (op is IAnonymousFunctionOperation lambda)
-                {
-                    return lambda.Symbol;
-                }
-
-                if (op is ILocalFunctionOperation local)
-                {
-                    return local.Symbol;
-                }
-            }
-
-            return containing;
-        }
-
         /// <summary>
-        /// Whether the operation can run: not in a branch a constant condition makes unreachable, and not inside
-        /// <c>nameof(...)</c>, which only takes the member's name.
+        /// Where an operation runs, found in one walk up its tree: the symbol whose body holds it (the innermost lambda or
+        /// local function, else <paramref name="containing"/>), or null when it cannot run: in a branch a constant
+        /// condition makes unreachable, or inside <c>nameof(...)</c>, which only takes the member's name.
         /// </summary>
-        public static bool Runs(IOperation operation)
+        public static ISymbol? RunsIn(IOperation operation, ISymbol containing)
         {
-            for (var op = operation.Parent; op is not null; op = op.Parent)
+            ISymbol? owner = null;
+            IOperation child = operation;
+            for (var op = operation.Parent; op is not null; child = op, op = op.Parent)
             {
-                if (op is INameOfOperation)
+                switch (op)
                 {
-                    return false;
+                    case IAnonymousFunctionOperation lambda:
+                        owner ??= lambda.Symbol;
+                        break;
+                    case ILocalFunctionOperation local:
+                        owner ??= local.Symbol;
+                        break;
+                    case INameOfOperation:
+                        return null;
+                    case IConditionalOperation conditional when conditional.Condition.ConstantValue is { HasValue: true, Value: bool value }:
+                        if ((!value && child == conditional.WhenTrue) || (value && child == conditional.WhenFalse))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case IWhileLoopOperation loop when loop.Condition?.ConstantValue is { HasValue: true, Value: false } && child == loop.Body:
+                        return null;
                 }
             }
 
-            return !IsUnreachable(operation);
+            return owner ?? containing;
         }
 
         /// <summary>The operation under its implicit conversions (the value as written, e.g. before boxing).</summary>

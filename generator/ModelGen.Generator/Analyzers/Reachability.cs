@@ -39,22 +39,12 @@ namespace ModelGen.Generator.Analyzers
                 }
             }
 
-            var keys = new Dictionary<object, string>(NodeComparer.Instance);
-            string Key(object node)
-            {
-                if (!keys.TryGetValue(node, out var key))
-                {
-                    keys[node] = key = node is IMethodSymbol method
-                        ? method.ToDisplayString() + "|" + (method.Locations.FirstOrDefault()?.GetLineSpan().ToString() ?? string.Empty)
-                        : node.ToString();
-                }
-
-                return key;
-            }
-
+            var order = new NodeOrder();
             var next = new Dictionary<object, object?>(NodeComparer.Instance);
             var queue = new Queue<object>();
-            foreach (var sink in nodes.Where(n => IsSink(n, markers)).OrderBy(Key, System.StringComparer.Ordinal))
+            var sinks = nodes.Where(n => IsSink(n, markers)).ToList();
+            sinks.Sort(order);
+            foreach (var sink in sinks)
             {
                 next[sink] = null;
                 queue.Enqueue(sink);
@@ -68,7 +58,15 @@ namespace ModelGen.Generator.Analyzers
                     continue;
                 }
 
-                foreach (var caller in set.OrderBy(Key, System.StringComparer.Ordinal))
+                IEnumerable<object> ordered = set;
+                if (set.Count > 1)
+                {
+                    var list = new List<object>(set);
+                    list.Sort(order);
+                    ordered = list;
+                }
+
+                foreach (var caller in ordered)
                 {
                     if (!next.ContainsKey(caller))
                     {
@@ -110,6 +108,52 @@ namespace ModelGen.Generator.Analyzers
             }
 
             return path;
+        }
+
+        /// <summary>
+        /// A stable order of nodes, so the search visits them the same way whatever order the analyzer saw the code in:
+        /// methods declared in source by file and position (cheap), then by display string (methods from metadata,
+        /// specializations of one method, dispatch nodes), computed once per node.
+        /// </summary>
+        private sealed class NodeOrder : IComparer<object>
+        {
+            private readonly Dictionary<object, string> _names = new(NodeComparer.Instance);
+
+            public int Compare(object? x, object? y)
+            {
+                if (ReferenceEquals(x, y))
+                {
+                    return 0;
+                }
+
+                var (xPath, xStart) = Position(x);
+                var (yPath, yStart) = Position(y);
+                int c = string.CompareOrdinal(xPath, yPath);
+                if (c == 0)
+                {
+                    c = xStart.CompareTo(yStart);
+                }
+
+                return c != 0 ? c : string.CompareOrdinal(Name(x!), Name(y!));
+            }
+
+            private static (string Path, int Start) Position(object? node)
+            {
+                var method = node as IMethodSymbol ?? (node as Dispatch)?.Method;
+                return method?.Locations.FirstOrDefault() is { IsInSource: true } location
+                    ? (location.SourceTree!.FilePath, location.SourceSpan.Start)
+                    : (string.Empty, -1);
+            }
+
+            private string Name(object node)
+            {
+                if (!_names.TryGetValue(node, out var name))
+                {
+                    _names[node] = name = node is IMethodSymbol method ? method.ToDisplayString() : node.ToString();
+                }
+
+                return name;
+            }
         }
     }
 }
