@@ -89,7 +89,7 @@ namespace ModelGen.Generator.Tests.Analyzers
             double precision = truePositives + falsePositives == 0 ? 1 : (double)truePositives / (truePositives + falsePositives);
             double recall = truePositives + falseNegatives == 0 ? 1 : (double)truePositives / (truePositives + falseNegatives);
             _output.WriteLine($"Corpus: {programs} programs ({clean} clean), {truePositives + falseNegatives} expected diagnostics; precision {precision:P1}, recall {recall:P1}");
-            Assert.True(programs >= 30, $"the corpus has {programs} programs; it needs at least 30");
+            Assert.True(programs >= 80, $"the corpus has {programs} programs; it needs at least 80");
             Assert.True(problems.Count == 0, string.Join("\n", problems));
             Assert.Equal(1.0, precision);
             Assert.Equal(1.0, recall);
