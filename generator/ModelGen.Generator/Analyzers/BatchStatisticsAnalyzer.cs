@@ -81,7 +81,25 @@ namespace ModelGen.Generator.Analyzers
                 var staticAccesses = new ConcurrentQueue<(IMethodSymbol Owner, INamedTypeSymbol Type, Location Location)>();
 
                 start.RegisterSymbolAction(s => types.Enqueue((INamedTypeSymbol)s.Symbol), SymbolKind.NamedType);
-                start.RegisterSymbolAction(s => CheckOptIn(s, markers), SymbolKind.Method);
+                start.RegisterSymbolAction(s => CheckOptIn((IMethodSymbol)s.Symbol, s.IsGeneratedCode, markers, s.ReportDiagnostic, s.CancellationToken), SymbolKind.Method);
+
+                // Lambdas and local functions are not symbols the symbol action sees: their opt-ins are checked here.
+                start.RegisterOperationAction(
+                    op =>
+                    {
+                        var method = op.Operation switch
+                        {
+                            IAnonymousFunctionOperation lambda => lambda.Symbol,
+                            ILocalFunctionOperation local => local.Symbol,
+                            _ => null,
+                        };
+                        if (method is not null)
+                        {
+                            CheckOptIn(method, op.IsGeneratedCode, markers, op.ReportDiagnostic, op.CancellationToken);
+                        }
+                    },
+                    OperationKind.AnonymousFunction,
+                    OperationKind.LocalFunction);
 
                 start.RegisterOperationAction(
                     op =>
@@ -367,14 +385,16 @@ namespace ModelGen.Generator.Analyzers
 
         /// <summary>
         /// Whether the constructor calls its base class's parameterless constructor without its being written: declared by the
-        /// compiler, or declared without <c>: base(...)</c> or <c>: this(...)</c> (a record's copy constructor and a primary
-        /// constructor with arguments in the base list call what they name, which the operation tree shows).
+        /// compiler (other than a record's copy constructor, which calls the base's copy constructor), or declared without
+        /// <c>: base(...)</c> or <c>: this(...)</c>, or a primary constructor whose base type is named without arguments (with
+        /// arguments, it calls what they select, which the operation tree shows).
         /// </summary>
         private static bool CallsBaseImplicitly(IMethodSymbol constructor)
         {
             if (constructor.IsImplicitlyDeclared)
             {
-                return true;
+                return !(constructor.ContainingType.IsRecord && constructor.Parameters.Length == 1
+                    && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, constructor.ContainingType));
             }
 
             foreach (var reference in constructor.DeclaringSyntaxReferences)
@@ -566,18 +586,18 @@ namespace ModelGen.Generator.Analyzers
             _ => (null, false),
         };
 
-        private static void CheckOptIn(SymbolAnalysisContext context, Markers markers)
+        /// <summary>MG1008: an entry point (method, accessor, lambda or local function) that opts in without a reason.</summary>
+        private static void CheckOptIn(IMethodSymbol method, bool isGeneratedCode, Markers markers, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
         {
-            var method = (IMethodSymbol)context.Symbol;
-            if (context.IsGeneratedCode)
+            if (isGeneratedCode)
             {
                 return; // a generated opt-in without a reason repeats the declaration's MG1002/MG1003
             }
 
             if (markers.IsEntryPoint(method) && markers.BatchStatisticsAttribute(method) is { } attribute && Markers.Reason(attribute) is null)
             {
-                var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.OptInWithoutReason, location, Display(method)));
+                var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
+                report(Diagnostic.Create(Descriptors.OptInWithoutReason, location, Display(method)));
             }
         }
 

@@ -330,6 +330,14 @@ namespace ModelGen.Generator.Tests.Analyzers
                         public void Adapt(float[] x) { }
                         [InferenceEntryPoint, {|MG1008:UsesBatchStatistics(Reason = "  ")|}]
                         public void Adapt2(float[] x) { }
+                        public System.Action<float[]> Lambda() => [InferenceEntryPoint, {|MG1008:UsesBatchStatistics|}] (float[] x) => Stats.NormalizeBatch(x);
+                        public System.Action<float[]> LambdaWithReason() => [InferenceEntryPoint, UsesBatchStatistics(Reason = "adapts per request")] (float[] x) => Stats.NormalizeBatch(x);
+                        public void Local(float[] x)
+                        {
+                            [InferenceEntryPoint, {|MG1008:UsesBatchStatistics|}]
+                            void Adapt(float[] y) => Stats.NormalizeBatch(y);
+                            Adapt(x);
+                        }
                     }
                 }
                 """;
