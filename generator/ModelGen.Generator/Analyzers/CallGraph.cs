@@ -109,6 +109,15 @@ namespace ModelGen.Generator.Analyzers
         private readonly Dictionary<ITypeSymbol, List<INamedTypeSymbol>> _candidates = new(SymbolEqualityComparer.Default);
         private readonly Queue<(IMethodSymbol Node, Dictionary<ITypeParameterSymbol, ITypeSymbol> Map)> _specializations = new();
 
+        /// <summary>
+        /// Bounds on specialization: polymorphic recursion (<c>F&lt;T&gt;</c> calling <c>F&lt;List&lt;T&gt;&gt;</c>) would
+        /// otherwise build ever deeper type arguments. Past them a call goes to the unspecialized node, which covers every
+        /// type argument at once.
+        /// </summary>
+        private const int MaxTypeDepth = 4;
+        private const int MaxSpecializations = 20000;
+        private int _specialized;
+
         private CallGraph(IReadOnlyDictionary<IMethodSymbol, Call[]> calls, IEnumerable<INamedTypeSymbol> types)
         {
             _calls = calls;
@@ -172,7 +181,8 @@ namespace ModelGen.Generator.Analyzers
                 var type = map is null ? receiver : Substitute(receiver, map) ?? receiver;
                 target = DispatchTo(call.Callee, type);
             }
-            else if (bound is not null && IsConcrete(bound) && !SymbolEqualityComparer.Default.Equals(bound, bound.OriginalDefinition))
+            else if (bound is not null && IsConcrete(bound) && !SymbolEqualityComparer.Default.Equals(bound, bound.OriginalDefinition)
+                && Depth(bound) <= MaxTypeDepth && _specialized < MaxSpecializations)
             {
                 // A generic method (or a member of a generic type) with concrete type arguments: its own node, whose body
                 // is resolved with the type parameters replaced.
@@ -181,6 +191,7 @@ namespace ModelGen.Generator.Analyzers
                 {
                     _successors[bound] = new List<(object, Location, IMethodSymbol)>(); // claimed; filled when dequeued
                     _specializations.Enqueue((bound, MapOf(bound)));
+                    _specialized++;
                 }
             }
 
@@ -332,6 +343,25 @@ namespace ModelGen.Generator.Analyzers
 
             return true;
         }
+
+        /// <summary>How deeply type arguments nest in the method's and its types' type arguments (<c>List&lt;int&gt;</c>: 2).</summary>
+        private static int Depth(IMethodSymbol method)
+        {
+            int depth = method.TypeArguments.Select(Depth).DefaultIfEmpty(0).Max();
+            for (var t = method.ContainingType; t is not null; t = t.ContainingType)
+            {
+                depth = System.Math.Max(depth, t.TypeArguments.Select(Depth).DefaultIfEmpty(0).Max());
+            }
+
+            return depth;
+        }
+
+        private static int Depth(ITypeSymbol type) => type switch
+        {
+            IArrayTypeSymbol a => 1 + Depth(a.ElementType),
+            INamedTypeSymbol n => 1 + n.TypeArguments.Select(Depth).DefaultIfEmpty(0).Max(),
+            _ => 1,
+        };
 
         private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
         {
