@@ -69,6 +69,7 @@ namespace ModelGen.Generator.Analyzers
                 var edges = new ConcurrentDictionary<IMethodSymbol, ConcurrentQueue<Call>>(SymbolEqualityComparer.Default);
                 var entryPoints = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
                 var types = new ConcurrentQueue<INamedTypeSymbol>();
+                var holders = new Holders();
 
                 // The calls the compiler makes on the program's behalf, resolved at compilation end (see AddImplicitEdges):
                 // delegates stored in fields, properties and events and invoked elsewhere; initializers, which run in the
@@ -133,10 +134,17 @@ namespace ModelGen.Generator.Analyzers
                         var here = operation.Syntax.GetLocation();
                         var calls = edges.GetOrAdd(owner, _ => new ConcurrentQueue<Call>());
                         var (receiver, isVirtual) = Receiver(operation);
-                        calls.Enqueue(operation is IAnonymousFunctionOperation ? new Call(callee, here) : Call.To(Markers.Bound(operation) ?? callee, here, receiver, isVirtual));
+                        var holder = Holders.Of(operation switch
+                        {
+                            IInvocationOperation i => i.Instance,
+                            IPropertyReferenceOperation p => p.Instance,
+                            IMethodReferenceOperation r => r.Instance,
+                            _ => null,
+                        });
+                        calls.Enqueue(operation is IAnonymousFunctionOperation ? new Call(callee, here) : Call.To(Markers.Bound(operation) ?? callee, here, receiver, isVirtual, holder));
                         if (operation is IPropertyReferenceOperation property && Markers.IsReadAndWritten(property) && property.Property.SetMethod is { } setter)
                         {
-                            calls.Enqueue(Call.To(setter, here, receiver, isVirtual)); // x.P += v, x.P ??= v, x.P++ read and write P
+                            calls.Enqueue(Call.To(setter, here, receiver, isVirtual, holder)); // x.P += v, x.P ??= v, x.P++ read and write P
                         }
 
                         if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoke && Markers.Storage(invoke.Instance) is { } storage)
@@ -216,6 +224,50 @@ namespace ModelGen.Generator.Analyzers
                     },
                     StoreKinds);
 
+                // What locals and fields hold: a call on one that only ever holds `new X()` dispatches to X's implementation.
+                start.RegisterOperationAction(
+                    op =>
+                    {
+                        switch (op.Operation)
+                        {
+                            case IVariableDeclaratorOperation { Symbol.IsRef: true, Initializer.Value: { } aliased } when Holders.Of(aliased) is { } target:
+                                holders.Unknown(target); // ref var r = ref _field: writes through r are not seen
+                                break;
+                            case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator:
+                                holders.Store(declarator.Symbol, value);
+                                break;
+                            case ISimpleAssignmentOperation assignment when Holders.Of(assignment.Target) is { } target:
+                                holders.Store(target, assignment.Value);
+                                break;
+                            case ICoalesceAssignmentOperation assignment when Holders.Of(assignment.Target) is { } target:
+                                holders.Store(target, assignment.Value);
+                                break;
+                            case IFieldInitializerOperation initializer:
+                                foreach (var field in initializer.InitializedFields)
+                                {
+                                    holders.Store(field.OriginalDefinition, initializer.Value);
+                                }
+
+                                break;
+                            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when Holders.Of(argument.Value) is { } target:
+                                holders.Unknown(target);
+                                break;
+                            case IDeconstructionAssignmentOperation deconstruction:
+                                foreach (var target in deconstruction.Target.DescendantsAndSelf().Select(Holders.Of).OfType<ISymbol>())
+                                {
+                                    holders.Unknown(target);
+                                }
+
+                                break;
+                        }
+                    },
+                    OperationKind.VariableDeclarator,
+                    OperationKind.SimpleAssignment,
+                    OperationKind.CoalesceAssignment,
+                    OperationKind.FieldInitializer,
+                    OperationKind.Argument,
+                    OperationKind.DeconstructionAssignment);
+
                 // Calls the compiler inserts (PatternKinds): each goes to the graph like a written call, and a direct one
                 // from an entry point to a batch-statistics member is MG1007's like any other.
                 var wellKnown = new WellKnownMethods(start.Compilation);
@@ -254,7 +306,7 @@ namespace ModelGen.Generator.Analyzers
                 start.RegisterCompilationEndAction(end =>
                 {
                     AddImplicitEdges(edges, stores, opaqueStores, delegatesByType, delegateCalls, initializerCalls, staticAccesses, types);
-                    var graph = CallGraph.Build(edges.ToDictionary(p => p.Key, p => p.Value.ToArray(), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default), types);
+                    var graph = CallGraph.Build(edges.ToDictionary(p => p.Key, p => p.Value.ToArray(), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default), types, holders.Known());
                     var reach = Reachability.Compute(graph, markers);
                     foreach (var entry in entryPoints.Keys)
                     {

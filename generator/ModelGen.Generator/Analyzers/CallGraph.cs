@@ -1,18 +1,20 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ModelGen.Generator.Analyzers
 {
     /// <summary>One call site as the analyzer records it, before the call graph resolves where it can go.</summary>
     internal readonly struct Call
     {
-        public Call(IMethodSymbol callee, Location location, ITypeSymbol? receiver = null, IMethodSymbol? bound = null)
+        public Call(IMethodSymbol callee, Location location, ITypeSymbol? receiver = null, IMethodSymbol? bound = null, ISymbol? holder = null)
         {
             Callee = callee;
             Location = location;
             Receiver = receiver;
             Bound = bound;
+            Holder = holder;
         }
 
         /// <summary>The method named by the call (its original definition: the node it stands for when nothing narrows it).</summary>
@@ -27,18 +29,21 @@ namespace ModelGen.Generator.Analyzers
         /// <summary>The callee with its type arguments as bound at the call, when it or its type is generic (for specialization).</summary>
         public IMethodSymbol? Bound { get; }
 
+        /// <summary>The local or field the receiver is read from, when the call dispatches (see <see cref="Holders"/>).</summary>
+        public ISymbol? Holder { get; }
+
         /// <summary>
         /// A call of <paramref name="method"/> on a receiver of static type <paramref name="receiver"/>: a dispatch on the
         /// runtime type when the method is virtual, abstract, an override or an interface member and the call is not
         /// <c>base.M()</c> (<paramref name="virtualCall"/> false).
         /// </summary>
-        public static Call To(IMethodSymbol method, Location location, ITypeSymbol? receiver, bool virtualCall)
+        public static Call To(IMethodSymbol method, Location location, ITypeSymbol? receiver, bool virtualCall, ISymbol? holder = null)
         {
             bool dispatches = virtualCall && receiver is not null && (!method.IsStatic || receiver is ITypeParameterSymbol)
                 && (method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface);
             var bound = method.ReducedFrom is not null ? method.GetConstructedReducedFrom() ?? method : method;
             bool generic = bound.IsGenericMethod || IsInGenericType(bound);
-            return new Call(Markers.Node(method), location, dispatches ? receiver : null, generic ? bound : null);
+            return new Call(Markers.Node(method), location, dispatches ? receiver : null, generic ? bound : null, dispatches ? holder : null);
         }
 
         private static bool IsInGenericType(IMethodSymbol method)
@@ -62,7 +67,7 @@ namespace ModelGen.Generator.Analyzers
     /// </summary>
     internal sealed class Dispatch
     {
-        public Dispatch(IMethodSymbol method, ITypeSymbol receiver)
+        public Dispatch(IMethodSymbol method, ISymbol receiver)
         {
             Method = method;
             Receiver = receiver;
@@ -70,7 +75,8 @@ namespace ModelGen.Generator.Analyzers
 
         public IMethodSymbol Method { get; }
 
-        public ITypeSymbol Receiver { get; }
+        /// <summary>The receiver's static type, or the local or field whose stored objects are all known (<see cref="Holders"/>).</summary>
+        public ISymbol Receiver { get; }
 
         public override bool Equals(object? obj) =>
             obj is Dispatch d && SymbolEqualityComparer.Default.Equals(Method, d.Method) && SymbolEqualityComparer.Default.Equals(Receiver, d.Receiver);
@@ -118,9 +124,12 @@ namespace ModelGen.Generator.Analyzers
         private const int MaxSpecializations = 20000;
         private int _specialized;
 
-        private CallGraph(IReadOnlyDictionary<IMethodSymbol, Call[]> calls, IEnumerable<INamedTypeSymbol> types)
+        private readonly IReadOnlyDictionary<ISymbol, INamedTypeSymbol[]> _held;
+
+        private CallGraph(IReadOnlyDictionary<IMethodSymbol, Call[]> calls, IEnumerable<INamedTypeSymbol> types, IReadOnlyDictionary<ISymbol, INamedTypeSymbol[]> held)
         {
             _calls = calls;
+            _held = held;
             _concreteTypes = types.Where(t => t.TypeKind is TypeKind.Class or TypeKind.Struct && !t.IsAbstract && !t.IsStatic).ToList();
             foreach (var type in _concreteTypes)
             {
@@ -147,9 +156,12 @@ namespace ModelGen.Generator.Analyzers
             _successors.TryGetValue(method, out var list) ? list : (IReadOnlyList<(object, Location, IMethodSymbol)>)System.Array.Empty<(object, Location, IMethodSymbol)>();
 
         /// <summary>Resolves every recorded call (and the bodies of the specializations they reach).</summary>
-        public static CallGraph Build(IReadOnlyDictionary<IMethodSymbol, Call[]> calls, IEnumerable<INamedTypeSymbol> types)
+        /// <param name="calls">The calls written (or inserted by the compiler) in each method.</param>
+        /// <param name="types">The compilation's types.</param>
+        /// <param name="held">Locals and fields that only ever hold objects created by <c>new</c> of these types (<see cref="Holders"/>).</param>
+        public static CallGraph Build(IReadOnlyDictionary<IMethodSymbol, Call[]> calls, IEnumerable<INamedTypeSymbol> types, IReadOnlyDictionary<ISymbol, INamedTypeSymbol[]> held)
         {
-            var graph = new CallGraph(calls, types);
+            var graph = new CallGraph(calls, types, held);
             foreach (var pair in calls)
             {
                 graph._successors[pair.Key] = pair.Value.Select(c => graph.Resolve(c, null)).ToList();
@@ -176,9 +188,13 @@ namespace ModelGen.Generator.Analyzers
                 bound = Substitute(bound, map);
             }
 
-            if (call.Receiver is { } receiver)
+            if (call.Receiver is { } receiver && call.Holder is { } holder && _held.TryGetValue(holder, out var created))
             {
-                var type = map is null ? receiver : Substitute(receiver, map) ?? receiver;
+                target = DispatchToHeld(call.Callee, holder, created); // the receiver is one of the objects stored there
+            }
+            else if (call.Receiver is { } receiver2)
+            {
+                var type = map is null ? receiver2 : Substitute(receiver2, map) ?? receiver2;
                 target = DispatchTo(call.Callee, type);
             }
             else if (bound is not null && IsConcrete(bound) && !SymbolEqualityComparer.Default.Equals(bound, bound.OriginalDefinition)
@@ -230,6 +246,24 @@ namespace ModelGen.Generator.Analyzers
             }
 
             _successors[node] = targets;
+            return node;
+        }
+
+        /// <summary>The node for a call on a local or field that only ever holds objects created as <paramref name="created"/>.</summary>
+        private object DispatchToHeld(IMethodSymbol method, ISymbol holder, INamedTypeSymbol[] created)
+        {
+            if (created.Length == 1)
+            {
+                return Implementation(method, created[0]) ?? method;
+            }
+
+            var node = new Dispatch(method, holder);
+            if (!_successors.ContainsKey(node))
+            {
+                _successors[node] = created.Select(t => Implementation(method, t) ?? method).Distinct(SymbolEqualityComparer.Default)
+                    .Select(m => ((object)m!, Location.None, method)).ToList();
+            }
+
             return node;
         }
 
@@ -434,6 +468,86 @@ namespace ModelGen.Generator.Analyzers
             }
 
             return result;
+        }
+    }
+
+    /// <summary>
+    /// What objects a local or field can hold, so a call on it dispatches to what was really stored rather than to every
+    /// implementation of its static type (<c>IScorer scorer = new RowScorer(); scorer.Score(x)</c>). A holder qualifies when
+    /// every value ever stored in it in the compilation is a <c>new</c> expression (through conversions, <c>?:</c> and
+    /// <c>??</c>; <c>null</c> stores nothing): a local declared by a plain declaration, or a field that code outside the
+    /// compilation cannot write (private, internal or readonly). Passing it by <c>ref</c> or <c>out</c>, deconstructing
+    /// into it, or storing anything else (a parameter, a call's result) disqualifies it for good.
+    /// </summary>
+    internal sealed class Holders
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, System.Collections.Concurrent.ConcurrentQueue<INamedTypeSymbol>> _created = new(SymbolEqualityComparer.Default);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, byte> _unknown = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The local or field an operation reads, if it is one whose every store the analysis sees.</summary>
+        public static ISymbol? Of(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation switch
+            {
+                ILocalReferenceOperation { Local: { IsRef: false } local } when local.DeclaringSyntaxReferences.Length == 1
+                    && local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax => local,
+                IFieldReferenceOperation { Field: { } field } when field.IsReadOnly || field.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal => field.OriginalDefinition,
+                _ => null,
+            };
+        }
+
+        /// <summary>Records that <paramref name="value"/> is stored in <paramref name="holder"/>.</summary>
+        public void Store(ISymbol holder, IOperation value)
+        {
+            var created = new List<INamedTypeSymbol>();
+            if (Creations(value, created))
+            {
+                var queue = _created.GetOrAdd(holder, _ => new System.Collections.Concurrent.ConcurrentQueue<INamedTypeSymbol>());
+                foreach (var type in created)
+                {
+                    queue.Enqueue(type);
+                }
+            }
+            else
+            {
+                _unknown.TryAdd(holder, 0);
+            }
+        }
+
+        /// <summary>Records that something the analysis cannot see may be stored in <paramref name="holder"/> (ref, out, deconstruction).</summary>
+        public void Unknown(ISymbol holder) => _unknown.TryAdd(holder, 0);
+
+        /// <summary>The holders whose every store is a known creation, with the types created.</summary>
+        public IReadOnlyDictionary<ISymbol, INamedTypeSymbol[]> Known() =>
+            _created.Where(p => !_unknown.ContainsKey(p.Key))
+                .ToDictionary(p => p.Key, p => p.Value.Distinct(SymbolEqualityComparer.Default).Cast<INamedTypeSymbol>().ToArray(), SymbolEqualityComparer.Default);
+
+        private static bool Creations(IOperation value, List<INamedTypeSymbol> created)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            switch (value)
+            {
+                case IObjectCreationOperation { Type: INamedTypeSymbol type }:
+                    created.Add(type.OriginalDefinition);
+                    return true;
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    return Creations(conditional.WhenTrue, created) && Creations(whenFalse, created);
+                case ICoalesceOperation coalesce:
+                    return Creations(coalesce.Value, created) && Creations(coalesce.WhenNull, created);
+                case { ConstantValue: { HasValue: true, Value: null } }:
+                    return true; // null: no call runs on it
+                default:
+                    return false;
+            }
         }
     }
 }
