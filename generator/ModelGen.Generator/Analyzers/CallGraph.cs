@@ -103,13 +103,13 @@ namespace ModelGen.Generator.Analyzers
     /// receiver can have (the receiver's static type and the types in the compilation derived from it; exactly one when the
     /// type is a struct or sealed), not to every override in the compilation; <c>base.M()</c> goes to that body only. A call
     /// of a generic method or a member of a generic type with concrete type arguments reaches a node specialized for them,
-    /// so in its body a call on a receiver of type parameter <c>T</c> resolves to that type argument's implementation.
+    /// so in its body a call on a receiver of type parameter <c>T</c> resolves to that type argument's implementation. A
+    /// receiver read from a local or field that only ever holds <c>new</c> objects goes to those types (<see cref="Holders"/>).
     /// Nodes are methods (original definitions, or constructed ones when specialized) and <see cref="Dispatch"/> nodes.
     /// </summary>
     internal sealed class CallGraph
     {
         private readonly Dictionary<object, List<(object Target, Location Location, IMethodSymbol Declared)>> _successors = new(NodeComparer.Instance);
-        private readonly IReadOnlyDictionary<IMethodSymbol, Call[]> _calls;
         private readonly List<INamedTypeSymbol> _concreteTypes;
         private readonly Dictionary<INamedTypeSymbol, HashSet<ITypeSymbol>> _supertypes = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ITypeSymbol, List<INamedTypeSymbol>> _candidates = new(SymbolEqualityComparer.Default);
@@ -128,7 +128,6 @@ namespace ModelGen.Generator.Analyzers
 
         private CallGraph(IReadOnlyDictionary<IMethodSymbol, Call[]> calls, IEnumerable<INamedTypeSymbol> types, IReadOnlyDictionary<ISymbol, INamedTypeSymbol[]> held)
         {
-            _calls = calls;
             _held = held;
             _concreteTypes = types.Where(t => t.TypeKind is TypeKind.Class or TypeKind.Struct && !t.IsAbstract && !t.IsStatic).ToList();
             foreach (var type in _concreteTypes)
@@ -188,13 +187,13 @@ namespace ModelGen.Generator.Analyzers
                 bound = Substitute(bound, map);
             }
 
-            if (call.Receiver is { } receiver && call.Holder is { } holder && _held.TryGetValue(holder, out var created))
+            if (call.Receiver is not null && call.Holder is { } holder && _held.TryGetValue(holder, out var created))
             {
                 target = DispatchToHeld(call.Callee, holder, created); // the receiver is one of the objects stored there
             }
-            else if (call.Receiver is { } receiver2)
+            else if (call.Receiver is { } receiver)
             {
-                var type = map is null ? receiver2 : Substitute(receiver2, map) ?? receiver2;
+                var type = map is null ? receiver : Substitute(receiver, map) ?? receiver;
                 target = DispatchTo(call.Callee, type);
             }
             else if (bound is not null && IsConcrete(bound) && !SymbolEqualityComparer.Default.Equals(bound, bound.OriginalDefinition)
