@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -358,36 +359,23 @@ namespace ModelGen.Generator.Analyzers
             return map;
         }
 
-        /// <summary>Whether no type argument of the method or its containing types is (or contains) a type parameter.</summary>
-        private static bool IsConcrete(IMethodSymbol method)
+        /// <summary>The type arguments of the method and of its containing types.</summary>
+        private static IEnumerable<ITypeSymbol> AllTypeArguments(IMethodSymbol method)
         {
-            if (method.TypeArguments.Any(ContainsTypeParameter))
-            {
-                return false;
-            }
-
+            var all = method.TypeArguments.AsEnumerable();
             for (var t = method.ContainingType; t is not null; t = t.ContainingType)
             {
-                if (t.TypeArguments.Any(ContainsTypeParameter))
-                {
-                    return false;
-                }
+                all = all.Concat(t.TypeArguments);
             }
 
-            return true;
+            return all;
         }
+
+        /// <summary>Whether no type argument of the method or its containing types is (or contains) a type parameter.</summary>
+        private static bool IsConcrete(IMethodSymbol method) => !AllTypeArguments(method).Any(ContainsTypeParameter);
 
         /// <summary>How deeply type arguments nest in the method's and its types' type arguments (<c>List&lt;int&gt;</c>: 2).</summary>
-        private static int Depth(IMethodSymbol method)
-        {
-            int depth = method.TypeArguments.Select(Depth).DefaultIfEmpty(0).Max();
-            for (var t = method.ContainingType; t is not null; t = t.ContainingType)
-            {
-                depth = System.Math.Max(depth, t.TypeArguments.Select(Depth).DefaultIfEmpty(0).Max());
-            }
-
-            return depth;
-        }
+        private static int Depth(IMethodSymbol method) => AllTypeArguments(method).Select(Depth).DefaultIfEmpty(0).Max();
 
         private static int Depth(ITypeSymbol type) => type switch
         {
@@ -417,21 +405,32 @@ namespace ModelGen.Generator.Analyzers
                         return null;
                     }
 
-                    var arguments = new ITypeSymbol[n.TypeArguments.Length];
-                    for (int i = 0; i < arguments.Length; i++)
+                    if (SubstituteAll(n.TypeArguments, map) is not { } arguments)
                     {
-                        if (Substitute(n.TypeArguments[i], map) is not { } a)
-                        {
-                            return null;
-                        }
-
-                        arguments[i] = a;
+                        return null;
                     }
 
                     return n.OriginalDefinition.Construct(arguments);
                 default:
                     return type;
             }
+        }
+
+        /// <summary>Each type with the mapped type parameters replaced, or null when one cannot be rebuilt.</summary>
+        private static ITypeSymbol[]? SubstituteAll(System.Collections.Immutable.ImmutableArray<ITypeSymbol> types, Dictionary<ITypeParameterSymbol, ITypeSymbol> map)
+        {
+            var result = new ITypeSymbol[types.Length];
+            for (int i = 0; i < result.Length; i++)
+            {
+                if (Substitute(types[i], map) is not { } substituted)
+                {
+                    return null;
+                }
+
+                result[i] = substituted;
+            }
+
+            return result;
         }
 
         /// <summary>The method with the mapped type parameters replaced in its type and type arguments (the method itself if it cannot be rebuilt).</summary>
@@ -452,15 +451,9 @@ namespace ModelGen.Generator.Analyzers
 
             if (method.IsGenericMethod)
             {
-                var arguments = new ITypeSymbol[method.TypeArguments.Length];
-                for (int i = 0; i < arguments.Length; i++)
+                if (SubstituteAll(method.TypeArguments, map) is not { } arguments)
                 {
-                    if (Substitute(method.TypeArguments[i], map) is not { } a)
-                    {
-                        return method;
-                    }
-
-                    arguments[i] = a;
+                    return method;
                 }
 
                 result = result.ConstructedFrom.Construct(arguments);
@@ -480,25 +473,18 @@ namespace ModelGen.Generator.Analyzers
     /// </summary>
     internal sealed class Holders
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, System.Collections.Concurrent.ConcurrentQueue<INamedTypeSymbol>> _created = new(SymbolEqualityComparer.Default);
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, byte> _unknown = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<INamedTypeSymbol>> _created = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, byte> _unknown = new(SymbolEqualityComparer.Default);
 
         /// <summary>The local or field an operation reads, if it is one whose every store the analysis sees.</summary>
-        public static ISymbol? Of(IOperation? operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation switch
+        public static ISymbol? Of(IOperation? operation) =>
+            Markers.Unwrap(operation) switch
             {
                 ILocalReferenceOperation { Local: { IsRef: false } local } when local.DeclaringSyntaxReferences.Length == 1
                     && local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax => local,
                 IFieldReferenceOperation { Field: { } field } when field.IsReadOnly || field.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal => field.OriginalDefinition,
                 _ => null,
             };
-        }
 
         /// <summary>Records that <paramref name="value"/> is stored in <paramref name="holder"/>.</summary>
         public void Store(ISymbol holder, IOperation value)
@@ -506,7 +492,7 @@ namespace ModelGen.Generator.Analyzers
             var created = new List<INamedTypeSymbol>();
             if (Creations(value, created))
             {
-                var queue = _created.GetOrAdd(holder, _ => new System.Collections.Concurrent.ConcurrentQueue<INamedTypeSymbol>());
+                var queue = _created.GetOrAdd(holder, _ => new ConcurrentQueue<INamedTypeSymbol>());
                 foreach (var type in created)
                 {
                     queue.Enqueue(type);
@@ -528,12 +514,7 @@ namespace ModelGen.Generator.Analyzers
 
         private static bool Creations(IOperation value, List<INamedTypeSymbol> created)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
-
-            switch (value)
+            switch (Markers.Unwrap(value))
             {
                 case IObjectCreationOperation { Type: INamedTypeSymbol type }:
                     created.Add(type.OriginalDefinition);

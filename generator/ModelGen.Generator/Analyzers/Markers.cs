@@ -90,19 +90,24 @@ namespace ModelGen.Generator.Analyzers
                         break;
                     case INameOfOperation:
                         return null;
-                    case IConditionalOperation conditional when conditional.Condition.ConstantValue is { HasValue: true, Value: bool value }:
-                        if ((!value && child == conditional.WhenTrue) || (value && child == conditional.WhenFalse))
-                        {
-                            return null;
-                        }
-
-                        break;
-                    case IWhileLoopOperation loop when loop.Condition?.ConstantValue is { HasValue: true, Value: false } && child == loop.Body:
+                    case var branch when IsDeadBranch(branch, child):
                         return null;
                 }
             }
 
             return owner ?? containing;
+        }
+
+        /// <summary>The operation under all its conversions (the value as written, cast or not).</summary>
+        [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(operation))]
+        public static IOperation? Unwrap(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
         }
 
         /// <summary>The operation under its implicit conversions (the value as written, e.g. before boxing).</summary>
@@ -131,15 +136,7 @@ namespace ModelGen.Generator.Analyzers
             IOperation child = operation;
             for (var op = operation.Parent; op is not null; child = op, op = op.Parent)
             {
-                if (op is IConditionalOperation conditional && conditional.Condition.ConstantValue is { HasValue: true, Value: bool value })
-                {
-                    if ((!value && child == conditional.WhenTrue) || (value && child == conditional.WhenFalse))
-                    {
-                        return true;
-                    }
-                }
-
-                if (op is IWhileLoopOperation loop && loop.Condition?.ConstantValue is { HasValue: true, Value: false } && child == loop.Body)
+                if (IsDeadBranch(op, child))
                 {
                     return true;
                 }
@@ -147,6 +144,15 @@ namespace ModelGen.Generator.Analyzers
 
             return false;
         }
+
+        /// <summary>Whether <paramref name="child"/> is the branch of <paramref name="parent"/> that a constant condition never runs.</summary>
+        private static bool IsDeadBranch(IOperation parent, IOperation child) => parent switch
+        {
+            IConditionalOperation { Condition.ConstantValue: { HasValue: true, Value: bool value } } conditional =>
+                (!value && child == conditional.WhenTrue) || (value && child == conditional.WhenFalse),
+            IWhileLoopOperation { Condition.ConstantValue: { HasValue: true, Value: false } } loop => child == loop.Body,
+            _ => false,
+        };
 
         /// <summary>The method an operation calls or references, as the call-graph node (original definition).</summary>
         public static IMethodSymbol? Target(IOperation operation) => Bound(operation) is { } method ? Node(method) : null;
@@ -194,10 +200,7 @@ namespace ModelGen.Generator.Analyzers
         /// <summary>The field, property or event a delegate value is read from (through conversions and ?.), or null.</summary>
         public static ISymbol? Storage(IOperation? operation)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = Unwrap(operation);
 
             if (operation is IConditionalAccessInstanceOperation instance)
             {
@@ -220,14 +223,8 @@ namespace ModelGen.Generator.Analyzers
         }
 
         /// <summary>The method a delegate-creating value refers to (a method group or a lambda), or null.</summary>
-        public static IMethodSymbol? DelegateTarget(IOperation? value)
-        {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
-
-            return value switch
+        public static IMethodSymbol? DelegateTarget(IOperation? value) =>
+            Unwrap(value) switch
             {
                 IDelegateCreationOperation { Target: IMethodReferenceOperation r } => Node(r.Method),
                 IDelegateCreationOperation { Target: IAnonymousFunctionOperation l } => l.Symbol,
@@ -235,7 +232,6 @@ namespace ModelGen.Generator.Analyzers
                 IAnonymousFunctionOperation l => l.Symbol,
                 _ => null,
             };
-        }
 
         public static IMethodSymbol Node(IMethodSymbol method) => (method.ReducedFrom ?? method).OriginalDefinition;
     }

@@ -155,17 +155,7 @@ namespace ModelGen.Generator.Analyzers
         }
 
         private static IOperation? Argument(IInvocationOperation call, string name) =>
-            call.Arguments.FirstOrDefault(a => a.Parameter?.Name == name && a.ArgumentKind == ArgumentKind.Explicit)?.Value is { } v ? Unwrap(v) : null;
-
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
-        }
+            call.Arguments.FirstOrDefault(a => a.Parameter?.Name == name && a.ArgumentKind == ArgumentKind.Explicit)?.Value is { } v ? Markers.Unwrap(v) : null;
 
         /// <summary>
         /// Options held in a local (or a field initialized in this file) and given to Fit: BatchSize is 1 when the last
@@ -200,10 +190,10 @@ namespace ModelGen.Generator.Analyzers
                 switch (op)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, holder) && declarator.Initializer?.Value is { } init:
-                        ConsiderCreation(Unwrap(init), op.Syntax.SpanStart);
+                        ConsiderCreation(Markers.Unwrap(init), op.Syntax.SpanStart);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IFieldReferenceOperation } assignment when SymbolEqualityComparer.Default.Equals(Holder(assignment.Target), holder):
-                        ConsiderCreation(Unwrap(assignment.Value), op.Syntax.SpanStart);
+                        ConsiderCreation(Markers.Unwrap(assignment.Value), op.Syntax.SpanStart);
                         break;
                     case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: Names.BatchSize, Instance: { } instance } } assignment when SymbolEqualityComparer.Default.Equals(Holder(instance), holder):
                         Consider(assignment.Value, op.Syntax.SpanStart);
@@ -220,7 +210,7 @@ namespace ModelGen.Generator.Analyzers
                         && reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer }
                         && call.SemanticModel?.GetOperation(initializer) is IFieldInitializerOperation { Value: { } value })
                     {
-                        return BatchSizeOne(Unwrap(value));
+                        return BatchSizeOne(Markers.Unwrap(value));
                     }
                 }
             }
@@ -257,14 +247,14 @@ namespace ModelGen.Generator.Analyzers
                 };
                 if (given is not null && op.Syntax.SpanStart < call.Syntax.SpanStart && op.Syntax.SpanStart > lastPosition)
                 {
-                    (last, lastPosition) = (Unwrap(given), op.Syntax.SpanStart);
+                    (last, lastPosition) = (Markers.Unwrap(given), op.Syntax.SpanStart);
                 }
             }
 
             return last;
         }
 
-        private static ISymbol? Holder(IOperation operation) => Unwrap(operation) switch
+        private static ISymbol? Holder(IOperation operation) => Markers.Unwrap(operation) switch
         {
             ILocalReferenceOperation l => l.Local,
             IFieldReferenceOperation f => f.Field,
@@ -308,7 +298,7 @@ namespace ModelGen.Generator.Analyzers
                 {
                     // A local that holds a model created here has initial running statistics (mean 0, variance 1).
                     if (op is IVariableDeclaratorOperation { Initializer.Value: { } init } declarator
-                        && Unwrap(init) is IObjectCreationOperation creation && hasBatchNorm(creation.Type as INamedTypeSymbol))
+                        && Markers.Unwrap(init) is IObjectCreationOperation creation && hasBatchNorm(creation.Type as INamedTypeSymbol))
                     {
                         fresh.Add(declarator.Symbol);
                     }
