@@ -60,10 +60,13 @@ namespace ModelGen.Tests
         [InlineData("WideNet", 30)]
         [InlineData("WideCnn", 32)]
         [InlineData("SmallCnn", 29)]
+        [InlineData("OddBatchNormNet", 64)]
+        [InlineData("OddBatchNormNet", 2000)]
         public void TrainingIsBitwiseTheSameForEveryDegree(string name, int rows)
         {
             // Training splits large layers over threads (dense forward and input gradients by rows, weight gradients by
-            // whole 16-output panels); no sum crosses threads, so losses, gradients and parameters must not change.
+            // whole 16-output panels, BatchNorm by features or channels, the optimizer update and the divergence scan by
+            // elements); no sum crosses threads, so losses, gradients and parameters must not change.
             int previous = Parallelism.MaxDegreeOfParallelism;
             try
             {
@@ -96,6 +99,7 @@ namespace ModelGen.Tests
                 case "WideNet": { var m = new Models.WideNet(3); model = m; trainer = m.CreateTrainer(64); break; }
                 case "WideCnn": { var m = new Models.WideCnn(3); model = m; trainer = m.CreateTrainer(64); break; }
                 case "SmallCnn": { var m = new Models.SmallCnn(3); model = m; trainer = m.CreateTrainer(64); break; }
+                case "OddBatchNormNet": { var m = new Models.OddBatchNormNet(3); model = m; trainer = m.CreateTrainer(rows); break; }
                 default: throw new ArgumentException(name);
             }
 

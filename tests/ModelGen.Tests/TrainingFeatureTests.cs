@@ -124,6 +124,36 @@ namespace ModelGen.Tests
             Assert.Contains(off.Model.Parameters.ToArray(), float.IsNaN);
         }
 
+        /// <summary>
+        /// The same for a model large enough that the divergence scan and the optimizer update are split over the cores
+        /// (the benchmark MLP, 236,682 floats): the diverged step throws, the next good step is taken (the scan's flag was
+        /// reset), and the result equals, bitwise, a model that only took the good steps.
+        /// </summary>
+        [Fact]
+        public void ADivergedStepOfALargeModelThrowsAndChangesNothing()
+        {
+            var huge = Enumerable.Repeat(3e38f, 16 * 784).ToArray();
+            var t = TestData.Targets(16, 10, 51, oneHot: true);
+            var good = Enumerable.Range(0, 3).Select(i => TestData.Uniform(16 * 784, 52 + i)).ToArray();
+            var a = new Mlp784(5);
+            var ta = a.CreateTrainer(16);
+            var b = new Mlp784(5);
+            var tb = b.CreateTrainer(16);
+            ta.TrainStep(good[0], t);
+            var e = Assert.Throws<TrainingDivergedException>(() => ta.TrainStep(huge, t));
+            Assert.Equal(2, e.Step);
+            ta.TrainStep(good[1], t);
+            ta.TrainStep(good[2], t);
+            foreach (var x in good)
+            {
+                tb.TrainStep(x, t);
+            }
+
+            static float[] State(Mlp784 m) => Mlp784.Tensors.SelectMany(t => m.GetTensor(t.Name)).ToArray();
+            Assert.True(TestData.SameBits(State(a), State(b)), "the diverged step left a trace");
+            Assert.True(TestData.SameBits(ta.Gradients, tb.Gradients));
+        }
+
         [Fact]
         public void SummaryListsLayersShapesParametersAndTotals()
         {

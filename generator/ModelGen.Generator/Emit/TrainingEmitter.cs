@@ -380,10 +380,10 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
 
-            EmitCheckDivergence(w, hasState);
+            EmitCheckDivergence(w, hasState, plan.ComputeCount);
             EmitCheckpoints(w, plan);
             EmitRun(w, plan, contexts);
-            OptimizerEmitter.EmitUpdate(w, opt);
+            OptimizerEmitter.EmitUpdate(w, opt, plan.ComputeCount);
             w.Close();
         }
 
@@ -472,14 +472,50 @@ namespace ModelGen.Generator.Emit
         }
 
         /// <summary>The divergence check of a step: runs after the backward pass and before any update.</summary>
-        private static void EmitCheckDivergence(SourceWriter w, bool hasState)
+        private static void EmitCheckDivergence(SourceWriter w, bool hasState, int computeCount)
         {
             w.Line("/// <summary>");
             w.Line("/// Throws <see cref=\"global::ModelGen.TrainingDivergedException\"/> when the loss or a gradient is not finite, after putting back the");
             w.Line("/// running statistics the forward pass changed; the parameters and the optimizer have not changed yet.");
             w.Line("/// </summary>");
+            var members = w.Fork();
             w.Open("private void CheckDivergence(float loss)");
-            w.Open($"if (float.IsFinite(loss) && {Rt}TrainingValues.IndexOfNonFinite(_gradients) < 0)");
+            if (computeCount >= Optimizers.OptimizerEmitter.ParallelElements)
+            {
+                w.Line("// As many gradients as the optimizer splits over the cores: the scan is split the same way.");
+                w.Line("_nonFinite = false;");
+                ParallelSplit.Emit(
+                    w,
+                    members,
+                    ParallelSplit.Enabled,
+                    "default",
+                    "default",
+                    "ComputeCount",
+                    1024,
+                    "FindNonFinite(0, ComputeCount);",
+                    Names.Trainer,
+                    "s_findNonFinite",
+                    "One thread's part of the scan in <see cref=\"CheckDivergence\"/>: the gradients from <c>start</c> to <c>end</c>.",
+                    "trainer, x, y, start, end",
+                    "trainer.FindNonFinite(start, end);");
+                w.Line();
+                w.Open("if (float.IsFinite(loss) && !_nonFinite)");
+                members.Line("/// <summary>Whether <see cref=\"FindNonFinite\"/> found a NaN or infinite gradient in the current step.</summary>");
+                members.Line("private bool _nonFinite;");
+                members.Line();
+                members.Line("/// <summary>Sets <see cref=\"_nonFinite\"/> when a gradient from <paramref name=\"start\"/> to <paramref name=\"end\"/> is NaN or infinite.</summary>");
+                members.Open("private void FindNonFinite(int start, int end)");
+                members.Open($"if ({Rt}TrainingValues.IndexOfNonFinite(new {RoSpan}(_gradients, start, end - start)) >= 0)");
+                members.Line("_nonFinite = true;");
+                members.Close();
+                members.Close();
+                members.Line();
+            }
+            else
+            {
+                w.Open($"if (float.IsFinite(loss) && {Rt}TrainingValues.IndexOfNonFinite(_gradients) < 0)");
+            }
+
             w.Line("return;");
             w.Close();
             w.Line();
@@ -492,6 +528,7 @@ namespace ModelGen.Generator.Emit
             w.Line($"throw {Rt}TrainingDivergedException.Create(_iterations + 1, loss, Gradients, Tensors);");
             w.Close();
             w.Line();
+            w.Append(members);
         }
 
         private static string In(LayerSpec l) => l.Index == 0 ? "x" : "y" + I(l.Index - 1);

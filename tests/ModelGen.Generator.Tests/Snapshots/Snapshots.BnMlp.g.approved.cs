@@ -1121,6 +1121,8 @@ namespace Snapshots
             private readonly float[] _xhat1;
             /// <summary>Layer 1 per-feature 1 / sqrt(batch variance + eps).</summary>
             private readonly float[] _invStd1 = new float[32];
+            /// <summary>Layer 1: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>
+            private bool _update1;
             /// <summary>Layer 2 (ReLU) outputs of the current batch.</summary>
             private readonly float[] _y2;
             /// <summary>Layer 3 (Dropout) outputs of the current batch.</summary>
@@ -1135,6 +1137,8 @@ namespace Snapshots
             private readonly float[] _xhat5;
             /// <summary>Layer 5 per-feature 1 / sqrt(batch variance + eps).</summary>
             private readonly float[] _invStd5 = new float[16];
+            /// <summary>Layer 5: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>
+            private bool _update5;
             /// <summary>Layer 6 (ReLU) outputs of the current batch.</summary>
             private readonly float[] _y6;
             /// <summary>Layer 7 (Dense) outputs of the current batch.</summary>
@@ -1740,10 +1744,36 @@ namespace Snapshots
                 // Layer 1, batch norm "bn1", training mode: normalize each feature with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
                 // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
+                // Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).
+                _update1 = updateRunningStatistics;
+                if ((long)rows * 1024 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, rows * 32), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, rows * 32), 32, 4, s_forwardFeatures1);
+                }
+                else
+                {
+                    ForwardFeatures1(ref x, ref y, rows, updateRunningStatistics, 0, 32);
+                }
+
+                if (updateRunningStatistics)
+                {
+                    _model._counters[0]++;
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="ForwardFeatures1"/>: the features from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forwardFeatures1 = static (trainer, x, y, start, end) =>
+                trainer.ForwardFeatures1(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), trainer._rows, trainer._update1, start, end);
+
+            /// <summary>Training-mode forward of layer 1 for the features from <paramref name="jFirst"/> to <paramref name="jEnd"/>.</summary>
+            private void ForwardFeatures1(ref float x, ref float y, int rows, bool updateRunningStatistics, int jFirst, int jEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
                 // Four features at a time (lanes in double for the statistics).
                 var rowsD = Splat4((double)rows);
                 ref float xh = ref Data(_xhat1);
-                for (int j = 0; j < 32; j += 4)
+                for (int j = jFirst; j < jEnd; j += 4)
                 {
                     var sum = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
@@ -1779,10 +1809,6 @@ namespace Snapshots
                     }
                 }
 
-                if (updateRunningStatistics)
-                {
-                    _model._counters[0]++;
-                }
             }
 
             /// <summary>Training-mode forward of layer 2 (ReLU) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
@@ -1963,10 +1989,36 @@ namespace Snapshots
                 // Layer 5, batch norm "bn2", training mode: normalize each feature with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 1E-05) + bias; then update the running statistics, PyTorch convention:
                 // running = 0.9 * running + 0.1 * batch, the running variance taking the unbiased batch variance.
+                // Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).
+                _update5 = updateRunningStatistics;
+                if ((long)rows * 512 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, rows * 16), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, rows * 16), 16, 4, s_forwardFeatures5);
+                }
+                else
+                {
+                    ForwardFeatures5(ref x, ref y, rows, updateRunningStatistics, 0, 16);
+                }
+
+                if (updateRunningStatistics)
+                {
+                    _model._counters[1]++;
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="ForwardFeatures5"/>: the features from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forwardFeatures5 = static (trainer, x, y, start, end) =>
+                trainer.ForwardFeatures5(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), trainer._rows, trainer._update5, start, end);
+
+            /// <summary>Training-mode forward of layer 5 for the features from <paramref name="jFirst"/> to <paramref name="jEnd"/>.</summary>
+            private void ForwardFeatures5(ref float x, ref float y, int rows, bool updateRunningStatistics, int jFirst, int jEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
                 // Four features at a time (lanes in double for the statistics).
                 var rowsD = Splat4((double)rows);
                 ref float xh = ref Data(_xhat5);
-                for (int j = 0; j < 16; j += 4)
+                for (int j = jFirst; j < jEnd; j += 4)
                 {
                     var sum = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
@@ -2002,10 +2054,6 @@ namespace Snapshots
                     }
                 }
 
-                if (updateRunningStatistics)
-                {
-                    _model._counters[1]++;
-                }
             }
 
             /// <summary>Training-mode forward of layer 6 (ReLU) over <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
@@ -2414,9 +2462,29 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
                 // Backward, layer 5 batch norm "bn2": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
+                // Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).
+                if ((long)rows * 512 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Data(_xhat5), rows * 16), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d, rows * 16), 16, 4, s_backwardFeatures5);
+                }
+                else
+                {
+                    BackwardFeatures5(ref d, rows, 0, 16);
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="BackwardFeatures5"/>: the features from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_backwardFeatures5 = static (trainer, xhat, d, start, end) =>
+                trainer.BackwardFeatures5(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), trainer._rows, start, end);
+
+            /// <summary>Backward of layer 5 for the features from <paramref name="jFirst"/> to <paramref name="jEnd"/>, the input gradient in place.</summary>
+            private void BackwardFeatures5(ref float d, int rows, int jFirst, int jEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
                 ref float xhat5 = ref Data(_xhat5);
                 var rowsD = Splat4((double)rows);
-                for (int j = 0; j < 16; j += 4)
+                for (int j = jFirst; j < jEnd; j += 4)
                 {
                     var sumD = Splat4(0.0);
                     var sumDH = Splat4(0.0);
@@ -2675,9 +2743,29 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "bn1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
+                // Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).
+                if ((long)rows * 1024 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Data(_xhat1), rows * 32), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d, rows * 32), 32, 4, s_backwardFeatures1);
+                }
+                else
+                {
+                    BackwardFeatures1(ref d, rows, 0, 32);
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="BackwardFeatures1"/>: the features from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_backwardFeatures1 = static (trainer, xhat, d, start, end) =>
+                trainer.BackwardFeatures1(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), trainer._rows, start, end);
+
+            /// <summary>Backward of layer 1 for the features from <paramref name="jFirst"/> to <paramref name="jEnd"/>, the input gradient in place.</summary>
+            private void BackwardFeatures1(ref float d, int rows, int jFirst, int jEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
                 ref float xhat1 = ref Data(_xhat1);
                 var rowsD = Splat4((double)rows);
-                for (int j = 0; j < 32; j += 4)
+                for (int j = jFirst; j < jEnd; j += 4)
                 {
                     var sumD = Splat4(0.0);
                     var sumDH = Splat4(0.0);
@@ -2846,6 +2934,12 @@ namespace Snapshots
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
+                ApplyOptimizer(0, ComputeCount);
+            }
+
+            /// <summary>Applies the optimizer update to the elements from <paramref name="start"/> to <paramref name="end"/> of the compute layout.</summary>
+            private void ApplyOptimizer(int start, int end)
+            {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
@@ -2863,8 +2957,8 @@ namespace Snapshots
                 var stepSize8 = Splat8(stepSize);
                 var correction2Sqrt8 = Splat8(correction2Sqrt);
                 var epsilon8 = Splat8(1E-08f);
-                int i = 0;
-                for (; i + 8 <= ComputeCount; i += 8)
+                int i = start;
+                for (; i + 8 <= end; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);
@@ -2874,7 +2968,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);
                 }
 
-                for (; i < ComputeCount; i++)
+                for (; i < end; i++)
                 {
                     float gi = At(ref g, i);
                     float m = (0.9f * At(ref m1, i)) + (0.1f * gi);

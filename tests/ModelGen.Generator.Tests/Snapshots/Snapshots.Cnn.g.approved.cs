@@ -2113,6 +2113,7 @@ namespace Snapshots
                 {
                     ForwardChannels1(ref x, ref y, rows, updateRunningStatistics, 0, 8);
                 }
+
                 if (updateRunningStatistics)
                 {
                     _model._counters[0]++;
@@ -3704,6 +3705,12 @@ namespace Snapshots
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
+                ApplyOptimizer(0, ComputeCount);
+            }
+
+            /// <summary>Applies the optimizer update to the elements from <paramref name="start"/> to <paramref name="end"/> of the compute layout.</summary>
+            private void ApplyOptimizer(int start, int end)
+            {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
@@ -3721,8 +3728,8 @@ namespace Snapshots
                 var stepSize8 = Splat8(stepSize);
                 var correction2Sqrt8 = Splat8(correction2Sqrt);
                 var epsilon8 = Splat8(1E-08f);
-                int i = 0;
-                for (; i + 8 <= ComputeCount; i += 8)
+                int i = start;
+                for (; i + 8 <= end; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);
@@ -3732,7 +3739,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);
                 }
 
-                for (; i < ComputeCount; i++)
+                for (; i < end; i++)
                 {
                     float gi = At(ref g, i);
                     float m = (0.9f * At(ref m1, i)) + (0.1f * gi);

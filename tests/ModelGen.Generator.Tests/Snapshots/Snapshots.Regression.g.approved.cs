@@ -2201,6 +2201,12 @@ namespace Snapshots
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
+                ApplyOptimizer(0, ComputeCount);
+            }
+
+            /// <summary>Applies the optimizer update to the elements from <paramref name="start"/> to <paramref name="end"/> of the compute layout.</summary>
+            private void ApplyOptimizer(int start, int end)
+            {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
@@ -2212,8 +2218,8 @@ namespace Snapshots
                 var lr8 = Splat8(lr);
                 var momentum8 = Splat8(0.5f);
                 var decay8 = Splat8(0.0001f);
-                int i = 0;
-                for (; i + 8 <= ComputeCount; i += 8)
+                int i = start;
+                for (; i + 8 <= end; i += 8)
                 {
                     var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));
                     var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
@@ -2221,7 +2227,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) + v, ref p, i);
                 }
 
-                for (; i < ComputeCount; i++)
+                for (; i < end; i++)
                 {
                     float gi = At(ref g, i) + (0.0001f * At(ref p, i));
                     float v = (0.5f * At(ref m1, i)) - (lr * gi);

@@ -681,6 +681,8 @@ namespace Snapshots
             private readonly float[] _xhat1;
             /// <summary>Layer 1 per-feature 1 / sqrt(batch variance + eps).</summary>
             private readonly float[] _invStd1 = new float[5];
+            /// <summary>Layer 1: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>
+            private bool _update1;
             /// <summary>Layer 2 (Softmax) outputs of the current batch.</summary>
             private readonly float[] _y2;
 
@@ -1219,10 +1221,36 @@ namespace Snapshots
                 // Layer 1, batch norm "1", training mode: normalize each feature with the batch mean and biased variance,
                 // y = weight * (x - mean) / sqrt(var + 0.001) + bias; then update the running statistics, Keras convention:
                 // running = 0.99 * running + 0.010000000000000009 * batch, the running variance taking the biased batch variance.
+                // Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).
+                _update1 = updateRunningStatistics;
+                if ((long)rows * 160 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref x, rows * 16), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, rows * 16), 5, 4, s_forwardFeatures1);
+                }
+                else
+                {
+                    ForwardFeatures1(ref x, ref y, rows, updateRunningStatistics, 0, 5);
+                }
+
+                if (updateRunningStatistics)
+                {
+                    _model._counters[0]++;
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="ForwardFeatures1"/>: the features from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_forwardFeatures1 = static (trainer, x, y, start, end) =>
+                trainer.ForwardFeatures1(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), trainer._rows, trainer._update1, start, end);
+
+            /// <summary>Training-mode forward of layer 1 for the features from <paramref name="jFirst"/> to <paramref name="jEnd"/>.</summary>
+            private void ForwardFeatures1(ref float x, ref float y, int rows, bool updateRunningStatistics, int jFirst, int jEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float s = ref Data(_model._state);
                 // Four features at a time (lanes in double for the statistics).
                 var rowsD = Splat4((double)rows);
                 ref float xh = ref Data(_xhat1);
-                for (int j = 0; j < 4; j += 4)
+                for (int j = jFirst; j < global::System.Math.Min(jEnd, 4); j += 4)
                 {
                     var sum = Splat4(0.0);
                     for (int r = 0; r < rows; r++)
@@ -1259,7 +1287,7 @@ namespace Snapshots
                 }
 
                 // The remaining features one by one, the same operations.
-                for (int j = 4; j < 5; j++)
+                for (int j = global::System.Math.Max(jFirst, 4); j < jEnd; j++)
                 {
                     double sum = 0;
                     for (int r = 0; r < rows; r++)
@@ -1294,11 +1322,6 @@ namespace Snapshots
                         At(ref s, j) = (float)((0.99 * At(ref s, j)) + (0.010000000000000009 * mean));
                         At(ref s, 5 + j) = (float)((0.99 * At(ref s, 5 + j)) + (0.010000000000000009 * variance));
                     }
-                }
-
-                if (updateRunningStatistics)
-                {
-                    _model._counters[0]++;
                 }
             }
 
@@ -1343,9 +1366,29 @@ namespace Snapshots
                 ref float g = ref Data(_gradients);
                 ref float s = ref Data(_model._state);
                 // Backward, layer 1 batch norm "1": dweight += sum(d * xhat), dbias += sum(d), dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat)).
+                // Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).
+                if ((long)rows * 160 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Data(_xhat1), rows * 5), global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d, rows * 16), 5, 4, s_backwardFeatures1);
+                }
+                else
+                {
+                    BackwardFeatures1(ref d, rows, 0, 5);
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="BackwardFeatures1"/>: the features from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_backwardFeatures1 = static (trainer, xhat, d, start, end) =>
+                trainer.BackwardFeatures1(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(d), trainer._rows, start, end);
+
+            /// <summary>Backward of layer 1 for the features from <paramref name="jFirst"/> to <paramref name="jEnd"/>, the input gradient in place.</summary>
+            private void BackwardFeatures1(ref float d, int rows, int jFirst, int jEnd)
+            {
+                ref float p = ref Data(_model._compute);
+                ref float g = ref Data(_gradients);
                 ref float xhat1 = ref Data(_xhat1);
                 var rowsD = Splat4((double)rows);
-                for (int j = 0; j < 4; j += 4)
+                for (int j = jFirst; j < global::System.Math.Min(jEnd, 4); j += 4)
                 {
                     var sumD = Splat4(0.0);
                     var sumDH = Splat4(0.0);
@@ -1367,7 +1410,7 @@ namespace Snapshots
                 }
 
                 // The remaining features one by one, the same operations.
-                for (int j = 4; j < 5; j++)
+                for (int j = global::System.Math.Max(jFirst, 4); j < jEnd; j++)
                 {
                     double sumD = 0;
                     double sumDH = 0;
@@ -1513,6 +1556,12 @@ namespace Snapshots
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
+                ApplyOptimizer(0, ComputeCount);
+            }
+
+            /// <summary>Applies the optimizer update to the elements from <paramref name="start"/> to <paramref name="end"/> of the compute layout.</summary>
+            private void ApplyOptimizer(int start, int end)
+            {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 ref float m1 = ref Data(_moment1);
@@ -1522,8 +1571,8 @@ namespace Snapshots
                 // Vector main loop, then the scalar remainder: the same operations element by element.
                 var lr8 = Splat8(lr);
                 var momentum8 = Splat8(0.9f);
-                int i = 0;
-                for (; i + 8 <= ComputeCount; i += 8)
+                int i = start;
+                for (; i + 8 <= end; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     var v = (momentum8 * Load8(ref m1, i)) - (lr8 * gi);
@@ -1531,7 +1580,7 @@ namespace Snapshots
                     Store8(Load8(ref p, i) + v, ref p, i);
                 }
 
-                for (; i < ComputeCount; i++)
+                for (; i < end; i++)
                 {
                     float gi = At(ref g, i);
                     float v = (0.9f * At(ref m1, i)) - (lr * gi);

@@ -1296,12 +1296,39 @@ namespace Snapshots
             /// </summary>
             private void CheckDivergence(float loss)
             {
-                if (float.IsFinite(loss) && global::ModelGen.TrainingValues.IndexOfNonFinite(_gradients) < 0)
+                // As many gradients as the optimizer splits over the cores: the scan is split the same way.
+                _nonFinite = false;
+                if (global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, default, default, ComputeCount, 1024, s_findNonFinite);
+                }
+                else
+                {
+                    FindNonFinite(0, ComputeCount);
+                }
+
+                if (float.IsFinite(loss) && !_nonFinite)
                 {
                     return;
                 }
 
                 throw global::ModelGen.TrainingDivergedException.Create(_iterations + 1, loss, Gradients, Tensors);
+            }
+
+            /// <summary>One thread's part of the scan in <see cref="CheckDivergence"/>: the gradients from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_findNonFinite = static (trainer, x, y, start, end) =>
+                trainer.FindNonFinite(start, end);
+
+            /// <summary>Whether <see cref="FindNonFinite"/> found a NaN or infinite gradient in the current step.</summary>
+            private bool _nonFinite;
+
+            /// <summary>Sets <see cref="_nonFinite"/> when a gradient from <paramref name="start"/> to <paramref name="end"/> is NaN or infinite.</summary>
+            private void FindNonFinite(int start, int end)
+            {
+                if (global::ModelGen.TrainingValues.IndexOfNonFinite(new global::System.ReadOnlySpan<float>(_gradients, start, end - start)) >= 0)
+                {
+                    _nonFinite = true;
+                }
             }
 
             /// <summary>The names checkpoints give the optimizer's state arrays (PyTorch's where they mean the same).</summary>
@@ -2514,6 +2541,24 @@ namespace Snapshots
             /// <summary>Applies one optimizer update to every parameter from <see cref="Gradients"/>.</summary>
             private void ApplyOptimizer()
             {
+                // Each element is updated on its own: the elements split over the cores in ranges of 64.
+                if (global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
+                {
+                    global::ModelGen.WorkerPool.Run(this, default, default, ComputeCount, 64, s_applyOptimizer);
+                }
+                else
+                {
+                    ApplyOptimizer(0, ComputeCount);
+                }
+            }
+
+            /// <summary>One thread's part of <see cref="ApplyOptimizer()"/>: the elements from <c>start</c> to <c>end</c>.</summary>
+            private static readonly global::ModelGen.PartAction<Trainer> s_applyOptimizer = static (trainer, x, y, start, end) =>
+                trainer.ApplyOptimizer(start, end);
+
+            /// <summary>Applies the optimizer update to the elements from <paramref name="start"/> to <paramref name="end"/> of the compute layout.</summary>
+            private void ApplyOptimizer(int start, int end)
+            {
                 ref float p = ref Data(_model._compute);
                 ref float g = ref Data(_gradients);
                 // SGD: lr_t = LearningRate (starts at 0.01; Fit's schedule or the caller may change it between steps).
@@ -2521,14 +2566,14 @@ namespace Snapshots
                 // p -= lr_t * g.
                 // Vector main loop, then the scalar remainder: the same operations element by element.
                 var lr8 = Splat8(lr);
-                int i = 0;
-                for (; i + 8 <= ComputeCount; i += 8)
+                int i = start;
+                for (; i + 8 <= end; i += 8)
                 {
                     var gi = Load8(ref g, i);
                     Store8(Load8(ref p, i) - (lr8 * gi), ref p, i);
                 }
 
-                for (; i < ComputeCount; i++)
+                for (; i < end; i++)
                 {
                     float gi = At(ref g, i);
                     At(ref p, i) -= lr * gi;

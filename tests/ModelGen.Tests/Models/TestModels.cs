@@ -173,6 +173,26 @@ namespace ModelGen.Tests.Models
     {
     }
 
+    /// <summary>
+    /// BatchNorm widths that are not multiples of four (257 and 6): a training step of many rows splits their features over
+    /// the cores in groups of four, and the last group ends with features the scalar loop computes.
+    /// </summary>
+    [Model]
+    [Input(40)]
+    [Dense(257, Name = "odd")]
+    [BatchNorm(Name = "bnOdd")]
+    [ReLU]
+    [Dense(6, Name = "six")]
+    [BatchNorm(Name = "bnSix")]
+    [Tanh]
+    [Dense(3)]
+    [Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Adam(LearningRate = 0.01)]
+    public partial class OddBatchNormNet
+    {
+    }
+
     /// <summary>Two dropout layers wider than 65,536 features (their masks once collided: layer * 65536 + feature).</summary>
     [Model]
     [Input(65600)]

@@ -102,51 +102,12 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"private readonly float[] _xhat{c.Index};");
             w.Line($"/// <summary>Layer {c.Index} per-feature 1 / sqrt(batch variance + eps).</summary>");
             w.Line($"private readonly float[] _invStd{c.Index} = new float[{I(((BatchNormSpec)c.Spec).Features)}];");
-            if (((BatchNormSpec)c.Spec).Spatial > 1)
-            {
-                w.Line($"/// <summary>Layer {c.Index}: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>");
-                w.Line($"private bool _update{c.Index};");
-            }
+            w.Line($"/// <summary>Layer {c.Index}: whether the current forward pass updates the running statistics (read by its parts on other threads).</summary>");
+            w.Line($"private bool _update{c.Index};");
         }
 
         public override IEnumerable<TrainerBuffer> TrainerBuffers(LayerContext c) =>
             new[] { new TrainerBuffer($"_xhat{c.Index}", "float", c.Spec.OutputSize) };
-
-        public override void EmitTrainingForward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y)
-        {
-            var l = (BatchNormSpec)c.Spec;
-            if (l.Spatial == 1)
-            {
-                EmitTrainingForward(w, c, x, y);
-                return;
-            }
-
-            Header(w, c);
-            w.Line("// Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order).");
-            w.Line($"_update{c.Index} = updateRunningStatistics;");
-            ParallelSplit.Emit(
-                w,
-                members,
-                ParallelSplit.WorthIt(4L * l.OutputSize),
-                ParallelSplit.ReadOnlySpan(x, $"rows * {I(c.InputStride)}"),
-                ParallelSplit.Span(y, $"rows * {I(c.OutputStride)}"),
-                I(l.Features),
-                1,
-                $"ForwardChannels{c.Index}(ref {x}, ref {y}, rows, updateRunningStatistics, 0, {I(l.Features)});",
-                Names.Trainer,
-                $"s_forwardChannels{c.Index}",
-                $"One thread's part of <see cref=\"ForwardChannels{c.Index}\"/>: the channels from <c>start</c> to <c>end</c>.",
-                "trainer, x, y, start, end",
-                $"trainer.ForwardChannels{c.Index}({ParallelSplit.Element("x")}, {ParallelSplit.Element("y")}, trainer._rows, trainer._update{c.Index}, start, end);");
-            EmitCounter(w, c);
-            members.Line($"/// <summary>Training-mode forward of layer {c.Index} for the channels from <paramref name=\"chFirst\"/> to <paramref name=\"chEnd\"/>.</summary>");
-            members.Open($"private void ForwardChannels{c.Index}(ref float x, ref float y, int rows, bool updateRunningStatistics, int chFirst, int chEnd)");
-            members.Line("ref float p = ref Data(_model._compute);");
-            members.Line("ref float s = ref Data(_model._state);");
-            EmitForwardChannels(members, c, "x", "y");
-            members.Close();
-            members.Line();
-        }
 
         private static void Header(SourceWriter w, LayerContext c)
         {
@@ -156,26 +117,84 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"// running = {D(l.Keep)} * running + {D(l.Take)} * batch, the running variance taking the {(l.Keras ? "biased" : "unbiased")} batch variance.");
         }
 
+        /// <summary>
+        /// The threshold for splitting a dense BatchNorm's features over the cores: its three passes over the batch (sums,
+        /// squares, normalize; and the two of the backward pass) cost about as much per element as 32 multiply-adds of a
+        /// dense kernel, so the hand-off pays from <see cref="Limits.ParallelWork"/> / 32 elements (64 rows of 128 features).
+        /// Measured on the benchmark MLP's TrainStep(64): splitting both of its BatchNorm layers (256 and 128 features) took
+        /// about a tenth off the step on two cores (docs/benchmarks.md).
+        /// </summary>
+        private const long FeatureWork = 32;
+
         public override void EmitTrainingForward(SourceWriter w, LayerContext c, string x, string y)
+        {
+            var members = w.Fork();
+            EmitTrainingForward(w, members, c, x, y);
+            w.Append(members);
+        }
+
+        /// <summary>
+        /// The training forward: features (channels) are independent, so many rows split them over the cores, a dense
+        /// layer's features in groups of four, each one's sums on one thread in row order (the bits of one thread); the
+        /// counter counts once, on the calling thread.
+        /// </summary>
+        public override void EmitTrainingForward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y)
         {
             var l = (BatchNormSpec)c.Spec;
             int f = l.Features;
+            bool channels = l.Spatial > 1;
+            string part = channels ? "Channels" : "Features", unit = channels ? "channel" : "feature", first = channels ? "chFirst" : "jFirst", last = channels ? "chEnd" : "jEnd";
             Header(w, c);
-
+            w.Line(channels
+                ? "// Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order)."
+                : "// Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).");
+            w.Line($"_update{c.Index} = updateRunningStatistics;");
+            ParallelSplit.Emit(
+                w,
+                members,
+                ParallelSplit.WorthIt(channels ? 4L * l.OutputSize : FeatureWork * f),
+                ParallelSplit.ReadOnlySpan(x, $"rows * {I(c.InputStride)}"),
+                ParallelSplit.Span(y, $"rows * {I(c.OutputStride)}"),
+                I(f),
+                channels ? 1 : 4,
+                $"Forward{part}{c.Index}(ref {x}, ref {y}, rows, updateRunningStatistics, 0, {I(f)});",
+                Names.Trainer,
+                $"s_forward{part}{c.Index}",
+                $"One thread's part of <see cref=\"Forward{part}{c.Index}\"/>: the {unit}s from <c>start</c> to <c>end</c>.",
+                "trainer, x, y, start, end",
+                $"trainer.Forward{part}{c.Index}({ParallelSplit.Element("x")}, {ParallelSplit.Element("y")}, trainer._rows, trainer._update{c.Index}, start, end);");
+            w.Line();
+            EmitCounter(w, c);
+            members.Line($"/// <summary>Training-mode forward of layer {c.Index} for the {unit}s from <paramref name=\"{first}\"/> to <paramref name=\"{last}\"/>.</summary>");
+            members.Open($"private void Forward{part}{c.Index}(ref float x, ref float y, int rows, bool updateRunningStatistics, int {first}, int {last})");
+            members.Line("ref float p = ref Data(_model._compute);");
+            members.Line("ref float s = ref Data(_model._state);");
             int f4 = f / 4 * 4;
-            if (f4 > 0)
+            if (channels)
             {
-                EmitForwardVector(w, c, x, y, f4);
+                EmitForwardChannels(members, c, "x", "y");
+            }
+            else if (f4 > 0)
+            {
+                EmitForwardVector(members, c, "x", "y", f4);
             }
 
-            if (f4 == f)
+            if (!channels && f4 < f)
             {
-                EmitCounter(w, c);
-                return;
+                EmitForwardScalar(members, c, "x", "y", f4);
             }
 
+            members.Close();
+            members.Line();
+        }
+
+        /// <summary>The training forward for the features from <c>max(jFirst, f4)</c> to <c>jEnd</c>, one by one: the vector lanes' operations.</summary>
+        private static void EmitForwardScalar(SourceWriter w, LayerContext c, string x, string y, int f4)
+        {
+            var l = (BatchNormSpec)c.Spec;
+            int f = l.Features;
             w.Line("// The remaining features one by one, the same operations.");
-            w.Open($"for (int j = {I(f4)}; j < {I(f)}; j++)");
+            w.Open($"for (int j = global::System.Math.Max(jFirst, {I(f4)}); j < jEnd; j++)");
             BatchMoments(w, x, I(c.InputStride));
             w.Line($"float invStd = (float)(1.0 / global::System.Math.Sqrt(variance + {D(l.Epsilon)}));");
             w.Line($"_invStd{c.Index}[j] = invStd;");
@@ -196,8 +215,6 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line($"At(ref s, {VectorKernel.Index(variance, "j")}) = (float)(({D(l.Keep)} * At(ref s, {VectorKernel.Index(variance, "j")})) + ({D(l.Take)} * {batchVar}));");
             w.Close();
             w.Close();
-            w.Line();
-            EmitCounter(w, c);
         }
 
         private static void EmitCounter(SourceWriter w, LayerContext c)
@@ -208,7 +225,8 @@ namespace ModelGen.Generator.Emit.Layers
         }
 
         /// <summary>
-        /// The training forward for features [0, <paramref name="f4"/>), four at a time: each lane runs exactly the scalar
+        /// The training forward for the features from <c>jFirst</c> to <c>min(jEnd, f4)</c>, four at a time (<c>jFirst</c> a
+        /// multiple of four): each lane runs exactly the scalar
         /// feature's operations (double sums over the rows in order, the same roundings), so the bits are the scalar loop's.
         /// </summary>
         private static void EmitForwardVector(SourceWriter w, LayerContext c, string x, string y, int f4)
@@ -220,7 +238,7 @@ namespace ModelGen.Generator.Emit.Layers
             w.Line("// Four features at a time (lanes in double for the statistics).");
             w.Line("var rowsD = Splat4((double)rows);");
             w.Line($"ref float xh = ref Data(_xhat{c.Index});");
-            w.Open($"for (int j = 0; j < {I(f4)}; j += 4)");
+            w.Open($"for (int j = jFirst; j < {(f4 == f ? "jEnd" : $"global::System.Math.Min(jEnd, {I(f4)})")}; j += 4)");
             w.Line("var sum = Splat4(0.0);");
             w.Open("for (int r = 0; r < rows; r++)");
             w.Line($"sum += Widen4(ref {x}, (r * {xs}) + j);");
@@ -259,49 +277,61 @@ namespace ModelGen.Generator.Emit.Layers
             var l = (BatchNormSpec)c.Spec;
             int f = l.Features;
             w.Line($"// Backward, layer {c.Index} batch norm \"{l.Name}\": dweight += sum(d * xhat), dbias += sum(d){(needInput ? ", dx = weight * invStd / rows * (rows * d - sum(d) - xhat * sum(d * xhat))" : string.Empty)}.");
-            if (l.Spatial > 1)
+            bool channels = l.Spatial > 1;
+            string part = channels ? "Channels" : "Features", unit = channels ? "channel" : "feature", first = channels ? "chFirst" : "jFirst", last = channels ? "chEnd" : "jEnd";
+            w.Line(channels
+                ? "// Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order)."
+                : "// Features are independent: many rows split them over the cores in groups of four (each feature's sums on one thread, in row order).");
+            ParallelSplit.Emit(
+                w,
+                members,
+                ParallelSplit.WorthIt(channels ? 4L * l.OutputSize : FeatureWork * f),
+                ParallelSplit.ReadOnlySpan($"Data(_xhat{c.Index})", $"rows * {I(l.OutputSize)}"),
+                ParallelSplit.Span(d, $"rows * {I(c.OutputStride)}"),
+                I(l.Features),
+                channels ? 1 : 4,
+                $"Backward{part}{c.Index}(ref {d}, rows, 0, {I(l.Features)});",
+                Names.Trainer,
+                $"s_backward{part}{c.Index}",
+                $"One thread's part of <see cref=\"Backward{part}{c.Index}\"/>: the {unit}s from <c>start</c> to <c>end</c>.",
+                "trainer, xhat, d, start, end",
+                $"trainer.Backward{part}{c.Index}({ParallelSplit.Element("d")}, trainer._rows, start, end);");
+            members.Line($"/// <summary>Backward of layer {c.Index} for the {unit}s from <paramref name=\"{first}\"/> to <paramref name=\"{last}\"/>{(needInput ? ", the input gradient in place" : string.Empty)}.</summary>");
+            members.Open($"private void Backward{part}{c.Index}(ref float d, int rows, int {first}, int {last})");
+            members.Line("ref float p = ref Data(_model._compute);");
+            members.Line("ref float g = ref Data(_gradients);");
+            members.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
+            if (channels)
             {
-                w.Line("// Channels are independent: many rows split them over the cores (each channel's sums on one thread, in order).");
-                ParallelSplit.Emit(
-                    w,
-                    members,
-                    ParallelSplit.WorthIt(4L * l.OutputSize),
-                    ParallelSplit.ReadOnlySpan($"Data(_xhat{c.Index})", $"rows * {I(l.OutputSize)}"),
-                    ParallelSplit.Span(d, $"rows * {I(c.OutputStride)}"),
-                    I(l.Features),
-                    1,
-                    $"BackwardChannels{c.Index}(ref {d}, rows, 0, {I(l.Features)});",
-                    Names.Trainer,
-                    $"s_backwardChannels{c.Index}",
-                    $"One thread's part of <see cref=\"BackwardChannels{c.Index}\"/>: the channels from <c>start</c> to <c>end</c>.",
-                    "trainer, xhat, d, start, end",
-                    $"trainer.BackwardChannels{c.Index}({ParallelSplit.Element("d")}, trainer._rows, start, end);");
-                members.Line($"/// <summary>Backward of layer {c.Index} for the channels from <paramref name=\"chFirst\"/> to <paramref name=\"chEnd\"/>{(needInput ? ", the input gradient in place" : string.Empty)}.</summary>");
-                members.Open($"private void BackwardChannels{c.Index}(ref float d, int rows, int chFirst, int chEnd)");
-                members.Line("ref float p = ref Data(_model._compute);");
-                members.Line("ref float g = ref Data(_gradients);");
-                members.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
                 EmitBackwardChannels(members, c, "d", needInput);
-                members.Close();
-                members.Line();
-                return false;
+            }
+            else
+            {
+                EmitBackwardFeatures(members, c, "d", needInput);
             }
 
-            w.Line($"ref float xhat{c.Index} = ref Data(_xhat{c.Index});");
+            members.Close();
+            members.Line();
+            return false;
+        }
 
+        /// <summary>The backward pass of a dense BatchNorm for the features from <c>jFirst</c> to <c>jEnd</c>: four at a time, then one by one.</summary>
+        private static void EmitBackwardFeatures(SourceWriter w, LayerContext c, string d, bool needInput)
+        {
+            int f = ((BatchNormSpec)c.Spec).Features;
             int f4 = f / 4 * 4;
             if (f4 > 0)
             {
                 EmitBackwardVector(w, c, d, needInput, f4);
                 if (f4 == f)
                 {
-                    return false;
+                    return;
                 }
 
                 w.Line("// The remaining features one by one, the same operations.");
             }
 
-            w.Open($"for (int j = {I(f4)}; j < {I(f)}; j++)");
+            w.Open($"for (int j = global::System.Math.Max(jFirst, {I(f4)}); j < jEnd; j++)");
             w.Line("double sumD = 0;");
             w.Line("double sumDH = 0;");
             w.Open("for (int r = 0; r < rows; r++)");
@@ -322,16 +352,15 @@ namespace ModelGen.Generator.Emit.Layers
             }
 
             w.Close();
-            return false;
         }
 
-        /// <summary>The backward pass for features [0, <paramref name="f4"/>), four at a time, each lane the scalar feature's operations.</summary>
+        /// <summary>The backward pass for the features from <c>jFirst</c> to <c>min(jEnd, f4)</c>, four at a time, each lane the scalar feature's operations.</summary>
         private static void EmitBackwardVector(SourceWriter w, LayerContext c, string d, bool needInput, int f4)
         {
             int f = ((BatchNormSpec)c.Spec).Features;
             string ds = I(c.OutputStride);
             w.Line("var rowsD = Splat4((double)rows);");
-            w.Open($"for (int j = 0; j < {I(f4)}; j += 4)");
+            w.Open($"for (int j = jFirst; j < {(f4 == f ? "jEnd" : $"global::System.Math.Min(jEnd, {I(f4)})")}; j += 4)");
             w.Line("var sumD = Splat4(0.0);");
             w.Line("var sumDH = Splat4(0.0);");
             w.Open("for (int r = 0; r < rows; r++)");

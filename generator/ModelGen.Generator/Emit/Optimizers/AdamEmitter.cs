@@ -73,8 +73,8 @@ namespace ModelGen.Generator.Emit.Optimizers
             }
 
             string pv = decoupled ? "(Load8(ref p, i) * keep8)" : "Load8(ref p, i)";
-            w.Line("int i = 0;");
-            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ComputeCount; i += {I(VectorKernel.Lanes)})");
+            w.Line("int i = start;");
+            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= end; i += {I(VectorKernel.Lanes)})");
             w.Line(coupled ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
             w.Line("var m = (beta1 * Load8(ref m1, i)) + (oneMinusBeta1 * gi);");
             w.Line("var v = (beta2 * Load8(ref m2, i)) + ((oneMinusBeta2 * gi) * gi);");
@@ -83,7 +83,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             w.Line($"Store8({pv} - (stepSize8 * (m / ((global::System.Runtime.Intrinsics.Vector256.Sqrt(v) / correction2Sqrt8) + epsilon8))), ref p, i);");
             w.Close();
             w.Line();
-            w.Open("for (; i < ComputeCount; i++)");
+            w.Open("for (; i < end; i++)");
             w.Line($"float gi = {grad};");
             w.Line($"float m = ({F(o.Beta1)} * At(ref m1, i)) + ({F(1 - o.Beta1)} * gi);");
             w.Line($"float v = ({F(o.Beta2)} * At(ref m2, i)) + ({F(1 - o.Beta2)} * gi * gi);");

@@ -28,12 +28,52 @@ namespace ModelGen.Generator.Emit.Optimizers
         /// <summary>The trainer's optimizer-state fields.</summary>
         public static void EmitFields(SourceWriter w, Model.OptimizerSpec spec) => For(spec).Fields(w, spec);
 
-        /// <summary>The trainer's <c>ApplyOptimizer</c> method.</summary>
-        public static void EmitUpdate(SourceWriter w, Model.OptimizerSpec spec)
+        /// <summary>
+        /// From this many parameters on the update is split over the cores: it is a few loads and stores per element, so a
+        /// smaller update takes about as long as the hand-off to the workers. On the benchmark MLP (236,682 floats) the split
+        /// update took about a twentieth off TrainStep(64) on two cores (docs/benchmarks.md).
+        /// </summary>
+        public const int ParallelElements = 32768;
+
+        /// <summary>
+        /// The trainer's <c>ApplyOptimizer</c>: every element on its own, so a large model splits the elements over the cores
+        /// in ranges of 64 (each element's arithmetic unchanged); <c>ApplyOptimizer(start, end)</c> updates one range.
+        /// </summary>
+        public static void EmitUpdate(SourceWriter w, Model.OptimizerSpec spec, int computeCount)
         {
             var emitter = For(spec);
+            var members = w.Fork();
             w.Line("/// <summary>Applies one optimizer update to every parameter from <see cref=\"Gradients\"/>.</summary>");
             w.Open("private void ApplyOptimizer()");
+            if (computeCount >= ParallelElements)
+            {
+                w.Line("// Each element is updated on its own: the elements split over the cores in ranges of 64.");
+                ParallelSplit.Emit(
+                    w,
+                    members,
+                    ParallelSplit.Enabled,
+                    "default",
+                    "default",
+                    "ComputeCount",
+                    64,
+                    "ApplyOptimizer(0, ComputeCount);",
+                    Names.Trainer,
+                    "s_applyOptimizer",
+                    "One thread's part of <see cref=\"ApplyOptimizer()\"/>: the elements from <c>start</c> to <c>end</c>.",
+                    "trainer, x, y, start, end",
+                    "trainer.ApplyOptimizer(start, end);");
+            }
+            else
+            {
+                w.Line("ApplyOptimizer(0, ComputeCount);");
+            }
+
+            w.Close();
+            w.Line();
+            w.Append(members);
+
+            w.Line("/// <summary>Applies the optimizer update to the elements from <paramref name=\"start\"/> to <paramref name=\"end\"/> of the compute layout.</summary>");
+            w.Open("private void ApplyOptimizer(int start, int end)");
             w.Line("ref float p = ref Data(_model._compute);");
             w.Line("ref float g = ref Data(_gradients);");
             if (emitter.FirstMoment(spec))

@@ -72,8 +72,8 @@ namespace ModelGen.Generator.Emit.Optimizers
                 w.Line($"var decay8 = Splat8({F(o.WeightDecay)});");
             }
 
-            w.Line("int i = 0;");
-            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ComputeCount; i += {I(VectorKernel.Lanes)})");
+            w.Line("int i = start;");
+            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= end; i += {I(VectorKernel.Lanes)})");
             w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
             w.Line("var v = (alpha8 * Load8(ref m2, i)) + ((oneMinusAlpha8 * gi) * gi);");
             w.Line("Store8(v, ref m2, i);");
@@ -91,7 +91,7 @@ namespace ModelGen.Generator.Emit.Optimizers
 
             w.Close();
             w.Line();
-            w.Open("for (; i < ComputeCount; i++)");
+            w.Open("for (; i < end; i++)");
             w.Line($"float gi = {grad};");
             w.Line($"float v = ({F(o.Alpha)} * At(ref m2, i)) + ({F(1 - o.Alpha)} * gi * gi);");
             w.Line("At(ref m2, i) = v;");

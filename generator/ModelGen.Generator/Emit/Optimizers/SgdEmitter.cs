@@ -80,8 +80,8 @@ namespace ModelGen.Generator.Emit.Optimizers
                 w.Line($"var decay8 = Splat8({F(o.WeightDecay)});");
             }
 
-            w.Line("int i = 0;");
-            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= ComputeCount; i += {I(VectorKernel.Lanes)})");
+            w.Line("int i = start;");
+            w.Open($"for (; i + {I(VectorKernel.Lanes)} <= end; i += {I(VectorKernel.Lanes)})");
             w.Line(o.WeightDecay > 0 ? "var gi = Load8(ref g, i) + (decay8 * Load8(ref p, i));" : "var gi = Load8(ref g, i);");
             if (o.Momentum > 0)
             {
@@ -96,7 +96,7 @@ namespace ModelGen.Generator.Emit.Optimizers
 
             w.Close();
             w.Line();
-            w.Open("for (; i < ComputeCount; i++)");
+            w.Open("for (; i < end; i++)");
             w.Line($"float gi = {grad};");
             if (o.Momentum > 0)
             {
