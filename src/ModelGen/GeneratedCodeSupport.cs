@@ -23,6 +23,25 @@ namespace ModelGen
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ref float Data(float[] array) => ref MemoryMarshal.GetArrayDataReference(array);
 
+        /// <summary>A scratch array of this thread for a weight-gradient kernel's copy of its output gradients.</summary>
+        [ThreadStatic]
+        private static float[]? t_gradientColumns;
+
+        /// <summary>
+        /// This thread's scratch of at least <paramref name="length"/> floats (contents undefined): allocated on the thread's
+        /// first use and when a larger batch needs more, reused after, so training steps allocate nothing.
+        /// </summary>
+        public static float[] GradientColumns(int length)
+        {
+            var scratch = t_gradientColumns;
+            if (scratch is null || scratch.Length < length)
+            {
+                t_gradientColumns = scratch = new float[length];
+            }
+
+            return scratch;
+        }
+
         /// <summary>Eight zeros.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Zero8() => Vector256<float>.Zero;
@@ -92,6 +111,88 @@ namespace ModelGen
                     canonical[row + k] = packed[baseOffset + (k * 16)];
                 }
             }
+        }
+
+        /// <summary>
+        /// Writes the panels of a dense weight (<paramref name="outputs"/> x <paramref name="inputs"/>, at
+        /// <paramref name="offset"/> in <paramref name="packed"/>, the layout of <see cref="PackPanels"/>) into
+        /// <paramref name="transposed"/> as the panels of the transposed weight: for each block of 16 inputs, the 16 weights
+        /// of output 0, then of output 1, ...; lanes past the last input are 0. A copy, no arithmetic: 8 x 8 blocks at a
+        /// time where the processor has AVX, one float at a time elsewhere, the same values.
+        /// </summary>
+        public static void TransposePanels(float[] packed, int offset, int inputs, int outputs, float[] transposed)
+        {
+            int outputPanels = (outputs + 15) / 16, inputPanels = (inputs + 15) / 16;
+            ref float source = ref MemoryMarshal.GetArrayDataReference(packed);
+            ref float target = ref MemoryMarshal.GetArrayDataReference(transposed);
+            for (int t = 0; t < inputPanels; t++)
+            {
+                int kCount = Math.Min(16, inputs - (t * 16));
+                for (int q = 0; q < outputPanels; q++)
+                {
+                    int jCount = Math.Min(16, outputs - (q * 16));
+
+                    // Source: input t*16 + kk of panel q at offset + q*inputs*16 + (t*16 + kk)*16, its 16 outputs' lanes.
+                    // Target: output q*16 + jj of panel t at t*outputs*16 + (q*16 + jj)*16, its 16 inputs' lanes.
+                    ref float from = ref Unsafe.Add(ref source, (nint)(offset + (q * inputs * 16) + (t * 256)));
+                    ref float to = ref Unsafe.Add(ref target, (nint)((t * outputs * 16) + (q * 256)));
+                    if (kCount == 16 && jCount == 16 && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                    {
+                        Transpose8x8(ref from, ref to);
+                        Transpose8x8(ref Unsafe.Add(ref from, 8), ref Unsafe.Add(ref to, 128));
+                        Transpose8x8(ref Unsafe.Add(ref from, 128), ref Unsafe.Add(ref to, 8));
+                        Transpose8x8(ref Unsafe.Add(ref from, 136), ref Unsafe.Add(ref to, 136));
+                        continue;
+                    }
+
+                    for (int jj = 0; jj < jCount; jj++)
+                    {
+                        for (int kk = 0; kk < 16; kk++)
+                        {
+                            Unsafe.Add(ref to, (nint)((jj * 16) + kk)) = kk < kCount ? Unsafe.Add(ref from, (nint)((kk * 16) + jj)) : 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Transposes the 8 x 8 block of rows 16 floats apart at <paramref name="from"/> into rows 16 apart at <paramref name="to"/>.</summary>
+        private static void Transpose8x8(ref float from, ref float to)
+        {
+            var r0 = Vector256.LoadUnsafe(ref from, 0);
+            var r1 = Vector256.LoadUnsafe(ref from, 16);
+            var r2 = Vector256.LoadUnsafe(ref from, 32);
+            var r3 = Vector256.LoadUnsafe(ref from, 48);
+            var r4 = Vector256.LoadUnsafe(ref from, 64);
+            var r5 = Vector256.LoadUnsafe(ref from, 80);
+            var r6 = Vector256.LoadUnsafe(ref from, 96);
+            var r7 = Vector256.LoadUnsafe(ref from, 112);
+
+            // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged: column i of the block in row i.
+            var t0 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1);
+            var t1 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+            var t2 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3);
+            var t3 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+            var t4 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5);
+            var t5 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+            var t6 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7);
+            var t7 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+            var s0 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t0, t2, 0x44);
+            var s1 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t1, t3, 0x44);
+            var s3 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t1, t3, 0xEE);
+            var s4 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t4, t6, 0x44);
+            var s5 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t4, t6, 0xEE);
+            var s6 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t5, t7, 0x44);
+            var s7 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t5, t7, 0xEE);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 16);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 32);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 48);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 64);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 80);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 96);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 112);
         }
 
         /// <summary>Throws the <see cref="ArgumentException"/> for a span of the wrong length.</summary>

@@ -13,7 +13,8 @@ namespace ModelGen.Generator.Tests
     /// emulated where the machine lacks it, and 256-bit), for one row and for a block of 6 rows, and compared bit for bit
     /// with a plain scalar statement of the one fact about the reduction order: output j of a row is
     /// <c>z = fma(w[j, k], x[k], z)</c> for k = 0, 1, ... from 0 (<see cref="MathF.FusedMultiplyAdd"/>). The gradient kernels
-    /// are checked the same way against their scalar statements.
+    /// (the weight gradient also with its columns copied first; the convolution's input gradient, the forward kernel on
+    /// the weights <c>TransposePanels</c> transposed) are checked the same way against their scalar statements.
     /// </summary>
     public class KernelTests
     {
@@ -63,6 +64,13 @@ namespace ModelGen.Generator.Tests
                     DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride, "first", "end");
                     w.Close();
 
+                    w.Open($"public static void CopiedWeightGradient{variant}_{n}_{m}(float[] weights, float[] input, float[] gradients, float[] gradient, int rows, int first, int end)");
+                    w.Line("ref float x = ref Data(input);");
+                    w.Line("ref float dd = ref Data(gradients);");
+                    w.Line("ref float g = ref Data(gradient);");
+                    DenseKernel.WeightGradientVariant(w, width, 0, n, m, "x", n.ToString(), "dd", stride, "first", "end", copyColumns: true);
+                    w.Close();
+
                     // The convolution's form: rows in blocks of 2 (each chain continued from the stored value), inputs in a range.
                     w.Open($"public static void BlockedWeightGradient{variant}_{n}_{m}(float[] weights, float[] input, float[] gradients, float[] gradient, int rows, int kFirst, int kEnd)");
                     w.Line("ref float x = ref Data(input);");
@@ -82,6 +90,19 @@ namespace ModelGen.Generator.Tests
                     w.Close();
                     sb.Append(w.ToString());
                 }
+            }
+
+            // The convolution's input gradient: the forward kernel over the filters, on the weights TransposePanels transposed.
+            foreach (var (n, m) in Shapes)
+            {
+                var w = new SourceWriter();
+                w.Open($"public static void TransposedProduct_{n}_{m}(float[] transposed, float[] gradients, float[] dx, int rows)");
+                w.Line("ref float p = ref Data(transposed);");
+                w.Line("ref float d = ref Data(gradients);");
+                w.Line("ref float e = ref Data(dx);");
+                DenseKernel.TransposedProduct(w, m, n, (m + 15) / 16 * 16, (n + 15) / 16 * 16, Block);
+                w.Close();
+                sb.Append(w.ToString());
             }
 
             sb.Append("}\n");
@@ -193,6 +214,47 @@ namespace ModelGen.Generator.Tests
                                     float expected = Sum16(lanes);
                                     Assert.True(Same(expected, dx[(r * n) + k]), $"{variant} input gradient {n}x{m}, [{r}, {k}]: {dx[(r * n) + k]} vs {expected}");
                                 }
+                            }
+
+                            // With the columns of d copied row after row first (as dense layers with power-of-two strides run it).
+                            var copied = Enumerable.Repeat(float.NaN, panels * n * 16).ToArray();
+                            Invoke(type, $"CopiedWeightGradient{variant}_{n}_{m}", packed, input, d, copied, Block, 0, split);
+                            Invoke(type, $"CopiedWeightGradient{variant}_{n}_{m}", packed, input, d, copied, Block, split, panels);
+                            for (int i = 0; i < gradient.Length; i++)
+                            {
+                                Assert.True(Same(gradient[i], copied[i]), $"{variant} copied weight gradient {n}x{m}, element {i}: {copied[i]} vs {gradient[i]}");
+                            }
+                        }
+
+                        // The convolution's input gradient, 2 blocks and 1 row (13 rows): the transposed weights hold exactly W's
+                        // values (0 in the padding lanes), and each dx[r, k] is one chain over the outputs: z = fma(W[j, k], d[r, j], z).
+                        var transposed = Enumerable.Repeat(float.NaN, ((n + 15) / 16 * 16) * m).ToArray();
+                        global::ModelGen.GeneratedCodeSupport.TransposePanels(packed, 0, n, m, transposed);
+                        for (int k = 0; k < (n + 15) / 16 * 16; k++)
+                        {
+                            for (int j = 0; j < m; j++)
+                            {
+                                float expected = k < n ? weights[j, k] : 0f;
+                                Assert.True(Same(expected, transposed[((k / 16) * m * 16) + (j * 16) + (k % 16)]), $"transposed {n}x{m}, [{j}, {k}]");
+                            }
+                        }
+
+                        const int Rows = (2 * Block) + 1;
+                        int es = (n + 15) / 16 * 16;
+                        var many = Enumerable.Range(0, Rows * stride).Select(i => i % stride < m ? Value() : float.NaN).ToArray();
+                        var product = new float[Rows * es];
+                        Invoke(type, $"TransposedProduct_{n}_{m}", transposed, many, product, Rows);
+                        for (int r = 0; r < Rows; r++)
+                        {
+                            for (int k = 0; k < n; k++)
+                            {
+                                float z = 0f;
+                                for (int j = 0; j < m; j++)
+                                {
+                                    z = MathF.FusedMultiplyAdd(weights[j, k], many[(r * stride) + j], z);
+                                }
+
+                                Assert.True(Same(z, product[(r * es) + k]), $"transposed product {n}x{m}, [{r}, {k}]: {product[(r * es) + k]} vs {z}");
                             }
                         }
                     }

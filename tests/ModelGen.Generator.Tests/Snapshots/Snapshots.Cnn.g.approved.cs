@@ -3071,16 +3071,8 @@ namespace Snapshots
                     ConvWeightGradient4(ref pt, ref cols, rows * 16, 0, 1, 0, 32);
                 }
                 ConvBiasGradient4(ref cols, rows * 16);
-                // The weights transposed into panels of 16 patch inputs (the padding lanes stay 0).
-                ref float tw = ref Data(_transposed4);
-                for (int f = 0; f < 4; f++)
-                {
-                    ref float wf = ref At(ref p, 192 + ((f >> 4) * 512) + (f & 15));
-                    for (int kk = 0; kk < 32; kk++)
-                    {
-                        At(ref tw, ((kk >> 4) * 64) + (f * 16) + (kk & 15)) = At(ref wf, kk * 16);
-                    }
-                }
+                // The weights transposed into panels of 16 patch inputs (the padding lanes 0).
+                TransposePanels(_model._compute, 192, 32, 4, _transposed4);
 
                 if ((long)rows * 2048 >= 262144 && global::ModelGen.Parallelism.MaxDegreeOfParallelism > 1)
                 {

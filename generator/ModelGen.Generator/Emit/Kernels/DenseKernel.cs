@@ -205,7 +205,11 @@ namespace ModelGen.Generator.Emit.Kernels
         /// from the value the previous block stored (a stored float reloads exactly, so the chain and its bits are the
         /// same), so a block of inputs stays in cache for all the tiles instead of every tile streaming all the rows.
         /// </param>
-        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, int rowBlock = 0)
+        /// <param name="copyColumns">
+        /// Whether each whole group of panels first copies its columns of <paramref name="d"/> row after row into a per-thread
+        /// scratch (see <see cref="CopiesColumns"/>); the values and every chain are the same.
+        /// </param>
+        public static void WeightGradient(SourceWriter w, int weights, int inputs, int outputs, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, int rowBlock = 0, bool copyColumns = false)
         {
             if (rowBlock > 0)
             {
@@ -215,16 +219,25 @@ namespace ModelGen.Generator.Emit.Kernels
             }
 
             w.Open("if (Wide)");
-            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride, first, end, inputFirst, inputEnd, rowBlock > 0);
+            WeightGradientVariant(w, Width.Wide, weights, inputs, outputs, x, xStride, d, dStride, first, end, inputFirst, inputEnd, rowBlock > 0, copyColumns);
             w.Close();
             w.Open("else");
-            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride, first, end, inputFirst, inputEnd, rowBlock > 0);
+            WeightGradientVariant(w, Width.Narrow, weights, inputs, outputs, x, xStride, d, dStride, first, end, inputFirst, inputEnd, rowBlock > 0, copyColumns);
             w.Close();
             if (rowBlock > 0)
             {
                 w.Close();
             }
         }
+
+        /// <summary>
+        /// Whether a dense weight gradient copies its output-gradient columns first: when the rows of <c>d</c> are a multiple
+        /// of 512 bytes apart, the kernel's column of a group (one cache line per row, read again for every input tile) falls
+        /// into a few of the first-level cache's sets and evicts itself; row after row in a scratch, it stays. Worth it from 64
+        /// inputs (the copy is then at most 1/64 of the kernel's work). On the benchmark MLP's first layer (rows 1 KiB apart)
+        /// a one-thread TrainStep(64) took about 3% less time (docs/benchmarks.md).
+        /// </summary>
+        public static bool CopiesColumns(int inputs, int dStride) => inputs >= 64 && (dStride * 4) % 512 == 0;
 
         /// <summary>A weight-gradient part split over inputs starts at a multiple of this (every variant's input tile).</summary>
         public static int InputGranularity => Width.Wide.GradientInputs;
@@ -240,14 +253,35 @@ namespace ModelGen.Generator.Emit.Kernels
         /// <see cref="PanelGranularity"/>) to <paramref name="end"/>, both names of ints in scope: a group of panels runs in
         /// the part its first panel belongs to.
         /// </summary>
-        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, bool blocked = false)
+        internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, bool blocked = false, bool copyColumns = false)
         {
+            string dOriginal = d;
+            int dStrideOriginal = dStride;
             foreach (var (start, count, loop) in Groups(Panels(m), v.GradientGroup, m % 16 != 0))
             {
                 string g = loop ? "pg" : I(start);
                 OpenGroup(w, start, count, loop, v.GradientGroup, first, end);
 
                 int panels = loop ? v.GradientGroup : count;
+                bool copied = copyColumns && loop && !blocked;
+                d = dOriginal;
+                dStride = dStrideOriginal;
+                if (copied)
+                {
+                    // The group's columns of d, row after row (its rows are a multiple of 512 bytes apart: see CopiesColumns).
+                    int width = panels * 16;
+                    w.Line($"// The group's {I(width)} columns of {d}, row after row: {d}'s rows are {I(dStride * 4)} bytes apart, and as a column they would");
+                    w.Line("// fall into a few cache sets and evict each other between input tiles. Same values, same chains.");
+                    w.Line($"ref float dc = ref Data(GradientColumns(rows * {I(width)}));");
+                    w.Open("for (int r = 0; r < rows; r++)");
+                    w.Open($"for (int c = 0; c < {I(width)}; c += 8)");
+                    w.Line($"Store8(Load8(ref {d}, (r * {I(dStride)}) + {Affine(0, g, 16)} + c), ref dc, (r * {I(width)}) + c);");
+                    w.Close();
+                    w.Close();
+                    w.Line();
+                    d = "dc";
+                    dStride = width;
+                }
                 foreach (var (kStart, kCount, kLoop) in Groups(n, v.GradientInputs, false))
                 {
                     string k = kLoop ? "k" : I(kStart);
@@ -320,7 +354,7 @@ namespace ModelGen.Generator.Emit.Kernels
                         for (int h = 0; h < v.Subs; h++)
                         {
                             int valid = Valid(m, loop ? -1 : start + c, h, v);
-                            string lane = Affine(0, g, 16, (c * 16) + (h * 8));
+                            string lane = copied ? I((c * 16) + (h * 8)) : Affine(0, g, 16, (c * 16) + (h * 8));
                             string at = lane == "0" ? "dr" : $"dr + {lane}";
                             w.Line(valid == v.Lanes ? $"var d{I(c)}{v.Sub(h)} = Load{v.S}(ref {d}, {at});" : valid <= 0 ? $"var d{I(c)}{v.Sub(h)} = Zero{v.S}();" : $"var d{I(c)}{v.Sub(h)} = LoadMasked{v.S}(ref {d}, {at}, {I(valid)});");
                         }
@@ -373,6 +407,38 @@ namespace ModelGen.Generator.Emit.Kernels
             w.Close();
             w.Line($"Store8(sum, ref g, {Plus(I(bias), 0)} + j);");
             w.Close();
+        }
+
+        /// <summary>
+        /// The body of an input-gradient part on weights transposed into <c>p</c> (panels of 16 inputs, each output's 16
+        /// weights): the forward kernel with the outputs as its inputs, <c>e[r, k] = sum over j, in order, of d[r, j] * W[j, k]</c>,
+        /// one chain of fused multiply-adds per (row, input) and no horizontal sums; rows of <c>d</c> and <c>e</c> in blocks of
+        /// <paramref name="block"/>, then one by one. The bits of a row depend on nothing but the row.
+        /// </summary>
+        public static void TransposedProduct(SourceWriter w, int outputs, int inputs, int dStride, int eStride, int block)
+        {
+            w.Line("int e0 = 0;");
+            foreach (int rowsAtOnce in new[] { block, 1 })
+            {
+                w.Open(rowsAtOnce == 1 ? "for (; e0 < rows; e0++)" : $"for (; e0 + {I(rowsAtOnce)} <= rows; e0 += {I(rowsAtOnce)})");
+                var srcs = Enumerable.Range(0, rowsAtOnce).Select(i => "s" + I(i)).ToArray();
+                var dsts = Enumerable.Range(0, rowsAtOnce).Select(i => "t" + I(i)).ToArray();
+                for (int i = 0; i < rowsAtOnce; i++)
+                {
+                    w.Line($"ref float {srcs[i]} = ref At(ref d, (e0 + {I(i)}) * {I(dStride)});");
+                    w.Line($"ref float {dsts[i]} = ref At(ref e, (e0 + {I(i)}) * {I(eStride)});");
+                }
+
+                Forward(w, 0, outputs, inputs, srcs, lastPanelApart: false, (width, accs, row, panel) =>
+                {
+                    for (int h = 0; h < accs.Length; h++)
+                    {
+                        w.Line($"Store{width.S}({accs[h]}, ref {dsts[row]}, {(h == 0 ? panel.Lane : Plus(panel.Lane, 8))});");
+                    }
+                });
+                w.Close();
+                w.Line();
+            }
         }
 
         /// <summary>

@@ -410,14 +410,8 @@ namespace ModelGen.Generator.Emit.Layers
             // The patches are no longer needed: their gradients overwrite them, every (row, position) on its own. The kernel is
             // the forward one on the transposed weights: dpatch[k] = sum over filters f, in order, of d[f] * W[f, k].
             int weight = c.Plan.Compute("weight");
-            w.Line("// The weights transposed into panels of 16 patch inputs (the padding lanes stay 0).");
-            w.Line($"ref float tw = ref Data(_transposed{c.Index});");
-            w.Open($"for (int f = 0; f < {I(l.Filters)}; f++)");
-            w.Line($"ref float wf = ref At(ref p, {I(weight)} + ((f >> 4) * {I(k * 16)}) + (f & 15));");
-            w.Open($"for (int kk = 0; kk < {I(k)}; kk++)");
-            w.Line($"At(ref tw, ((kk >> 4) * {I(l.Filters * 16)}) + (f * 16) + (kk & 15)) = At(ref wf, kk * 16);");
-            w.Close();
-            w.Close();
+            w.Line("// The weights transposed into panels of 16 patch inputs (the padding lanes 0).");
+            w.Line($"TransposePanels(_model._compute, {I(weight)}, {I(k)}, {I(l.Filters)}, _transposed{c.Index});");
             w.Line();
             string inputGradient = $"ConvInputGradient{c.Index}(ref cols, ref pt, rows * {I(positions)});";
             ParallelSplit.Emit(
@@ -440,29 +434,7 @@ namespace ModelGen.Generator.Emit.Layers
             members.Line($"/// </summary>");
             members.Open($"private void ConvInputGradient{c.Index}(ref float d, ref float e, int rows)");
             members.Line($"ref float p = ref Data(_transposed{c.Index});");
-            members.Line("int e0 = 0;");
-            foreach (int block in new[] { Block, 1 })
-            {
-                members.Open(block == 1 ? "for (; e0 < rows; e0++)" : $"for (; e0 + {I(block)} <= rows; e0 += {I(block)})");
-                var srcs = Enumerable.Range(0, block).Select(i => "s" + I(i)).ToArray();
-                var dsts = Enumerable.Range(0, block).Select(i => "t" + I(i)).ToArray();
-                for (int i = 0; i < block; i++)
-                {
-                    members.Line($"ref float {srcs[i]} = ref At(ref d, (e0 + {I(i)}) * {I(pf)});");
-                    members.Line($"ref float {dsts[i]} = ref At(ref e, (e0 + {I(i)}) * {I(pk)});");
-                }
-
-                DenseKernel.Forward(members, 0, l.Filters, k, srcs, lastPanelApart: false, (width, accs, row, panel) =>
-                {
-                    for (int h = 0; h < accs.Length; h++)
-                    {
-                        members.Line($"Store{width.S}({accs[h]}, ref {dsts[row]}, {(h == 0 ? panel.Lane : DenseKernel.Plus(panel.Lane, 8))});");
-                    }
-                });
-                members.Close();
-                members.Line();
-            }
-
+            DenseKernel.TransposedProduct(members, l.Filters, k, pf, pk, Block);
             members.Close();
             members.Line();
 

@@ -201,7 +201,7 @@ namespace ModelGen.Generator.Emit.Layers
             members.Line($"/// <summary>Weight gradients of layer {c.Index} for the 16-output panels from <paramref name=\"first\"/> to <paramref name=\"end\"/>.</summary>");
             members.Open($"private void WeightGradient{c.Index}(ref float x, ref float d, int rows, int first, int end)");
             members.Line("ref float g = ref Data(_gradients);");
-            DenseKernel.WeightGradient(members, c.Plan.Compute("weight"), n, m, "x", I(c.InputStride), "d", c.OutputStride, "first", "end");
+            DenseKernel.WeightGradient(members, c.Plan.Compute("weight"), n, m, "x", I(c.InputStride), "d", c.OutputStride, "first", "end", copyColumns: DenseKernel.CopiesColumns(n, c.OutputStride));
             members.Close();
             members.Line();
 
