@@ -32,6 +32,21 @@ namespace ModelGen.WidthProbe
     {
     }
 
+    /// <summary>
+    /// A small CNN: the convolution's transposed weights (TransposePanels: an AVX 16 x 16 block and scalar edges) and a
+    /// dense layer of 128 outputs after 320 inputs, whose weight gradient copies its output-gradient columns first.
+    /// </summary>
+    [Model]
+    [Input(2, 9, 8)]
+    [Conv2D(20, 3, Padding = 1), BatchNorm, ReLU, MaxPool2D(2)]
+    [Flatten, Dense(128), ReLU]
+    [Dense(4), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Sgd(LearningRate = 0.01, Momentum = 0.9)]
+    public partial class ConvProbe
+    {
+    }
+
     public static class Program
     {
         private static int s_seed;
@@ -51,6 +66,7 @@ namespace ModelGen.WidthProbe
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             Run(new ProbeNet(3), m => ((ProbeNet)m).CreateTrainer(40, 5), hash);
             Run(new WideProbe(4), m => ((WideProbe)m).CreateTrainer(40, 6), hash);
+            Run(new ConvProbe(5), m => ((ConvProbe)m).CreateTrainer(40, 7), hash);
             Console.WriteLine($"wide={GeneratedCodeSupport.Wide} vector512={Vector512.IsHardwareAccelerated} vector256={Vector256.IsHardwareAccelerated}");
             Console.WriteLine("hash=" + Convert.ToHexString(hash.GetHashAndReset()));
             return 0;

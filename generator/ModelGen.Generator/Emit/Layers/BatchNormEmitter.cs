@@ -122,7 +122,7 @@ namespace ModelGen.Generator.Emit.Layers
         /// squares, normalize; and the two of the backward pass) cost about as much per element as 32 multiply-adds of a
         /// dense kernel, so the hand-off pays from <see cref="Limits.ParallelWork"/> / 32 elements (64 rows of 128 features).
         /// Measured on the benchmark MLP's TrainStep(64): splitting both of its BatchNorm layers (256 and 128 features) took
-        /// about a tenth off the step on two cores (docs/benchmarks.md).
+        /// about 8% off the step on two cores (docs/benchmarks.md).
         /// </summary>
         private const long FeatureWork = 32;
 

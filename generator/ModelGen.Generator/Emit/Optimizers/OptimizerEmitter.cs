@@ -30,8 +30,8 @@ namespace ModelGen.Generator.Emit.Optimizers
 
         /// <summary>
         /// From this many parameters on the update is split over the cores: it is a few loads and stores per element, so a
-        /// smaller update takes about as long as the hand-off to the workers. On the benchmark MLP (236,682 floats) the split
-        /// update took about a twentieth off TrainStep(64) on two cores (docs/benchmarks.md).
+        /// smaller update takes about as long as the hand-off to the workers. On the benchmark MLP (236,682 floats) splitting
+        /// the update and the divergence scan took about 5% off TrainStep(64) on two cores (docs/benchmarks.md).
         /// </summary>
         public const int ParallelElements = 32768;
 
