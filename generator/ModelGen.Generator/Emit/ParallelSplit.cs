@@ -32,6 +32,13 @@ namespace ModelGen.Generator.Emit
             offset is null ? $"ref {Mm}.GetReference({span})" : $"ref At(ref {Mm}.GetReference({span}), {offset})";
 
         /// <summary>
+        /// Writes the split of the trainer's <c>ComputeCount</c> elements (each computed on its own) over the cores in ranges
+        /// of <paramref name="granularity"/>: <c>method(start, end)</c> on each part, or <c>method(0, ComputeCount)</c> on one thread.
+        /// </summary>
+        public static void EmitOverElements(SourceWriter w, SourceWriter members, int granularity, string method, string field, string summary) =>
+            Emit(w, members, Enabled, "default", "default", "ComputeCount", granularity, $"{method}(0, ComputeCount);", Names.Trainer, field, summary, "trainer, x, y, start, end", $"trainer.{method}(start, end);");
+
+        /// <summary>
         /// Writes <c>if (condition) WorkerPool.Run(...); else serial;</c> into <paramref name="w"/> and the part's static field
         /// into <paramref name="members"/>.
         /// </summary>

@@ -484,20 +484,7 @@ namespace ModelGen.Generator.Emit
             {
                 w.Line("// As many gradients as the optimizer splits over the cores: the scan is split the same way.");
                 w.Line("_nonFinite = false;");
-                ParallelSplit.Emit(
-                    w,
-                    members,
-                    ParallelSplit.Enabled,
-                    "default",
-                    "default",
-                    "ComputeCount",
-                    1024,
-                    "FindNonFinite(0, ComputeCount);",
-                    Names.Trainer,
-                    "s_findNonFinite",
-                    "One thread's part of the scan in <see cref=\"CheckDivergence\"/>: the gradients from <c>start</c> to <c>end</c>.",
-                    "trainer, x, y, start, end",
-                    "trainer.FindNonFinite(start, end);");
+                ParallelSplit.EmitOverElements(w, members, 1024, "FindNonFinite", "s_findNonFinite", "One thread's part of the scan in <see cref=\"CheckDivergence\"/>: the gradients from <c>start</c> to <c>end</c>.");
                 w.Line();
                 w.Open("if (float.IsFinite(loss) && !_nonFinite)");
                 members.Line("/// <summary>Whether <see cref=\"FindNonFinite\"/> found a NaN or infinite gradient in the current step.</summary>");

@@ -48,20 +48,7 @@ namespace ModelGen.Generator.Emit.Optimizers
             if (computeCount >= ParallelElements)
             {
                 w.Line("// Each element is updated on its own: the elements split over the cores in ranges of 64.");
-                ParallelSplit.Emit(
-                    w,
-                    members,
-                    ParallelSplit.Enabled,
-                    "default",
-                    "default",
-                    "ComputeCount",
-                    64,
-                    "ApplyOptimizer(0, ComputeCount);",
-                    Names.Trainer,
-                    "s_applyOptimizer",
-                    "One thread's part of <see cref=\"ApplyOptimizer()\"/>: the elements from <c>start</c> to <c>end</c>.",
-                    "trainer, x, y, start, end",
-                    "trainer.ApplyOptimizer(start, end);");
+                ParallelSplit.EmitOverElements(w, members, 64, "ApplyOptimizer", "s_applyOptimizer", "One thread's part of <see cref=\"ApplyOptimizer()\"/>: the elements from <c>start</c> to <c>end</c>.");
             }
             else
             {
