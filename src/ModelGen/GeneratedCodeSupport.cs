@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Avx = System.Runtime.Intrinsics.X86.Avx;
 
 namespace ModelGen
 {
@@ -136,7 +137,7 @@ namespace ModelGen
                     // Target: output q*16 + jj of panel t at t*outputs*16 + (q*16 + jj)*16, its 16 inputs' lanes.
                     ref float from = ref Unsafe.Add(ref source, (nint)(offset + (q * inputs * 16) + (t * 256)));
                     ref float to = ref Unsafe.Add(ref target, (nint)((t * outputs * 16) + (q * 256)));
-                    if (kCount == 16 && jCount == 16 && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                    if (kCount == 16 && jCount == 16 && Avx.IsSupported)
                     {
                         Transpose8x8(ref from, ref to);
                         Transpose8x8(ref Unsafe.Add(ref from, 8), ref Unsafe.Add(ref to, 128));
@@ -169,30 +170,30 @@ namespace ModelGen
             var r7 = Vector256.LoadUnsafe(ref from, 112);
 
             // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged: column i of the block in row i.
-            var t0 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1);
-            var t1 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
-            var t2 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3);
-            var t3 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
-            var t4 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5);
-            var t5 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
-            var t6 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7);
-            var t7 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
-            var s0 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t0, t2, 0x44);
-            var s1 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t0, t2, 0xEE);
-            var s2 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t1, t3, 0x44);
-            var s3 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t1, t3, 0xEE);
-            var s4 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t4, t6, 0x44);
-            var s5 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t4, t6, 0xEE);
-            var s6 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t5, t7, 0x44);
-            var s7 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t5, t7, 0xEE);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 16);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 32);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 48);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 64);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 80);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 96);
-            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 112);
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5);
+            var t5 = Avx.UnpackHigh(r4, r5);
+            var t6 = Avx.UnpackLow(r6, r7);
+            var t7 = Avx.UnpackHigh(r6, r7);
+            var s0 = Avx.Shuffle(t0, t2, 0x44);
+            var s1 = Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = Avx.Shuffle(t1, t3, 0x44);
+            var s3 = Avx.Shuffle(t1, t3, 0xEE);
+            var s4 = Avx.Shuffle(t4, t6, 0x44);
+            var s5 = Avx.Shuffle(t4, t6, 0xEE);
+            var s6 = Avx.Shuffle(t5, t7, 0x44);
+            var s7 = Avx.Shuffle(t5, t7, 0xEE);
+            Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref to, 0);
+            Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref to, 16);
+            Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref to, 32);
+            Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref to, 48);
+            Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref to, 64);
+            Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref to, 80);
+            Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref to, 96);
+            Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref to, 112);
         }
 
         /// <summary>Throws the <see cref="ArgumentException"/> for a span of the wrong length.</summary>

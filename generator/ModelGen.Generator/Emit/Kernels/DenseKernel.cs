@@ -255,21 +255,19 @@ namespace ModelGen.Generator.Emit.Kernels
         /// </summary>
         internal static void WeightGradientVariant(SourceWriter w, Width v, int weights, int n, int m, string x, string xStride, string d, int dStride, string first, string end, string? inputFirst = null, string? inputEnd = null, bool blocked = false, bool copyColumns = false)
         {
-            string dOriginal = d;
-            int dStrideOriginal = dStride;
             foreach (var (start, count, loop) in Groups(Panels(m), v.GradientGroup, m % 16 != 0))
             {
                 string g = loop ? "pg" : I(start);
                 OpenGroup(w, start, count, loop, v.GradientGroup, first, end);
 
                 int panels = loop ? v.GradientGroup : count;
+                // Where the kernel reads d: d itself, or the group's columns copied row after row (see CopiesColumns).
                 bool copied = copyColumns && loop && !blocked;
-                d = dOriginal;
-                dStride = dStrideOriginal;
+                string source = copied ? "dc" : d;
+                int sourceStride = copied ? panels * 16 : dStride;
                 if (copied)
                 {
-                    // The group's columns of d, row after row (its rows are a multiple of 512 bytes apart: see CopiesColumns).
-                    int width = panels * 16;
+                    int width = sourceStride;
                     w.Line($"// The group's {I(width)} columns of {d}, row after row: {d}'s rows are {I(dStride * 4)} bytes apart, and as a column they would");
                     w.Line("// fall into a few cache sets and evict each other between input tiles. Same values, same chains.");
                     w.Line($"ref float dc = ref Data(GradientColumns(rows * {I(width)}));");
@@ -279,9 +277,8 @@ namespace ModelGen.Generator.Emit.Kernels
                     w.Close();
                     w.Close();
                     w.Line();
-                    d = "dc";
-                    dStride = width;
                 }
+
                 foreach (var (kStart, kCount, kLoop) in Groups(n, v.GradientInputs, false))
                 {
                     string k = kLoop ? "k" : I(kStart);
@@ -347,7 +344,7 @@ namespace ModelGen.Generator.Emit.Kernels
                         w.Open("for (int r = 0; r < rows; r++)");
                     }
 
-                    w.Line($"int dr = r * {I(dStride)};");
+                    w.Line($"int dr = r * {I(sourceStride)};");
                     w.Line($"int xr = (r * {xStride}) + {k};");
                     for (int c = 0; c < panels; c++)
                     {
@@ -356,7 +353,7 @@ namespace ModelGen.Generator.Emit.Kernels
                             int valid = Valid(m, loop ? -1 : start + c, h, v);
                             string lane = copied ? I((c * 16) + (h * 8)) : Affine(0, g, 16, (c * 16) + (h * 8));
                             string at = lane == "0" ? "dr" : $"dr + {lane}";
-                            w.Line(valid == v.Lanes ? $"var d{I(c)}{v.Sub(h)} = Load{v.S}(ref {d}, {at});" : valid <= 0 ? $"var d{I(c)}{v.Sub(h)} = Zero{v.S}();" : $"var d{I(c)}{v.Sub(h)} = LoadMasked{v.S}(ref {d}, {at}, {I(valid)});");
+                            w.Line(valid == v.Lanes ? $"var d{I(c)}{v.Sub(h)} = Load{v.S}(ref {source}, {at});" : valid <= 0 ? $"var d{I(c)}{v.Sub(h)} = Zero{v.S}();" : $"var d{I(c)}{v.Sub(h)} = LoadMasked{v.S}(ref {source}, {at}, {I(valid)});");
                         }
                     }
 
