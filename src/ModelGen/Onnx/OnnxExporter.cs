@@ -1,6 +1,7 @@
+// Onnx: writes a generated model as an ONNX graph from its Description and weights (the ExportOnnx extension methods
+// call it).
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Reflection;
 using Google.Protobuf;

@@ -1,3 +1,4 @@
+// Onnx: the public entry points, ExportOnnx and LoadOnnxWeights as extension methods on every IModel.
 using System;
 using System.IO;
 using ModelGen.Onnx;

@@ -1,3 +1,5 @@
+// Onnx: reads the weights of an ONNX model into a generated model, matched by the Description's layer names and
+// shapes.
 using System;
 using System.Collections.Generic;
 using System.IO;
