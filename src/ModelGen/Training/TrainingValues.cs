@@ -3,8 +3,6 @@
 using System;
 using System.ComponentModel;
 using System.Globalization;
-using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace ModelGen
 {
@@ -39,7 +37,7 @@ namespace ModelGen
                 LossKind.CategoricalCrossEntropy => (0f, float.MaxValue, "[0, +inf), the class weights categorical cross-entropy takes (one-hot or soft targets)"),
                 _ => (float.MinValue, float.MaxValue, "the finite numbers"),
             };
-            bad = IndexOutside(targets, low, high);
+            bad = ValueScan.IndexOutside(targets, low, high);
             if (bad >= 0)
             {
                 throw new ArgumentException(
@@ -55,41 +53,7 @@ namespace ModelGen
                 : throw new ArgumentOutOfRangeException("value", rate, "The learning rate must be finite and at least 0.");
 
         /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
-        public static int IndexOfNonFinite(ReadOnlySpan<float> values) => IndexOutside(values, float.MinValue, float.MaxValue);
-
-        /// <summary>The index of the first value not in [<paramref name="low"/>, <paramref name="high"/>] (NaN never is), or -1.</summary>
-        private static int IndexOutside(ReadOnlySpan<float> values, float low, float high)
-        {
-            int i = 0;
-            if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
-            {
-                var lows = new Vector<float>(low);
-                var highs = new Vector<float>(high);
-                var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-                for (int v = 0; v < vectors.Length; v++)
-                {
-                    // In range means low <= x and x <= high; NaN compares false with both.
-                    var inside = Vector.BitwiseAnd(Vector.GreaterThanOrEqual(vectors[v], lows), Vector.LessThanOrEqual(vectors[v], highs));
-                    if (!Vector.EqualsAll(inside, new Vector<int>(-1)))
-                    {
-                        break;
-                    }
-
-                    i += Vector<float>.Count;
-                }
-            }
-
-            for (; i < values.Length; i++)
-            {
-                float x = values[i];
-                if (!(x >= low && x <= high))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
+        public static int IndexOfNonFinite(ReadOnlySpan<float> values) => ValueScan.IndexOfNonFinite(values);
 
         private static string Format(float value) => value.ToString("R", CultureInfo.InvariantCulture);
     }

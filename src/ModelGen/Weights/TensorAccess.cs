@@ -79,7 +79,7 @@ namespace ModelGen
         /// </summary>
         public static void CheckParameters(IReadOnlyList<TensorDescriptor> tensors, string model, ReadOnlySpan<float> values)
         {
-            int bad = TrainingValues.IndexOfNonFinite(values);
+            int bad = ValueScan.IndexOfNonFinite(values);
             if (bad < 0)
             {
                 return;

@@ -1,4 +1,4 @@
-// Weights: which of a generated model's buffers a TensorDescriptor points into.
+// Declarations/Descriptions: which of a generated model's buffers a TensorDescriptor points into.
 
 namespace ModelGen
 {

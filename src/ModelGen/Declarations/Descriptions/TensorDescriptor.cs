@@ -1,5 +1,5 @@
-// Weights: one named tensor of a generated model (PyTorch state_dict name, shape, where it lives); every generated
-// model lists its tensors with these.
+// Declarations/Descriptions: one named tensor of a generated model (PyTorch state_dict name, shape, where it
+// lives); every generated model lists its tensors with these, and weight files, checkpoints and ONNX use them.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
