@@ -201,7 +201,7 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
 
-            if (Tiles(plan) && (inference.Writes("a") || inference.Writes("b")))
+            if (Tiles(plan) && inference.Scratch.Count > 0)
             {
                 w.Line("/// <summary>The buffers of a tile of rows: allocated on the thread's first tile, reused after.</summary>");
                 w.Line("[global::System.ThreadStatic]");
@@ -381,17 +381,14 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <see cref=\"PredictRow\"/>, in the same order, so its result has the same bits.");
             w.Line("/// </summary>");
             w.Open("private void PredictTile(ref float x, ref float y)");
-            if (inference.Writes("a") || inference.Writes("b"))
+            if (inference.Scratch.Count > 0)
             {
-                w.Line($"float[] tile = t_tile ??= new float[{I(2 * tile * inference.Width)}];");
-                if (inference.Writes("a"))
+                w.Line($"float[] tile = t_tile ??= new float[{I(System.Math.Max(2, inference.Scratch.Count) * tile * inference.Width)}];");
+                for (int n = 0; n < inference.Scratch.Count; n++)
                 {
-                    w.Line($"ref float a = ref {Mm}.GetArrayDataReference(tile);");
-                }
-
-                if (inference.Writes("b"))
-                {
-                    w.Line($"ref float b = ref At(ref {Mm}.GetArrayDataReference(tile), {I(tile * inference.Width)});");
+                    w.Line(n == 0
+                        ? $"ref float {inference.Scratch[n]} = ref {Mm}.GetArrayDataReference(tile);"
+                        : $"ref float {inference.Scratch[n]} = ref At(ref {Mm}.GetArrayDataReference(tile), {I(n * tile * inference.Width)});");
                 }
             }
 
@@ -439,29 +436,24 @@ namespace ModelGen.Generator.Emit
         private static void Buffers(SourceWriter w, ModelPlan plan, int rows)
         {
             int floats = rows * plan.Inference.Width;
-            if (plan.Inference.HeapWorkspace && (plan.Inference.Writes("a") || plan.Inference.Writes("b")))
+            var scratch = plan.Inference.Scratch;
+            if (plan.Inference.HeapWorkspace && scratch.Count > 0)
             {
                 w.Line($"float[] workspace = t_workspace ??= new float[{I(plan.Inference.WorkspaceFloats)}];");
-                if (plan.Inference.Writes("a"))
+                for (int n = 0; n < scratch.Count; n++)
                 {
-                    w.Line($"ref float a = ref {Mm}.GetArrayDataReference(workspace);");
-                }
-
-                if (plan.Inference.Writes("b"))
-                {
-                    w.Line($"ref float b = ref At(ref {Mm}.GetArrayDataReference(workspace), {I(floats)});");
+                    w.Line(n == 0
+                        ? $"ref float {scratch[n]} = ref {Mm}.GetArrayDataReference(workspace);"
+                        : $"ref float {scratch[n]} = ref At(ref {Mm}.GetArrayDataReference(workspace), {I(n * floats)});");
                 }
 
                 return;
             }
 
-            foreach (string buffer in new[] { "a", "b" })
+            foreach (string buffer in scratch)
             {
-                if (plan.Inference.Writes(buffer))
-                {
-                    w.Line($"{Span} {buffer}Buffer = stackalloc float[{I(floats)}];");
-                    w.Line($"ref float {buffer} = ref {Mm}.GetReference({buffer}Buffer);");
-                }
+                w.Line($"{Span} {buffer}Buffer = stackalloc float[{I(floats)}];");
+                w.Line($"ref float {buffer} = ref {Mm}.GetReference({buffer}Buffer);");
             }
         }
 

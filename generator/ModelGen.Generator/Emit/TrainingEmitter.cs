@@ -518,7 +518,7 @@ namespace ModelGen.Generator.Emit
             w.Append(members);
         }
 
-        private static string In(LayerSpec l) => l.Index == 0 ? "x" : "y" + I(l.Index - 1);
+        private static string In(LayerSpec l) => l.Source < 0 ? "x" : "y" + I(l.Source);
 
         private static void EmitRun(SourceWriter w, ModelPlan plan, LayerContext[] contexts)
         {

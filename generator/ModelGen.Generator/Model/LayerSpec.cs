@@ -53,6 +53,16 @@ namespace ModelGen.Generator.Model
     /// <param name="Output">The shape of one sample leaving the layer.</param>
     internal abstract record LayerSpec(int Index, string Name, Shape Input, Shape Output)
     {
+        /// <summary>
+        /// The layers whose outputs this layer reads, by index (-1: the model's input): the previous layer for a layer in a
+        /// straight stack, the layer named by <c>From</c>, and for a merge layer the current tensor followed by the named
+        /// ones. Set by the parser; the list is in topological order, so every index is below <see cref="Index"/>.
+        /// </summary>
+        public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;
+
+        /// <summary>The layer whose output is this layer's (first) input, or -1 for the model's input.</summary>
+        public int Source => Inputs.Count > 0 ? Inputs[0] : Index - 1;
+
         /// <summary>The kind as users write it, e.g. <c>Dense</c>, <c>LeakyReLU</c> (used in messages).</summary>
         public abstract string KindName { get; }
 

@@ -162,7 +162,7 @@ namespace ModelGen.Generator.Parsing
                     return new ParseResult(null, diagnostics.ToEquatableArray());
                 }
 
-                layer = layer with { Input = shape, Output = layer.InferOutput(shape) };
+                layer = layer with { Input = shape, Output = layer.InferOutput(shape), Inputs = new[] { index - 1 }.ToEquatableArray() };
 
                 if (arguments.DeclaredName is { } declaredName && !IsValidName(declaredName))
                 {

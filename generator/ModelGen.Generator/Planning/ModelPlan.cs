@@ -118,11 +118,16 @@ namespace ModelGen.Generator.Planning
     {
         public bool UsesBlocks => BlockRows > 0;
 
-        /// <summary>Floats of the per-thread workspace: two buffers of <see cref="Width"/> for the most rows a method handles.</summary>
-        public int WorkspaceFloats => 2 * System.Math.Max(1, BlockRows) * Width;
+        /// <summary>The scratch buffers the steps write (<c>a</c>, <c>b</c>, ...), in the order they were first needed.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> Scratch =>
+            System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Distinct(System.Linq.Enumerable.Where(System.Linq.Enumerable.Select(Steps, s => s.Destination), d => d != "y")));
 
-        /// <summary>Whether a step writes the buffer <paramref name="name"/>.</summary>
-        public bool Writes(string name) => System.Linq.Enumerable.Any(Steps, s => s.Destination == name);
+        /// <summary>
+        /// Floats of the per-thread workspace: the scratch buffers (at least two) of <see cref="Width"/> for the most rows a
+        /// method handles, one after the other in the order of <see cref="Scratch"/>.
+        /// </summary>
+        public int WorkspaceFloats => System.Math.Max(2, Scratch.Count) * System.Math.Max(1, BlockRows) * Width;
+
     }
 
     /// <summary>The trainer's buffers.</summary>

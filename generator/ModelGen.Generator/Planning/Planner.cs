@@ -107,10 +107,9 @@ namespace ModelGen.Generator.Planning
 
         /// <summary>
         /// Fuses layers into steps: a producer or a per-feature layer starts a step; affine and element-wise layers that
-        /// follow join it, each stage (affine, then element-wise) at most once and in that order; a row operation is a
-        /// step of its own; identity layers vanish. Then assigns buffers: the input <c>x</c>, ping-pong buffers <c>a</c>
-        /// and <c>b</c> (a producer cannot write over its input; per-feature and row steps work in place), and the
-        /// output <c>y</c> for the last step.
+        /// follow join it, each stage (affine, then element-wise) at most once and in that order, as long as each reads the
+        /// step's last layer and nothing else reads that layer's output; a row operation is a step of its own; identity
+        /// layers vanish (a reader of one reads what it reads). Then assigns buffers (<see cref="AssignBuffers"/>).
         /// </summary>
         private static InferencePlan PlanInference(ModelSpec spec)
         {
@@ -120,6 +119,7 @@ namespace ModelGen.Generator.Planning
                 return new InferencePlan(true, EquatableArray<InferenceStep>.Empty, identity, 1, 0, RowWidth(spec), HeapWorkspace: false);
             }
 
+            var graph = new InferenceGraph(spec);
             var active = spec.Layers.Where(l => l.Role != InferenceRole.Identity).ToList();
             var groups = new List<(StepKind Kind, List<LayerSpec> Layers)>();
             for (int i = 0; i < active.Count; i++)
@@ -133,7 +133,8 @@ namespace ModelGen.Generator.Planning
 
                 var members = new List<LayerSpec> { head };
                 int stage = Stage(head.Role);
-                while (i + 1 < active.Count && active[i + 1].Role is InferenceRole.Affine or InferenceRole.Elementwise && Stage(active[i + 1].Role) > stage)
+                while (i + 1 < active.Count && active[i + 1].Role is InferenceRole.Affine or InferenceRole.Elementwise && Stage(active[i + 1].Role) > stage
+                    && graph.OnlyReaderIs(active[i].Index, active[i + 1]))
                 {
                     stage = Stage(active[++i].Role);
                     members.Add(active[i]);
@@ -142,21 +143,70 @@ namespace ModelGen.Generator.Planning
                 groups.Add((head.Role == InferenceRole.Producer ? StepKind.Producer : StepKind.Elementwise, members));
             }
 
+            var steps = AssignBuffers(graph, groups);
+            int width = Limits.Pad(steps.Count == 0 ? 1 : steps.Max(s => s.Size));
+            int blockRows = spec.Layers.Any(l => LayerCatalog.EmitterFor(l).SharesLoadsAcrossRows(l)) ? BlockRows : 0;
+            int buffers = steps.Select(s => s.Destination).Where(d => d != "y").Distinct().Count();
+            bool heap = buffers > 0 && (long)System.Math.Max(2, buffers) * System.Math.Max(1, blockRows) * width * sizeof(float) > Limits.StackBytes;
+            return new InferencePlan(false, steps.ToEquatableArray(), identity, width, blockRows, RowWidth(spec), heap);
+        }
+
+        /// <summary>
+        /// Gives every step the buffers it reads and the one it writes: the input <c>x</c> (never written), the output
+        /// <c>y</c> for the last step, and in between the scratch buffers <c>a</c>, <c>b</c>, <c>c</c>, ... A step's output
+        /// stays in its buffer until its last reader has run; a per-feature or row step writes over its input when it is
+        /// that input's last reader, a producer never does (it reads the whole row while it writes); otherwise a step
+        /// takes the first free buffer. A straight stack gets the ping-pong pair <c>a</c> and <c>b</c>.
+        /// </summary>
+        private static List<InferenceStep> AssignBuffers(InferenceGraph graph, List<(StepKind Kind, List<LayerSpec> Layers)> groups)
+        {
             var steps = new List<InferenceStep>();
-            string current = "x";
+            var holder = new Dictionary<int, string> { [-1] = "x" };   // value (a layer's index, -1 the input) -> its buffer
+            var remaining = new Dictionary<string, int>();            // buffer -> reads still to come
+            var named = new List<string>();
             for (int s = 0; s < groups.Count; s++)
             {
                 var (kind, members) = groups[s];
-                string destination = s == groups.Count - 1 ? "y" : kind == StepKind.Producer ? (current == "a" ? "b" : "a") : (current == "x" ? "a" : current);
-                steps.Add(new InferenceStep(kind, members.Select(m => m.Index).ToEquatableArray(), current, destination, members[0].OutputSize));
-                current = destination;
+                var head = members[0];
+                var sources = graph.Inputs(head).Select(v => holder[v]).ToList();
+                string destination;
+                if (s == groups.Count - 1)
+                {
+                    destination = "y";
+                }
+                else if (head.InPlace && sources.Count == 1 && sources[0] != "x" && remaining[sources[0]] == 1)
+                {
+                    destination = sources[0];
+                }
+                else
+                {
+                    destination = named.FirstOrDefault(b => !remaining.TryGetValue(b, out int n) || n == 0) ?? NewBuffer(named);
+                }
+
+                foreach (var source in sources.Where(b => b != "x"))
+                {
+                    remaining[source]--;
+                }
+
+                var last = members[members.Count - 1];
+                holder[last.Index] = destination;
+                if (destination != "y")
+                {
+                    remaining[destination] = graph.Readers(last.Index);
+                }
+
+                steps.Add(new InferenceStep(kind, members.Select(m => m.Index).ToEquatableArray(), sources[0], destination, last.OutputSize));
             }
 
-            int width = Limits.Pad(steps.Count == 0 ? 1 : steps.Max(s => s.Size));
-            int blockRows = spec.Layers.Any(l => LayerCatalog.EmitterFor(l).SharesLoadsAcrossRows(l)) ? BlockRows : 0;
-            bool buffers = steps.Any(s => s.Destination is "a" or "b");
-            bool heap = buffers && 2L * System.Math.Max(1, blockRows) * width * sizeof(float) > Limits.StackBytes;
-            return new InferencePlan(false, steps.ToEquatableArray(), identity, width, blockRows, RowWidth(spec), heap);
+            return steps;
+        }
+
+        private static string NewBuffer(List<string> named)
+        {
+            const string letters = "abcdefgh";
+            string name = named.Count < letters.Length ? letters[named.Count].ToString() : "buffer" + named.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            named.Add(name);
+            return name;
         }
 
         private static int Stage(InferenceRole role) => role switch

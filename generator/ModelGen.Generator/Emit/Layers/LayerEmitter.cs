@@ -33,7 +33,7 @@ namespace ModelGen.Generator.Emit.Layers
         /// The row stride of the layer's input in the trainer and in batch mode: the model's input rows are exactly
         /// <c>InputSize</c> floats; every buffer the generated code owns has rows padded to whole 16-float panels.
         /// </summary>
-        public int InputStride => Spec.Index == 0 ? Model.Spec.InputSize : Limits.Pad(Spec.InputSize);
+        public int InputStride => Spec.Source < 0 ? Model.Spec.InputSize : Limits.Pad(Spec.InputSize);
 
         /// <summary>The row stride of the layer's output buffers (padded to whole panels).</summary>
         public int OutputStride => Limits.Pad(Spec.OutputSize);
