@@ -37,7 +37,14 @@ namespace ModelGen.Generator
             Kind<Pool2DSpec>("AvgPool2D", Pool2DSpec.Reader(PoolFunction.Average), Pool2DEmitter.Instance),
             Kind<Pool2DSpec>("GlobalAvgPool", Pool2DSpec.ReadGlobal, Pool2DEmitter.Instance),
             Kind<FlattenSpec>("Flatten", FlattenSpec.Read, FlattenEmitter.Instance),
-            Kind<LayerNormSpec>("LayerNorm", LayerNormSpec.Read, LayerNormEmitter.Instance));
+            Kind<LayerNormSpec>("LayerNorm", LayerNormSpec.Read, LayerNormEmitter.Instance),
+            Kind<MergeSpec>("Add", MergeSpec.Reader(MergeFunction.Add), MergeEmitter.Instance),
+            Kind<MergeSpec>("Subtract", MergeSpec.Reader(MergeFunction.Subtract), MergeEmitter.Instance),
+            Kind<MergeSpec>("Multiply", MergeSpec.Reader(MergeFunction.Multiply), MergeEmitter.Instance),
+            Kind<MergeSpec>("Average", MergeSpec.Reader(MergeFunction.Average), MergeEmitter.Instance),
+            Kind<MergeSpec>("Maximum", MergeSpec.Reader(MergeFunction.Maximum), MergeEmitter.Instance),
+            Kind<MergeSpec>("Minimum", MergeSpec.Reader(MergeFunction.Minimum), MergeEmitter.Instance),
+            Kind<MergeSpec>("Concatenate", MergeSpec.Reader(MergeFunction.Concatenate), MergeEmitter.Instance));
 
         private static readonly Dictionary<string, LayerKind> ByAttribute = Kinds.ToDictionary(k => k.AttributeName, StringComparer.Ordinal);
 

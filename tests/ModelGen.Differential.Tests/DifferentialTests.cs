@@ -121,15 +121,18 @@ namespace ModelGen.Differential.Tests
 
         /// <summary>
         /// The generated trainer's training-mode input to layer <paramref name="k"/> in its last pass (its cached output of
-        /// layer k - 1, read from the private cache), for the reference's choice of side at a rectifier's kink only.
+        /// the layer it reads, read from the private cache), for the reference's choice of side at a rectifier's kink only.
         /// </summary>
         internal static Matrix<double> LayerInput(ITrainer trainer, int k, float[] inputs, int rows, ModelDescription d)
         {
             int width = d.Layers[k].InputSize;
-            var values = k == 0 ? inputs : (float[])trainer.GetType().GetField("_y" + (k - 1), BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(trainer)!;
+            int source = d.Layers[k].Inputs.Length == 0
+                ? k - 1
+                : d.Layers[k].Inputs[0] == "input" ? -1 : d.Layers.ToList().FindIndex(l => l.Name == d.Layers[k].Inputs[0]);
+            var values = source < 0 ? inputs : (float[])trainer.GetType().GetField("_y" + source, BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(trainer)!;
 
             // The trainer's caches pad each row to whole 16-float panels; the caller's inputs are exact.
-            int stride = k == 0 ? width : (width + 15) / 16 * 16;
+            int stride = source < 0 ? width : (width + 15) / 16 * 16;
             return Matrix<double>.Build.Dense(rows, width, (r, c) => values[(r * stride) + c]);
         }
 
@@ -200,6 +203,12 @@ namespace ModelGen.Differential.Tests
             var descriptions = typeof(LayerDescription).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerDescription)) && !t.IsAbstract);
             var used = new HashSet<Type>(_compiled.Networks.SelectMany(n => _compiled.Factories[n.Seed](0).Description.Layers.Select(l => l.GetType())));
             Assert.All(descriptions, t => Assert.True(used.Contains(t), $"no random network produces a {t.Name}"));
+
+            // About a quarter of the networks are graphs (residual blocks with every element-wise merge, concatenations with
+            // branches from earlier blocks or the input); every comparison below runs on them as on the stacks.
+            int graphs = _compiled.Networks.Count(n => _compiled.Factories[n.Seed](0).Description.Layers.Any(l => l.Inputs.Length > 0));
+            _output.WriteLine($"{graphs} of {_compiled.Networks.Count} random networks are graphs");
+            Assert.True(graphs >= 80, $"only {graphs} random networks are graphs");
         }
 
         [Fact]

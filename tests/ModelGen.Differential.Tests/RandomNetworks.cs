@@ -78,9 +78,21 @@ namespace ModelGen.Differential.Tests
                 }
             }
 
+            // Graphs: a second random stream (so the networks of earlier versions stay as they were) makes about a third of
+            // the networks graphs: each hidden block may be a residual block (a branch of the same width merged back with
+            // a random merge kind) or a concatenation with a branch from an earlier block or the input.
+            var graph = new DeterministicRandom((seed * 104729L) + 3);
+            bool isGraph = attrs[0].StartsWith("Input(", StringComparison.Ordinal) && !attrs[0].Contains(',') && graph.NextDouble() < 0.35;
+            var named = new List<(string Name, int Width)> { ("input", isGraph ? int.Parse(attrs[0].Substring(6, attrs[0].Length - 7), CultureInfo.InvariantCulture) : 0) };
             int depth = 1 + rng.NextInt(6);
             for (int i = 0; i < depth - 1; i++)
             {
+                if (isGraph && graph.NextDouble() < 0.6)
+                {
+                    GraphBlock(attrs, graph, named, i, Bn, Activation);
+                    continue;
+                }
+
                 attrs.Add(rng.NextDouble() < 0.15 ? $"Dense({Width()}, UseBias = false)" : $"Dense({Width()})");
                 double norm = rng.NextDouble();
                 if (norm < 0.4)
@@ -153,6 +165,70 @@ namespace ModelGen.Differential.Tests
 
             sb.Append($"public partial class {name} {{ }}\n");
             return new RandomNetwork(seed, name, sb.ToString(), loss);
+        }
+
+        /// <summary>
+        /// One block of a graph network on vectors: a named trunk layer (Dense of a random width), then either a residual
+        /// branch of the same width merged back (Add, Subtract, Multiply, Average, Maximum or Minimum, sometimes with a
+        /// third input), or a branch From an earlier block (or the input) concatenated with the trunk. BatchNorm,
+        /// activations and dropout appear inside branches too.
+        /// </summary>
+        private static void GraphBlock(List<string> attrs, DeterministicRandom rng, List<(string Name, int Width)> named, int block, Func<string> bn, Func<string> activation)
+        {
+            string[] merges = { "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum" };
+            string Inv(int v) => v.ToString(CultureInfo.InvariantCulture);
+            int width = 2 + rng.NextInt(24);
+            string trunk = "g" + Inv(block);
+            int trunkWidth = width;
+            attrs.Add($"Dense({Inv(width)})");
+            attrs.Add(rng.NextDouble() < 0.5 ? activation() : bn());
+            attrs.Add($"Tanh(Name = \"{trunk}\")");
+            if (rng.NextDouble() < 0.6)
+            {
+                // Residual: trunk -> Dense(width) [-> BatchNorm] [-> activation] [-> dropout], merged with the trunk.
+                attrs.Add($"Dense({Inv(width)}, Name = \"{trunk}b\")");
+                if (rng.NextDouble() < 0.4)
+                {
+                    attrs.Add(bn());
+                }
+
+                if (rng.NextDouble() < 0.6)
+                {
+                    attrs.Add(activation());
+                }
+
+                if (rng.NextDouble() < 0.2)
+                {
+                    attrs.Add("Dropout(0.2)");
+                }
+
+                string merge = merges[rng.NextInt(merges.Length)];
+                var others = new List<string> { $"\"{trunk}\"" };
+                var same = named.Where(n => n.Width == width).ToList();
+                if (merge != "Subtract" && same.Count > 0 && rng.NextDouble() < 0.5)
+                {
+                    others.Add($"\"{same[rng.NextInt(same.Count)].Name}\"");
+                }
+
+                attrs.Add($"{merge}({string.Join(", ", others)}, Name = \"{trunk}m\")");
+            }
+            else
+            {
+                // Concatenation: a branch From an earlier block (or the input) next to the trunk.
+                var from = named[rng.NextInt(named.Count)];
+                int side = 1 + rng.NextInt(12);
+                attrs.Add($"Dense({Inv(side)}, From = \"{from.Name}\", Name = \"{trunk}s\")");
+                if (rng.NextDouble() < 0.5)
+                {
+                    attrs.Add(activation());
+                }
+
+                attrs.Add($"Concatenate(\"{trunk}\", Name = \"{trunk}m\")");
+                width += side;
+            }
+
+            named.Add((trunk, trunkWidth));
+            named.Add((trunk + "m", width));
         }
 
         /// <summary>

@@ -36,7 +36,8 @@ namespace ModelGen.Generator.Tests
         {
             // One declaration using every layer attribute of the runtime, compiled and loaded: its Description must use every
             // concrete LayerDescription type, so no kind falls back to another kind's description.
-            // The image kinds come first (they need a [C, H, W] input), in an order whose shapes fit.
+            // The image kinds come first (they need a [C, H, W] input), in an order whose shapes fit; the merges (last in the
+            // catalog) merge the current tensor with the LayerNorm's output, of the same shape.
             string[] image = { "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool" };
             string layers = string.Join(", ", LayerCatalog.Kinds.OrderBy(k => Array.IndexOf(image, k.KindName) is int i and >= 0 ? i : image.Length).Select(k => k.KindName switch
             {
@@ -46,6 +47,8 @@ namespace ModelGen.Generator.Tests
                 "Conv2D" => "Conv2D(4, 3, Padding = 1)",
                 "MaxPool2D" => "MaxPool2D(2)",
                 "AvgPool2D" => "AvgPool2D(2, Stride = 1)",
+                "LayerNorm" => "LayerNorm(Name = \"ln\")",
+                _ when k.SpecType == typeof(ModelGen.Generator.Model.MergeSpec) => k.KindName + "(\"ln\")",
                 _ => k.KindName,
             }));
             var result = GeneratorHarness.Run($"using ModelGen;\nnamespace C;\n[Model, Input(2, 6, 6), {layers}] public partial class All {{ }}");

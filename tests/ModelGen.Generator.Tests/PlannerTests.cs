@@ -21,6 +21,39 @@ namespace ModelGen.Generator.Tests
             plan.Inference.Steps.Select(s => $"{s.Kind}[{string.Join(",", s.Layers)}] {s.Source}->{s.Destination} {s.Size}").ToArray();
 
         [Fact]
+        public void AGraphKeepsEachValueInItsBufferUntilItsLastReader()
+        {
+            var plan = PlanOf(SnapshotTests.Residual);
+
+            // block0 (in a) is read by c1 and by proj, so c1's step writes b and c2's c; proj reads a again. The Add reads
+            // projbn (b) and bn2 (c) and writes over b, which nothing reads after it; bn2 (c) stays for the concatenation.
+            Assert.Equal(
+                new[]
+                {
+                    "Producer[0,1] x->a 144", "Producer[2,3,4] a->b 36", "Producer[5,6] b->c 36", "Producer[7,8] a->b 36",
+                    "Merge[9,10] b->b 36", "Merge[11] b->a 72", "Producer[12] a->b 8", "Producer[13] b->a 3", "Row[14] a->y 3",
+                },
+                Steps(plan));
+            Assert.Equal(new[] { "b", "c" }, plan.Inference.Steps[4].Sources.ToArray());
+            Assert.Equal(new[] { "b", "c" }, plan.Inference.Steps[5].Sources.ToArray());
+            Assert.Equal(new[] { "a", "b", "c" }, plan.Inference.Scratch.ToArray());
+            Assert.Equal(3 * 6 * 144, plan.Inference.WorkspaceFloats);
+        }
+
+        [Fact]
+        public void AStraightStackUsesThePingPongPair()
+        {
+            // The graph planner must give a stack exactly the buffers it had before graphs (the snapshots pin the code too).
+            foreach (var source in new[] { SnapshotTests.BnMlp, SnapshotTests.Cnn, SnapshotTests.Wide, SnapshotTests.TinyXor })
+            {
+                var plan = PlanOf(source);
+                Assert.True(plan.Inference.Scratch.Count <= 2);
+                Assert.All(plan.Inference.Scratch, b => Assert.Contains(b, new[] { "a", "b" }));
+                Assert.All(plan.Inference.Steps, s => Assert.Single(s.Sources));
+            }
+        }
+
+        [Fact]
         public void BnMlpFusesDenseBatchNormAndReLUAndLaysOutTensorsInStateDictOrder()
         {
             var plan = PlanOf(SnapshotTests.BnMlp);

@@ -54,6 +54,7 @@ namespace ModelGen.Generator.Tests
         {
             var layers = LayerAttributes();
             var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new BatchStatisticsAnalyzer(), new ModelRulesAnalyzer());
+            int graphs = 0;
             int declarations = 0, generated = 0, rejected = 0;
             var problems = new List<string>();
             var seenIds = new SortedSet<string>(StringComparer.Ordinal);
@@ -89,6 +90,7 @@ namespace ModelGen.Generator.Tests
 
                 var generatedTrees = result.Sources.Select(s => s.SyntaxTree).ToHashSet();
                 generated += generatedTrees.Count;
+                graphs += result.Sources.Count(s => s.SourceText.ToString().Contains("{ Inputs = new[] {", StringComparison.Ordinal));
                 rejected += names.Count - generatedTrees.Count;
                 foreach (var diagnostic in result.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } t && generatedTrees.Contains(t)))
                 {
@@ -108,18 +110,97 @@ namespace ModelGen.Generator.Tests
                 }
             }
 
-            _output.WriteLine($"{declarations} declarations: {generated} generated code, {rejected} rejected; diagnostics seen: {string.Join(", ", seenIds)}");
+            _output.WriteLine($"{declarations} declarations: {generated} generated code ({graphs} graphs), {rejected} rejected; diagnostics seen: {string.Join(", ", seenIds)}");
             Assert.True(problems.Count == 0, string.Join("\n\n", problems.Take(5)));
 
             // The mix must exercise both sides, and most declaration rules.
             Assert.InRange(generated, declarations / 10, declarations - (declarations / 10));
             Assert.True(seenIds.Count(id => id.StartsWith("MG0", StringComparison.Ordinal)) >= 10, string.Join(", ", seenIds));
+
+            // Graphs among them: generated ones (From and merges that resolve) and every graph rule.
+            Assert.True(graphs >= 20, $"only {graphs} generated graph models");
+            Assert.All(new[] { "MG0016", "MG0017", "MG0018", "MG0019" }, id => Assert.Contains(id, seenIds));
         }
 
         /// <summary>One random declaration: half of them careful (plausible values, likely valid), half hostile.</summary>
-        internal static string Declaration(Rng rng, Type[] layers, string name)
+        internal static string Declaration(Rng rng, Type[] layers, string name) => rng.NextDouble() switch
         {
-            return rng.NextDouble() < 0.5 ? Careful(rng, layers, name) : Hostile(rng, layers, name);
+            < 0.4 => Careful(rng, layers, name),
+            < 0.8 => Hostile(rng, layers, name),
+            _ => Graph(rng, name),
+        };
+
+        /// <summary>
+        /// Mostly valid graphs on vectors: named layers, branches From earlier layers or the input, merges of every kind
+        /// naming one or two earlier layers (usually of the same width), now and then a shape that does not fit or a
+        /// branch left unread.
+        /// </summary>
+        private static string Graph(Rng rng, string name)
+        {
+            string[] merges = { "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate" };
+            int input = 1 + rng.NextInt(12);
+            var widths = new List<int>();
+            var attributes = new List<string> { "Model", $"Input({input.ToString(CultureInfo.InvariantCulture)})" };
+            int current = input;
+            string Pick(int width)
+            {
+                // An earlier layer of this width when there is one (or the input), else any earlier one.
+                var same = Enumerable.Range(0, widths.Count).Where(k => widths[k] == width).ToList();
+                if (rng.NextDouble() < 0.15 || (same.Count == 0 && widths.Count == 0))
+                {
+                    return "\"input\"";
+                }
+
+                int k = same.Count > 0 && rng.NextDouble() < 0.85 ? same[rng.NextInt(same.Count)] : rng.NextInt(System.Math.Max(1, widths.Count));
+                return $"\"l{k.ToString(CultureInfo.InvariantCulture)}\"";
+            }
+
+            int Width(string reference) => reference == "\"input\"" ? input : widths[int.Parse(reference.Trim('"').Substring(1), CultureInfo.InvariantCulture)];
+
+            int depth = 2 + rng.NextInt(7);
+            for (int i = 0; i < depth; i++)
+            {
+                string n = $"Name = \"l{i.ToString(CultureInfo.InvariantCulture)}\"";
+                string from = string.Empty;
+                if (widths.Count > 0 && rng.NextDouble() < 0.25)
+                {
+                    string source = Pick(rng.NextDouble() < 0.5 ? current : widths[rng.NextInt(widths.Count)]);
+                    from = ", From = " + source;
+                    current = Width(source);
+                }
+
+                double kind = rng.NextDouble();
+                if (kind < 0.3 && widths.Count > 0)
+                {
+                    string merge = merges[rng.NextInt(merges.Length)];
+                    var refs = Enumerable.Range(0, merge == "Subtract" ? 1 : 1 + rng.NextInt(2)).Select(_ => Pick(current)).ToList();
+                    attributes.Add($"{merge}({string.Join(", ", refs)}, {n}{(rng.NextDouble() < 0.05 ? from : string.Empty)})");
+                    current = merge == "Concatenate" ? current + refs.Sum(Width) : current;
+                }
+                else if (kind < 0.65)
+                {
+                    current = rng.NextDouble() < 0.7 && widths.Count > 0 ? widths[rng.NextInt(widths.Count)] : 1 + rng.NextInt(12);
+                    attributes.Add($"Dense({current.ToString(CultureInfo.InvariantCulture)}, {n}{from})");
+                }
+                else
+                {
+                    string[] others = { "ReLU", "Tanh", "Sigmoid", "GELU", "BatchNorm", "LayerNorm", "Dropout(0.25", "Softmax" };
+                    string other = others[rng.NextInt(others.Length)];
+                    attributes.Add(other.EndsWith("(0.25", StringComparison.Ordinal) ? $"{other}, {n}{from})" : $"{other}({n}{from})");
+                }
+
+                widths.Add(current);
+            }
+
+            if (rng.NextDouble() < 0.6)
+            {
+                attributes.Add("Dense(3, Name = \"head\")");
+                attributes.Add("Softmax");
+                attributes.Add("Loss(LossKind.CategoricalCrossEntropy)");
+                attributes.Add(rng.NextDouble() < 0.5 ? "Sgd(LearningRate = 0.01, Momentum = 0.9)" : "Adam");
+            }
+
+            return string.Concat(attributes.Select(a => "[" + a + "]\n")) + $"public partial class {name} {{ }}";
         }
 
         /// <summary>Plausible values, one input, no names, loss and optimizer together or not at all: mostly valid.</summary>
@@ -134,7 +215,21 @@ namespace ModelGen.Generator.Tests
                 var attribute = layers[rng.NextInt(layers.Length)];
                 string kind = attribute.Name.Substring(0, attribute.Name.Length - "Attribute".Length);
                 var parameters = attribute.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters();
-                var arguments = parameters.Where(p => !p.HasDefaultValue).Select(p => p.ParameterType == typeof(int) ? (1 + rng.NextInt(40)).ToString(CultureInfo.InvariantCulture) : (0.4 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)).ToList();
+                var arguments = parameters.Where(p => !p.HasDefaultValue || p.ParameterType == typeof(string[])).Select(p => p.ParameterType == typeof(int)
+                    ? (1 + rng.NextInt(40)).ToString(CultureInfo.InvariantCulture)
+                    : p.ParameterType == typeof(string) || p.ParameterType == typeof(string[]) ? Reference(rng, i) : (0.4 * rng.NextDouble()).ToString("R", CultureInfo.InvariantCulture)).ToList();
+
+                // Graphs: layers named l0, l1, ... (so merges and From can refer to them), and now and then a branch.
+                if (rng.NextDouble() < 0.9)
+                {
+                    arguments.Add($"Name = \"l{i.ToString(CultureInfo.InvariantCulture)}\"");
+                }
+
+                if (rng.NextDouble() < 0.15)
+                {
+                    arguments.Add("From = " + Reference(rng, i));
+                }
+
                 if (attribute.GetProperty("Reason") is not null && rng.NextDouble() < 0.2)
                 {
                     arguments.Add(attribute.GetProperties().First(p => p.PropertyType == typeof(bool) && p.CanWrite).Name + " = true, Reason = \"" + Strings[rng.NextInt(Strings.Length)] + "\"");
@@ -262,9 +357,21 @@ namespace ModelGen.Generator.Tests
                 return rng.NextDouble() < 0.5 ? "true" : "false";
             }
 
+            if (type == typeof(string) && name is "From" or "layer" or "Name" && rng.NextDouble() < 0.7)
+            {
+                // A layer reference (or name): mostly of the l0, l1, ... names, earlier, later or missing; then anything.
+                return Reference(rng, 8);
+            }
+
             if (type == typeof(string))
             {
                 return rng.NextDouble() < 0.1 ? "null" : "\"" + Strings[rng.NextInt(Strings.Length)] + "\"";
+            }
+
+            if (type == typeof(string[]))
+            {
+                int count = rng.NextInt(4);
+                return string.Join(", ", Enumerable.Range(0, count).Select(_ => rng.NextDouble() < 0.8 ? Reference(rng, 8) : Value(rng, typeof(string), "other")));
             }
 
             if (type.IsEnum)
@@ -280,6 +387,14 @@ namespace ModelGen.Generator.Tests
 
             throw new NotSupportedException($"The random declarations have no values of {type.Name} ({name}): add them.");
         }
+
+        /// <summary>A reference to a layer: mostly one of l0 .. l(below - 1), sometimes up to l(below + 1) (a later or missing one), or the input.</summary>
+        private static string Reference(Rng rng, int below) => rng.NextDouble() switch
+        {
+            < 0.1 => "\"input\"",
+            < 0.85 when below > 0 => $"\"l{rng.NextInt(below).ToString(CultureInfo.InvariantCulture)}\"",
+            _ => $"\"l{rng.NextInt(below + 2).ToString(CultureInfo.InvariantCulture)}\"",
+        };
 
         private static string Size(Rng rng) =>
             (rng.NextDouble() < 0.7 ? 1 + rng.NextInt(40) : Sizes[rng.NextInt(Sizes.Length)]).ToString(CultureInfo.InvariantCulture);

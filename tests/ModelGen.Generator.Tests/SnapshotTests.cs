@@ -94,6 +94,26 @@ namespace ModelGen.Generator.Tests
             public partial class Cnn { }
             """;
 
+        /// <summary>
+        /// A graph: a residual block with a strided projection shortcut (a value kept for a later reader, an element-wise
+        /// merge written over an input it reads last, epilogues fused after it), a concatenation, and gradients that add up
+        /// where a value fans out.
+        /// </summary>
+        public const string Residual = """
+            using ModelGen;
+            namespace Snapshots;
+            [Model, Input(2, 6, 6)]
+            [Conv2D(4, 3, Padding = 1, Name = "stem"), ReLU(Name = "block0")]
+            [Conv2D(4, 3, Stride = 2, Padding = 1, Name = "c1"), BatchNorm(Name = "bn1"), ReLU]
+            [Conv2D(4, 3, Padding = 1, Name = "c2"), BatchNorm(Name = "bn2")]
+            [Conv2D(4, 1, Stride = 2, From = "block0", Name = "proj"), BatchNorm(Name = "projbn")]
+            [Add("bn2"), ReLU(Name = "block1")]
+            [Concatenate("bn2"), GlobalAvgPool, Dense(3, Name = "fc"), Softmax]
+            [Loss(LossKind.CategoricalCrossEntropy)]
+            [Sgd(LearningRate = 0.1, Momentum = 0.9)]
+            public partial class Residual { }
+            """;
+
         /// <summary>The optimizers with their own update code: AdamW's decoupled decay, RMSprop with momentum.</summary>
         public const string Optimizers = """
             using ModelGen;
@@ -129,6 +149,7 @@ namespace ModelGen.Generator.Tests
         [InlineData(BnMlp)]
         [InlineData(TinyXor)]
         [InlineData(Regression)]
+        [InlineData(Residual)]
         public void GeneratedSourceMatchesTheApprovedSnapshot(string source)
         {
             var result = GeneratorHarness.Run(source);

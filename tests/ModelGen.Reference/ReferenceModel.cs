@@ -64,14 +64,37 @@ namespace ModelGen.Reference
             }
         }
 
+        /// <summary>
+        /// The layers each layer reads, by index (-1: the model's input): <see cref="LayerDescription.Inputs"/> resolved by
+        /// name, or the previous layer in a straight stack.
+        /// </summary>
+        private int[][] Sources()
+        {
+            var byName = new Dictionary<string, int>(StringComparer.Ordinal) { ["input"] = -1 };
+            var sources = new int[_d.Layers.Count][];
+            for (int k = 0; k < _d.Layers.Count; k++)
+            {
+                var l = _d.Layers[k];
+                sources[k] = l.Inputs.Length == 0 ? new[] { k - 1 } : l.Inputs.Select(n => byName[n]).ToArray();
+                byName[l.Name] = k;
+            }
+
+            return sources;
+        }
+
         /// <summary>Inference: running statistics, dropout is the identity.</summary>
         public Matrix<double> Predict(Matrix<double> x)
         {
-            var h = x;
-            foreach (var l in _d.Layers)
+            var sources = Sources();
+            var outs = new Matrix<double>[_d.Layers.Count];
+            Matrix<double> In(int s) => s < 0 ? x : outs[s];
+            for (int k = 0; k < _d.Layers.Count; k++)
             {
-                h = l switch
+                var l = _d.Layers[k];
+                var h = In(sources[k][0]);
+                outs[k] = l switch
                 {
+                    MergeDescription merge => MergeForward(merge, sources[k].Select(In).ToArray()),
                     DenseDescription dense => DenseForward(dense, h),
                     Conv2DDescription conv => ConvForward(conv, h),
                     Pool2DDescription pool => PoolForward(pool, h, null),
@@ -82,7 +105,118 @@ namespace ModelGen.Reference
                 };
             }
 
-            return h;
+            return _d.Layers.Count == 0 ? x : outs[_d.Layers.Count - 1];
+        }
+
+        /// <summary>A merge of whole batches: element by element left to right, or concatenation of each row's inputs.</summary>
+        private static Matrix<double> MergeForward(MergeDescription m, Matrix<double>[] xs)
+        {
+            if (m.Function == MergeFunction.Concatenate)
+            {
+                var result = xs[0];
+                foreach (var next in xs.Skip(1))
+                {
+                    result = result.Append(next);
+                }
+
+                return result;
+            }
+
+            var acc = xs[0].Clone();
+            foreach (var next in xs.Skip(1))
+            {
+                acc = m.Function switch
+                {
+                    MergeFunction.Add or MergeFunction.Average => acc + next,
+                    MergeFunction.Subtract => acc - next,
+                    MergeFunction.Multiply => acc.PointwiseMultiply(next),
+                    MergeFunction.Maximum => M.Dense(acc.RowCount, acc.ColumnCount, (r, c) => Math.Max(acc[r, c], next[r, c])),
+                    _ => M.Dense(acc.RowCount, acc.ColumnCount, (r, c) => Math.Min(acc[r, c], next[r, c])),
+                };
+            }
+
+            return m.Function == MergeFunction.Average ? acc / xs.Length : acc;
+        }
+
+        /// <summary>
+        /// The gradient of each input of a merge from the output gradient <paramref name="d"/>: the chain rule of the same
+        /// left-to-right operations (a maximum or minimum gives a tie half of the gradient, as <c>torch.maximum</c>).
+        /// </summary>
+        private static Matrix<double>[] MergeBackward(MergeDescription m, Matrix<double>[] xs, Matrix<double> d)
+        {
+            int n = xs.Length;
+            var result = new Matrix<double>[n];
+            switch (m.Function)
+            {
+                case MergeFunction.Concatenate:
+                {
+                    int offset = 0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        result[k] = d.SubMatrix(0, d.RowCount, offset, xs[k].ColumnCount);
+                        offset += xs[k].ColumnCount;
+                    }
+
+                    return result;
+                }
+
+                case MergeFunction.Add:
+                    return Enumerable.Range(0, n).Select(_ => d.Clone()).ToArray();
+                case MergeFunction.Subtract:
+                    return new[] { d.Clone(), -d };
+                case MergeFunction.Average:
+                    return Enumerable.Range(0, n).Select(_ => d / n).ToArray();
+                case MergeFunction.Multiply:
+                    for (int k = 0; k < n; k++)
+                    {
+                        var g = d.Clone();
+                        for (int i = 0; i < n; i++)
+                        {
+                            if (i != k)
+                            {
+                                g = g.PointwiseMultiply(xs[i]);
+                            }
+                        }
+
+                        result[k] = g;
+                    }
+
+                    return result;
+                default:
+                {
+                    bool max = m.Function == MergeFunction.Maximum;
+                    double Share(double a, double b) => a == b ? 0.5 : (max ? a > b : a < b) ? 1 : 0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        result[k] = M.Dense(d.RowCount, d.ColumnCount);
+                    }
+
+                    for (int r = 0; r < d.RowCount; r++)
+                    {
+                        for (int c = 0; c < d.ColumnCount; c++)
+                        {
+                            // Prefix extremes m_i of the chain, then walk it back: g is the gradient of m_i.
+                            var prefix = new double[n];
+                            prefix[0] = xs[0][r, c];
+                            for (int i = 1; i < n; i++)
+                            {
+                                prefix[i] = max ? Math.Max(prefix[i - 1], xs[i][r, c]) : Math.Min(prefix[i - 1], xs[i][r, c]);
+                            }
+
+                            double g = d[r, c];
+                            for (int i = n - 1; i >= 1; i--)
+                            {
+                                result[i][r, c] = g * Share(xs[i][r, c], prefix[i - 1]);
+                                g *= Share(prefix[i - 1], xs[i][r, c]);
+                            }
+
+                            result[0][r, c] = g;
+                        }
+                    }
+
+                    return result;
+                }
+            }
         }
 
         /// <summary>
@@ -108,13 +242,20 @@ namespace ModelGen.Reference
         {
             var inputs = new List<Matrix<double>>();
             var caches = new Dictionary<int, (Matrix<double> Xhat, Vector<double> InvStd, Matrix<double> Mask)>();
+            var sources = Sources();
+            var outs = new Matrix<double>[_d.Layers.Count];
+            Matrix<double> In(int s) => s < 0 ? x : outs[s];
             var h = x;
             for (int k = 0; k < _d.Layers.Count; k++)
             {
                 var l = _d.Layers[k];
+                h = In(sources[k][0]);
                 inputs.Add(h);
                 switch (l)
                 {
+                    case MergeDescription merge:
+                        h = MergeForward(merge, sources[k].Select(In).ToArray());
+                        break;
                     case DenseDescription dense:
                         h = DenseForward(dense, h);
                         break;
@@ -186,18 +327,47 @@ namespace ModelGen.Reference
                         h = Activation(l, h);
                         break;
                 }
+
+                outs[k] = h;
             }
 
             var output = h;
-            var (loss, d) = LossAndGradient(output, t, inputs[inputs.Count - 1]);
+            var (loss, d0) = LossAndGradient(output, t, inputs[inputs.Count - 1]);
 
+            // Backward in reverse order; a layer read by several others sums their gradients.
             var grads = new double[Parameters.Length];
+            var dOut = new Matrix<double>?[_d.Layers.Count];
+            dOut[_d.Layers.Count - 1] = d0;
+            void Contribute(int source, Matrix<double> g)
+            {
+                if (source >= 0)
+                {
+                    dOut[source] = dOut[source] is { } sum ? sum + g : g;
+                }
+            }
+
             LastKinkOverrides = 0;
             for (int k = _d.Layers.Count - 1; k >= 0; k--)
             {
                 var l = _d.Layers[k];
                 var input = inputs[k];
-                var layerOutput = k + 1 < inputs.Count ? inputs[k + 1] : output;
+                var layerOutput = outs[k];
+                if (dOut[k] is not { } d)
+                {
+                    continue;
+                }
+
+                if (l is MergeDescription mergeLayer)
+                {
+                    var parts = MergeBackward(mergeLayer, sources[k].Select(In).ToArray(), d);
+                    for (int i = 0; i < parts.Length; i++)
+                    {
+                        Contribute(sources[k][i], parts[i]);
+                    }
+
+                    continue;
+                }
+
                 switch (l)
                 {
                     case DenseDescription dense:
@@ -323,6 +493,8 @@ namespace ModelGen.Reference
                     default:
                         throw new NotSupportedException($"The reference has no backward pass for {l.GetType().Name}; add it (every layer kind must be here).");
                 }
+
+                Contribute(sources[k][0], d);
             }
 
             return new Pass(loss, grads, output);

@@ -22,6 +22,8 @@ namespace ModelGen.Tests
             new object[] { "WideNet" },
             new object[] { "SmallCnn" },
             new object[] { "GlobalPoolCnn" },
+            new object[] { "ResidualCnn" },
+            new object[] { "MergeMlp" },
         };
 
         internal static IModel Trained(string name)
@@ -38,6 +40,8 @@ namespace ModelGen.Tests
                 case "WideNet": { var m = new WideNet(7); Train(m, m.CreateTrainer(8)); return m; }
                 case "SmallCnn": { var m = new SmallCnn(8); Train(m, m.CreateTrainer(8)); return m; }
                 case "GlobalPoolCnn": { var m = new GlobalPoolCnn(9); Train(m, m.CreateTrainer(8)); return m; }
+                case "ResidualCnn": { var m = new ResidualCnn(10); Train(m, m.CreateTrainer(8)); return m; }
+                case "MergeMlp": { var m = new MergeMlp(11); Train(m, m.CreateTrainer(8)); return m; }
                 default: throw new ArgumentException(name);
             }
         }

@@ -44,7 +44,7 @@ namespace ModelGen.Tests
         /// A trainer that took 3 steps, saved, and was restored into a model and trainer created with other weights and another
         /// seed, then took 3 more steps, ends bitwise where a trainer that took all 6 without stopping ends: for Adam with
         /// BatchNorm and dropout (moments, running statistics, counters, the seed of the masks), RMSprop with momentum, SGD
-        /// with Keras momentum and decay, and AdamW.
+        /// with Keras momentum and decay, AdamW, and two graphs (a residual CNN; merges with dropout in a branch).
         /// </summary>
         [Fact]
         public void ATrainerResumesBitwiseFromItsCheckpoint()
@@ -53,6 +53,8 @@ namespace ModelGen.Tests
             Check(() => new TorchRmsprop(), m => ((TorchRmsprop)m).CreateTrainer(8), () => new TorchRmsprop(), m => ((TorchRmsprop)m).CreateTrainer(8), oneHot: false);
             Check(() => new SeedNet(1), m => ((SeedNet)m).CreateTrainer(8), () => new SeedNet(5), m => ((SeedNet)m).CreateTrainer(8), oneHot: true);
             Check(() => new TorchAdamW(), m => ((TorchAdamW)m).CreateTrainer(8), () => new TorchAdamW(), m => ((TorchAdamW)m).CreateTrainer(8), oneHot: true);
+            Check(() => new ResidualCnn(1), m => ((ResidualCnn)m).CreateTrainer(8), () => new ResidualCnn(4), m => ((ResidualCnn)m).CreateTrainer(8, seed: 2), oneHot: true);
+            Check(() => new MergeMlp(1), m => ((MergeMlp)m).CreateTrainer(8, seed: 5), () => new MergeMlp(6), m => ((MergeMlp)m).CreateTrainer(8, seed: 1), oneHot: true);
 
             static void Check(Func<IModel> make, Func<IModel, ITrainer> train, Func<IModel> other, Func<IModel, ITrainer> otherTrainer, bool oneHot)
             {

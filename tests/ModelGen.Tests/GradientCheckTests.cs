@@ -53,6 +53,8 @@ namespace ModelGen.Tests
             Everything.Trainer tr => tr.ComputeGradients(x, t),
             SmallCnn.Trainer tr => tr.ComputeGradients(x, t),
             GlobalPoolCnn.Trainer tr => tr.ComputeGradients(x, t),
+            ResidualCnn.Trainer tr => tr.ComputeGradients(x, t),
+            MergeMlp.Trainer tr => tr.ComputeGradients(x, t),
             _ => throw new ArgumentException(trainer.GetType().Name),
         };
 
@@ -65,6 +67,8 @@ namespace ModelGen.Tests
             new object[] { "Everything (BatchNorm on inputs, sigmoid, dropout, ReLU, softmax Jacobian, mean squared error)" },
             new object[] { "SmallCnn (Conv2D 1x1, same and dilated, BatchNorm over channels, max and overlapping average pooling, GELU, Flatten)" },
             new object[] { "GlobalPoolCnn (strided padded Conv2D, LayerNorm per channel, 1x1 Conv2D, global average pooling, mean squared error)" },
+            new object[] { "ResidualCnn (graph: projection and identity shortcuts, BatchNorm in branches, fan-out, Add, Concatenate over channels)" },
+            new object[] { "MergeMlp (graph: Subtract, Multiply, Average, Maximum, Minimum, Concatenate, a branch from the input, dropout in a branch)" },
         };
 
         private static Case Build(string name)
@@ -111,6 +115,20 @@ namespace ModelGen.Tests
                     var m = new GlobalPoolCnn(17);
                     var tr = m.CreateTrainer();
                     return Make(m, tr, x => x.Parameters.ToArray(), (x, p) => x.SetParameters(p), t => ((GlobalPoolCnn.Trainer)t).Gradients.ToArray(), 16, 7, oneHot: false, softTargets: true);
+                }
+
+                case "ResidualCnn":
+                {
+                    var m = new ResidualCnn(21);
+                    var tr = m.CreateTrainer();
+                    return Make(m, tr, x => x.Parameters.ToArray(), (x, p) => x.SetParameters(p), t => ((ResidualCnn.Trainer)t).Gradients.ToArray(), 6, 8, oneHot: true);
+                }
+
+                case "MergeMlp":
+                {
+                    var m = new MergeMlp(22);
+                    var tr = m.CreateTrainer();
+                    return Make(m, tr, x => x.Parameters.ToArray(), (x, p) => x.SetParameters(p), t => ((MergeMlp.Trainer)t).Gradients.ToArray(), 7, 9, oneHot: true);
                 }
 
                 default:

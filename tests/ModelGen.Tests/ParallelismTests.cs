@@ -21,6 +21,8 @@ namespace ModelGen.Tests
         [InlineData("WideNet")]
         [InlineData("Everything")]
         [InlineData("SmallCnn")]
+        [InlineData("ResidualCnn")]
+        [InlineData("MergeMlp")]
         public void PredictBatchIsBitwiseTheSameForEveryDegree(string name)
         {
             var model = BatchInvarianceTests.Trained(name);
@@ -62,6 +64,8 @@ namespace ModelGen.Tests
         [InlineData("SmallCnn", 29)]
         [InlineData("OddBatchNormNet", 64)]
         [InlineData("OddBatchNormNet", 2000)]
+        [InlineData("WideResidual", 32)]
+        [InlineData("MergeMlp", 64)]
         public void TrainingIsBitwiseTheSameForEveryDegree(string name, int rows)
         {
             // Training splits large layers over threads (dense forward and input gradients by rows, weight gradients by
@@ -100,6 +104,8 @@ namespace ModelGen.Tests
                 case "WideCnn": { var m = new Models.WideCnn(3); model = m; trainer = m.CreateTrainer(64); break; }
                 case "SmallCnn": { var m = new Models.SmallCnn(3); model = m; trainer = m.CreateTrainer(64); break; }
                 case "OddBatchNormNet": { var m = new Models.OddBatchNormNet(3); model = m; trainer = m.CreateTrainer(rows); break; }
+                case "WideResidual": { var m = new Models.WideResidual(3); model = m; trainer = m.CreateTrainer(rows); break; }
+                case "MergeMlp": { var m = new Models.MergeMlp(3); model = m; trainer = m.CreateTrainer(rows); break; }
                 default: throw new ArgumentException(name);
             }
 

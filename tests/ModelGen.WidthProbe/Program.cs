@@ -47,6 +47,21 @@ namespace ModelGen.WidthProbe
     {
     }
 
+    /// <summary>A graph: a residual block (a strided projection shortcut), a concatenation and merges with several inputs.</summary>
+    [Model]
+    [Input(2, 8, 8)]
+    [Conv2D(20, 3, Padding = 1, Name = "stem"), ReLU(Name = "block0")]
+    [Conv2D(20, 3, Stride = 2, Padding = 1, Name = "c1"), BatchNorm(Name = "bn1")]
+    [Conv2D(20, 1, Stride = 2, From = "block0", Name = "proj")]
+    [Add("bn1"), Tanh(Name = "block1")]
+    [Conv2D(20, 3, Padding = 1, Name = "c2"), Maximum("block1", Name = "max")]
+    [Concatenate("block1"), GlobalAvgPool, Dense(4, Name = "fc"), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy)]
+    [Sgd(LearningRate = 0.01, Momentum = 0.9)]
+    public partial class GraphProbe
+    {
+    }
+
     public static class Program
     {
         private static int s_seed;
@@ -67,6 +82,7 @@ namespace ModelGen.WidthProbe
             Run(new ProbeNet(3), m => ((ProbeNet)m).CreateTrainer(40, 5), hash);
             Run(new WideProbe(4), m => ((WideProbe)m).CreateTrainer(40, 6), hash);
             Run(new ConvProbe(5), m => ((ConvProbe)m).CreateTrainer(40, 7), hash);
+            Run(new GraphProbe(6), m => ((GraphProbe)m).CreateTrainer(40, 8), hash);
             Console.WriteLine($"wide={GeneratedCodeSupport.Wide} vector512={Vector512.IsHardwareAccelerated} vector256={Vector256.IsHardwareAccelerated}");
             Console.WriteLine("hash=" + Convert.ToHexString(hash.GetHashAndReset()));
             return 0;

@@ -83,7 +83,7 @@ def state(model):
     return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
 
 
-def run(name, model, loss_kind, make_optimizer, x, t, dropout_layers=(), clip=None, make_scheduler=None):
+def run(name, model, loss_kind, make_optimizer, x, t, dropout_layers=(), clip=None, make_scheduler=None, eval_first=False):
     os.makedirs(OUT, exist_ok=True)
     write_safetensors(os.path.join(OUT, name + ".init.safetensors"), state(model), {"format": "pt"})
     vectors = {"x": x.numpy(), "t": t.numpy()}
@@ -99,12 +99,20 @@ def run(name, model, loss_kind, make_optimizer, x, t, dropout_layers=(), clip=No
         return nn.functional.mse_loss(outputs, t)
 
     def forward():
+        if hasattr(model, "forward_with_logits"):
+            return model.forward_with_logits(x)
         h, logits = x, None
         for module in model:
             if isinstance(module, (nn.Softmax, nn.Sigmoid)) and module is model[-1]:
                 logits = h
             h = module(h)
         return h, logits
+
+    if eval_first:
+        # Eval mode at the initial weights and running statistics, before any step.
+        model.eval()
+        with torch.no_grad():
+            vectors["eval0.y"] = model(x).numpy().copy()
 
     for step in range(3):
         model.train()
@@ -203,5 +211,61 @@ def main():
         make_scheduler=lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.5))
 
 
+class TorchResNet(nn.Module):
+    """The residual CNN of tests/ModelGen.Tests/Models/TorchModels.cs, module names as the C# layer names.
+
+    A stem, a block whose shortcut is a strided 1 x 1 projection with its own BatchNorm (relu(bn2(c2(relu(bn1(c1(x)))))
+    + projbn(proj(x)))), a block with an identity shortcut, and a concatenation of a 1 x 1 side branch with the last
+    block before global average pooling and the classifier.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.stem, self.stembn = nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8)
+        self.c1, self.bn1 = nn.Conv2d(8, 16, 3, stride=2, padding=1), nn.BatchNorm2d(16)
+        self.c2, self.bn2 = nn.Conv2d(16, 16, 3, padding=1), nn.BatchNorm2d(16)
+        self.proj, self.projbn = nn.Conv2d(8, 16, 1, stride=2), nn.BatchNorm2d(16)
+        self.c3, self.bn3 = nn.Conv2d(16, 16, 3, padding=1), nn.BatchNorm2d(16)
+        self.c4, self.bn4 = nn.Conv2d(16, 16, 3, padding=1), nn.BatchNorm2d(16)
+        self.side = nn.Conv2d(16, 8, 1)
+        self.fc = nn.Linear(24, 5)
+
+    def forward_with_logits(self, x):
+        block0 = torch.relu(self.stembn(self.stem(x)))
+        main = self.bn2(self.c2(torch.relu(self.bn1(self.c1(block0)))))
+        shortcut = self.projbn(self.proj(block0))
+        block1 = torch.relu(shortcut + main)                      # [Add("bn2")]: the current tensor (projbn) + bn2
+        block2 = torch.relu(self.bn4(self.c4(torch.relu(self.bn3(self.c3(block1))))) + block1)
+        side = torch.relu(self.side(block1))
+        joined = torch.cat([side, block2], dim=1)                 # [Concatenate("block2")]: the current tensor first
+        logits = self.fc(joined.mean(dim=(2, 3)))
+        return torch.softmax(logits, dim=1), logits
+
+    def forward(self, x):
+        return self.forward_with_logits(x)[0]
+
+
+def resnet_main():
+    torch.manual_seed(2024)
+    generator = torch.Generator().manual_seed(24)
+    model = TorchResNet()
+    with torch.no_grad():
+        # BatchNorm starts at weight 1, bias 0, mean 0, variance 1; move all four so eval mode differs from training mode.
+        for bn in (model.stembn, model.bn1, model.bn2, model.projbn, model.bn3, model.bn4):
+            c = bn.num_features
+            bn.weight.copy_(1 + 0.3 * torch.randn(c, generator=generator))
+            bn.bias.copy_(0.3 * torch.randn(c, generator=generator))
+            bn.running_mean.copy_(0.2 * torch.randn(c, generator=generator))
+            bn.running_var.copy_(0.5 + torch.rand(c, generator=generator))
+    x = torch.randn(6, 3, 8, 8, generator=generator)
+    t = torch.softmax(torch.randn(6, 5, generator=generator) * 2, dim=1)
+    run("TorchResNet", model, "cce", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), x, t, eval_first=True)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] == ["TorchResNet"]:
+        resnet_main()
+    else:
+        main()
+        resnet_main()

@@ -85,6 +85,35 @@ namespace ModelGen.Generator.Diagnostics
             "Layer cannot take its input shape",
             "{0} cannot take its input of shape {1}: {2}");
 
+        public static readonly DiagnosticDescriptor BadLayerReference = Error(
+            "MG0016",
+            "Layer reference cannot be resolved",
+            "{0} {1}; {2}");
+
+        public static readonly DiagnosticDescriptor MergeShapesDiffer = Error(
+            "MG0017",
+            "Merge inputs do not fit together",
+            "{0} cannot merge its inputs: {1}");
+
+        public static readonly DiagnosticDescriptor FromOnMerge = Error(
+            "MG0018",
+            "From on a merge layer",
+            "{0} has From = \"{1}\", but a merge layer reads the current tensor and the layers it names; name '{1}' among its layers instead, or put From on the layer before it");
+
+        public static readonly DiagnosticDescriptor UnusedLayerOutput = new(
+            "MG0019",
+            "Layer output never used",
+            "The output of {0} ('{1}') is never read: no later layer reads it (From or a merge) and it is not the model's output; remove the branch or merge it back",
+            DeclarationCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + "MG0019.md");
+
+        public static readonly DiagnosticDescriptor GraphWithBatchModeInference = Error(
+            "MG0020",
+            "Batch-dependent inference in a graph model",
+            "{0} opts in to batch-dependent inference, which ModelGen supports only in straight stacks; the graph of '{1}' (From or merge layers) runs its inference row by row, so remove the opt-in or the graph");
+
         public const string BatchStatisticsCategory = "ModelGen.BatchStatistics";
 
         public static readonly DiagnosticDescriptor InferencePathReachesBatchStatistics = new(

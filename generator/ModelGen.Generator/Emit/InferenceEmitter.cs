@@ -297,11 +297,11 @@ namespace ModelGen.Generator.Emit
                     continue;
                 }
 
-                w.Line($"RowStep{I(number)}(ref {step.Source}, ref {step.Destination}); // {description}");
+                w.Line($"RowStep{I(number)}({Arguments(step, b => b)}, ref {step.Destination}); // {description}");
                 methods.Line($"/// <summary>Step {I(number)} for one row: {Xml(description)}.</summary>");
-                methods.Open($"private void RowStep{I(number)}(ref float src, ref float dst)");
+                methods.Open($"private void RowStep{I(number)}({Parameters(step)}, ref float dst)");
                 References(methods, plan);
-                EmitStepRow(methods, contexts, step, "src", "dst");
+                EmitStepRow(methods, contexts, step, SourceNames(step), "dst");
                 methods.Close();
                 methods.Line();
                 number++;
@@ -352,7 +352,7 @@ namespace ModelGen.Generator.Emit
                 {
                     // Nothing to share between rows: the row step, once per row.
                     w.Open($"for (int k = 0; k < {I(block)}; k++) // {description}");
-                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(inference, step.Source)}), ref At(ref {step.Destination}, k * {Stride(inference, step.Destination)}));");
+                    w.Line($"RowStep{I(number)}({Arguments(step, b => $"At(ref {b}, k * {Stride(inference, b)})")}, ref At(ref {step.Destination}, k * {Stride(inference, step.Destination)}));");
                     w.Close();
                 }
 
@@ -363,6 +363,19 @@ namespace ModelGen.Generator.Emit
             w.Line();
             w.Append(methods);
         }
+
+        /// <summary>A step's source arguments, <c>ref a</c> (a merge: one per input), each buffer written by <paramref name="row"/>.</summary>
+        private static string Arguments(InferenceStep step, System.Func<string, string> row) =>
+            string.Join(", ", Sources(step).Select(b => "ref " + row(b)));
+
+        /// <summary>A step method's source parameters: <c>ref float src</c>, or for a merge <c>ref float src0, ref float src1, ...</c>.</summary>
+        private static string Parameters(InferenceStep step) => string.Join(", ", SourceNames(step).Select(n => "ref float " + n));
+
+        private static string[] SourceNames(InferenceStep step) =>
+            step.Kind == StepKind.Merge ? Enumerable.Range(0, step.Sources.Count).Select(k => "src" + I(k)).ToArray() : new[] { "src" };
+
+        private static System.Collections.Generic.IReadOnlyList<string> Sources(InferenceStep step) =>
+            step.Kind == StepKind.Merge ? step.Sources : new[] { step.Source };
 
         /// <summary>The row stride of a buffer of the block and tile paths: the caller's rows, or the ping-pong buffers' width.</summary>
         private static string Stride(InferencePlan inference, string buffer) => buffer switch { "x" => "InputSize", "y" => "OutputSize", _ => I(inference.Width) };
@@ -411,7 +424,7 @@ namespace ModelGen.Generator.Emit
                 else
                 {
                     w.Open($"for (int k = 0; k < {I(tile)}; k++) // {description}");
-                    w.Line($"RowStep{I(number)}(ref At(ref {step.Source}, k * {Stride(inference, step.Source)}), ref At(ref {step.Destination}, k * {Stride(inference, step.Destination)}));");
+                    w.Line($"RowStep{I(number)}({Arguments(step, b => $"At(ref {b}, k * {Stride(inference, b)})")}, ref At(ref {step.Destination}, k * {Stride(inference, step.Destination)}));");
                     w.Close();
                 }
 
@@ -457,13 +470,17 @@ namespace ModelGen.Generator.Emit
             }
         }
 
-        /// <summary>One step on one row, reading <paramref name="src"/> and writing <paramref name="dst"/>.</summary>
-        private static void EmitStepRow(SourceWriter w, LayerContext[] contexts, InferenceStep step, string src, string dst)
+        /// <summary>One step on one row, reading <paramref name="srcs"/> (one buffer, or a merge's inputs) and writing <paramref name="dst"/>.</summary>
+        private static void EmitStepRow(SourceWriter w, LayerContext[] contexts, InferenceStep step, string[] srcs, string dst)
         {
             var head = contexts[step.Head];
             var emitter = LayerCatalog.EmitterFor(head.Spec);
+            string src = srcs[0];
             switch (step.Kind)
             {
+                case StepKind.Merge:
+                    emitter.EmitMerge(w, head, srcs, dst, Epilogues(contexts, step));
+                    break;
                 case StepKind.Row:
                     emitter.EmitRowOperation(w, head, src, dst);
                     break;

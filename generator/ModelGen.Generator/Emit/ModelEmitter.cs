@@ -58,7 +58,11 @@ namespace ModelGen.Generator.Emit
             w.Line($"/// input {spec.Input} ({I(spec.InputSize)} floats)");
             foreach (var l in spec.Layers)
             {
-                w.Line($"/// {Xml(LayerCatalog.EmitterFor(l).Describe(l))}");
+                // In a graph, a layer that reads something other than the previous layer says what it reads.
+                string reads = l.Role != InferenceRole.Merge && l.Source != l.Index - 1
+                    ? (l.Source < 0 ? ", reads the input" : $", reads '{spec.Layers[l.Source].Name}'")
+                    : string.Empty;
+                w.Line($"/// {Xml(LayerCatalog.EmitterFor(l).Describe(l) + reads)}");
             }
 
             if (spec.HasTraining)
@@ -181,9 +185,14 @@ namespace ModelGen.Generator.Emit
             w.Line($"    new[] {{ {string.Join(", ", spec.Input.Dims.Select(d => I(d)))} }},");
             w.Line($"    new {Rt}LayerDescription[]");
             w.Line("    {");
+            bool graph = TrainingEmitter.IsGraph(spec);
             foreach (var c in Contexts(plan))
             {
-                w.Line($"        {LayerCatalog.EmitterFor(c.Spec).DescriptionExpression(c)},");
+                // A graph names what each layer reads; in a straight stack every layer reads the previous one.
+                string inputs = graph
+                    ? " { Inputs = new[] { " + string.Join(", ", c.Spec.Inputs.Select(s => Literal(s < 0 ? "input" : spec.Layers[s].Name))) + " } }"
+                    : string.Empty;
+                w.Line($"        {LayerCatalog.EmitterFor(c.Spec).DescriptionExpression(c)}{inputs},");
             }
 
             w.Line("    },");

@@ -112,6 +112,11 @@ namespace ModelGen.Generator.Emit
             w.Line("/// <summary>Gradient ping-pong buffers, rows times the widest layer (rows padded to whole 16-float panels).</summary>");
             w.Line("private readonly float[] _gradientA;");
             w.Line("private readonly float[] _gradientB;");
+            for (int n = 2; n < 2 + ExtraGradientBuffers(plan); n++)
+            {
+                w.Line($"private readonly float[] {GradientField(n)};");
+            }
+
             foreach (var c in contexts)
             {
                 w.Line($"/// <summary>Layer {c.Index} ({c.Spec.KindName}) outputs of the current batch.</summary>");
@@ -130,6 +135,11 @@ namespace ModelGen.Generator.Emit
                 new("_gradientB", "float", Limits.Pad(width)),
                 new("_lastOutputs", "float", spec.OutputSize, PerRowText: "OutputSize"),
             };
+            for (int n = 2; n < 2 + ExtraGradientBuffers(plan); n++)
+            {
+                buffers.Insert(n, new(GradientField(n), "float", Limits.Pad(width)));
+            }
+
             if (classes)
             {
                 buffers.Add(new("_oneHot", "float", spec.OutputSize, PerRowText: "OutputSize"));
@@ -538,6 +548,11 @@ namespace ModelGen.Generator.Emit
             w.Line($"ref float t = ref {Mm}.GetReference(targets);");
             w.Line("ref float dA = ref Data(_gradientA);");
             w.Line("ref float dB = ref Data(_gradientB);");
+            for (int n = 2; n < 2 + ExtraGradientBuffers(plan); n++)
+            {
+                w.Line($"ref float {GradientBuffer(n)} = ref Data({GradientField(n)});");
+            }
+
             foreach (var l in layers)
             {
                 w.Line($"ref float y{I(l.Index)} = ref Data(_y{I(l.Index)});");
@@ -547,6 +562,12 @@ namespace ModelGen.Generator.Emit
             w.Line();
             foreach (var c in contexts)
             {
+                if (c.Spec.Role == InferenceRole.Merge)
+                {
+                    EmitMergeForward(w, methods, plan, c);
+                    continue;
+                }
+
                 long work = LayerCatalog.EmitterFor(c.Spec).TrainingForwardWorkPerRow(c.Spec);
                 if (work > 0)
                 {
@@ -652,6 +673,17 @@ namespace ModelGen.Generator.Emit
             }
 
             // Backward pass.
+            if (IsGraph(spec))
+            {
+                EmitGraphBackward(w, methods, plan, contexts);
+                w.Line();
+                w.Line("return (float)loss;");
+                w.Close();
+                w.Line();
+                w.Append(methods);
+                return;
+            }
+
             int start = fused ? last - 1 : last;
             int firstParam = plan.Training.FirstParameterLayer;
             string cur = "dA", other = "dB";
@@ -683,6 +715,237 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
             w.Append(methods);
+        }
+
+        /// <summary>Whether any layer reads something other than the previous layer's output (From, merges).</summary>
+        internal static bool IsGraph(ModelSpec spec) => spec.Layers.Any(l => l.Inputs.Count != 1 || l.Inputs[0] != l.Index - 1);
+
+        /// <summary>The gradient buffers of a graph model's backward pass beyond the pair every trainer has (<c>_gradientC</c>, ...).</summary>
+        internal static int ExtraGradientBuffers(ModelPlan plan) => IsGraph(plan.Spec) ? GraphBackward(plan).Buffers - 2 : 0;
+
+        private static string GradientBuffer(int n) => "d" + (char)('A' + n);
+
+        private static string GradientField(int n) => "_gradient" + (char)('A' + n);
+
+        /// <summary>The row stride of a value in the trainer: the model's input rows, or a layer's padded output rows.</summary>
+        private static int StrideOf(ModelSpec spec, int value) => value < 0 ? spec.InputSize : Limits.Pad(spec.Layers[value].OutputSize);
+
+        private static void EmitMergeForward(SourceWriter w, SourceWriter methods, ModelPlan plan, LayerContext c)
+        {
+            var xs = c.Spec.Inputs.Select(s => s < 0 ? "x" : "y" + I(s)).ToArray();
+            var strides = c.Spec.Inputs.Select(s => StrideOf(plan.Spec, s)).ToArray();
+            var parameters = Enumerable.Range(0, xs.Length).Select(k => "x" + I(k)).ToArray();
+            w.Line($"Forward{c.Index}({string.Join(", ", xs.Select(x => "ref " + x))}, ref y{c.Index}, rows);");
+            methods.Line($"/// <summary>Training-mode forward of layer {c.Index} ({c.Spec.KindName}) over <paramref name=\"rows\"/> rows of its {I(xs.Length)} inputs into <paramref name=\"y\"/>.</summary>");
+            methods.Open($"private void Forward{c.Index}({string.Join(", ", parameters.Select(p => "ref float " + p))}, ref float y, int rows)");
+            LayerCatalog.EmitterFor(c.Spec).EmitMergeForward(methods, c, parameters, strides, "y");
+            methods.Close();
+            methods.Line();
+        }
+
+        /// <summary>
+        /// What the backward pass of a graph does, decided at generation time: which layers run a backward (those with
+        /// parameters at or before them, on a path to the output), and how many gradient buffers the lifetimes need.
+        /// </summary>
+        private static (bool[] Needs, bool[] Reaches, int Buffers) GraphBackward(ModelPlan plan)
+        {
+            var layers = plan.Spec.Layers;
+            var needs = new bool[layers.Count];
+            var reaches = new bool[layers.Count];
+            foreach (var l in layers)
+            {
+                needs[l.Index] = l.HasParameters || l.Inputs.Any(s => s >= 0 && needs[s]);
+            }
+
+            reaches[layers.Count - 1] = true;
+            for (int i = layers.Count - 1; i >= 0; i--)
+            {
+                foreach (int s in layers[i].Inputs.Where(s => s >= 0 && reaches[i]))
+                {
+                    reaches[s] = true;
+                }
+            }
+
+            int buffers = 2;
+            var counter = new GradientPool();
+            Walk(plan, needs, reaches, counter, null, null, null);
+            buffers = System.Math.Max(buffers, counter.Count);
+            return (needs, reaches, buffers);
+        }
+
+        /// <summary>Gradient buffers by lifetime: a value's gradient lives from its first contributor to its layer's backward.</summary>
+        private sealed class GradientPool
+        {
+            private readonly List<bool> _busy = new();
+
+            public int Count => _busy.Count;
+
+            public int Take(int except = -1)
+            {
+                for (int n = 0; n < _busy.Count; n++)
+                {
+                    if (!_busy[n] && n != except)
+                    {
+                        _busy[n] = true;
+                        return n;
+                    }
+                }
+
+                _busy.Add(true);
+                return _busy.Count - 1;
+            }
+
+            public void Take(int n, bool exact)
+            {
+                while (_busy.Count <= n)
+                {
+                    _busy.Add(false);
+                }
+
+                _busy[n] = true;
+            }
+
+            public void Free(int n) => _busy[n] = false;
+        }
+
+        /// <summary>
+        /// The backward pass of a graph in reverse declaration order. Each value's gradient has a buffer from the first
+        /// reader that contributes to it; a later contributor computes into a free buffer and adds, in a fixed order (the
+        /// reverse of the declaration), so the sums are the same on every run. Emits the calls into <paramref name="w"/> and
+        /// the methods into <paramref name="methods"/> when they are given; with nulls it only counts the buffers.
+        /// </summary>
+        private static void Walk(ModelPlan plan, bool[] needs, bool[] reaches, GradientPool pool, SourceWriter? w, SourceWriter? methods, LayerContext[]? contexts)
+        {
+            var spec = plan.Spec;
+            var layers = spec.Layers;
+            int last = layers.Count - 1;
+            bool fused = plan.Training!.FusedLoss;
+            var grad = new Dictionary<int, int>();
+            int start = fused ? layers[last].Source : last;
+            if (start < 0)
+            {
+                return;
+            }
+
+            pool.Take(0, exact: true);
+            grad[start] = 0;
+            for (int i = last; i >= 0; i--)
+            {
+                if ((fused && i == last) || !needs[i] || !reaches[i] || !grad.TryGetValue(i, out int d))
+                {
+                    continue;
+                }
+
+                var l = layers[i];
+                string y = "y" + I(i);
+                string[] xs = l.Inputs.Select(s => s < 0 ? "x" : "y" + I(s)).ToArray();
+                if (l.Role == InferenceRole.Merge)
+                {
+                    var targets = new List<(int K, int Buffer, bool Accumulate)>();
+                    for (int k = 0; k < l.Inputs.Count; k++)
+                    {
+                        int s = l.Inputs[k];
+                        if (s < 0 || !needs[s])
+                        {
+                            continue;
+                        }
+
+                        if (grad.TryGetValue(s, out int existing))
+                        {
+                            targets.Add((k, existing, true));
+                        }
+                        else
+                        {
+                            int t = pool.Take(d);
+                            grad[s] = t;
+                            targets.Add((k, t, false));
+                        }
+                    }
+
+                    pool.Free(d);
+                    if (w is not null && methods is not null && contexts is not null)
+                    {
+                        var c = contexts[i];
+                        var parameters = Enumerable.Range(0, xs.Length).Select(k => "x" + I(k)).ToArray();
+                        var strides = l.Inputs.Select(s => StrideOf(spec, s)).ToArray();
+                        w.Line($"Backward{c.Index}({string.Join(", ", xs.Select(x => "ref " + x))}, ref {GradientBuffer(d)}{string.Concat(targets.Select(t => ", ref " + GradientBuffer(t.Buffer)))}, rows);");
+                        methods.Line($"/// <summary>Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output into the gradients of its inputs.</summary>");
+                        methods.Open($"private void Backward{c.Index}({string.Join(", ", parameters.Select(p => "ref float " + p))}, ref float d{string.Concat(targets.Select(t => ", ref float t" + I(t.K)))}, int rows)");
+                        foreach (var t in targets)
+                        {
+                            LayerCatalog.EmitterFor(c.Spec).EmitMergeBackward(methods, c, parameters, strides, "d", t.K, "t" + I(t.K), StrideOf(spec, l.Inputs[t.K]), t.Accumulate);
+                        }
+
+                        methods.Close();
+                        methods.Line();
+                    }
+
+                    continue;
+                }
+
+                int source = l.Source;
+                bool needInput = source >= 0 && needs[source];
+                int e = pool.Take(d);
+                bool swapped = false;
+                if (w is not null && methods is not null && contexts is not null)
+                {
+                    var c = contexts[i];
+                    w.Line($"Backward{c.Index}(ref {xs[0]}, ref {y}, ref {GradientBuffer(d)}, ref {GradientBuffer(e)}, rows);");
+                    var helpers = methods.Fork();
+                    methods.Line($"/// <summary>");
+                    methods.Line($"/// Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output: parameter gradients into");
+                    methods.Line($"/// <c>_gradients</c>{(needInput ? ", the gradient of its input into <paramref name=\"d\"/> or <paramref name=\"e\"/>" : string.Empty)}.");
+                    methods.Line($"/// </summary>");
+                    methods.Open($"private void Backward{c.Index}(ref float x, ref float y, ref float d, ref float e, int rows)");
+                    References(methods, plan, gradients: true);
+                    swapped = LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, helpers, c, "x", "y", "d", "e", needInput);
+                    methods.Close();
+                    methods.Line();
+                    methods.Append(helpers);
+                }
+                else
+                {
+                    // Counting only: the same decision, written to a scratch writer.
+                    var scratch = new SourceWriter();
+                    swapped = LayerCatalog.EmitterFor(l).EmitBackward(scratch, scratch.Fork(), ModelEmitter.Contexts(plan)[i], "x", "y", "d", "e", needInput);
+                }
+
+                int result = swapped ? e : d, spare = swapped ? d : e;
+                if (!needInput)
+                {
+                    pool.Free(d);
+                    pool.Free(e);
+                }
+                else if (!grad.TryGetValue(source, out int existing))
+                {
+                    grad[source] = result;
+                    pool.Free(spare);
+                }
+                else
+                {
+                    if (w is not null)
+                    {
+                        int f = layers[source].OutputSize, stride = StrideOf(spec, source);
+                        w.Line($"// Layer {I(source)}'s output is read more than once: add layer {I(i)}'s share of its gradient.");
+                        w.Open("for (int r = 0; r < rows; r++)");
+                        w.Open($"for (int j = 0; j < {I(f)}; j++)");
+                        w.Line($"At(ref {GradientBuffer(existing)}, (r * {I(stride)}) + j) += At(ref {GradientBuffer(result)}, (r * {I(stride)}) + j);");
+                        w.Close();
+                        w.Close();
+                    }
+
+                    pool.Free(d);
+                    pool.Free(e);
+                }
+            }
+        }
+
+        private static void EmitGraphBackward(SourceWriter w, SourceWriter methods, ModelPlan plan, LayerContext[] contexts)
+        {
+            var (needs, reaches, _) = GraphBackward(plan);
+            w.Line();
+            w.Line("// Backward through the graph in reverse declaration order; a value read by several layers sums their gradients in that order.");
+            Walk(plan, needs, reaches, new GradientPool(), w, methods, contexts);
         }
 
         /// <summary>The references a layer's training method starts with.</summary>

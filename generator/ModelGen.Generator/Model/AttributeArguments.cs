@@ -34,6 +34,7 @@ namespace ModelGen.Generator.Model
             Location = location;
             _report = report;
             DeclaredName = Named<string>("Name");
+            From = Named<string>("From");
             Name = DeclaredName ?? index.ToString(CultureInfo.InvariantCulture);
         }
 
@@ -49,6 +50,9 @@ namespace ModelGen.Generator.Model
         /// <summary>The <c>Name</c> the user declared, if any.</summary>
         public string? DeclaredName { get; }
 
+        /// <summary>The <c>From</c> the user declared: the name of the earlier layer (or <c>input</c>) the layer reads, if any.</summary>
+        public string? From { get; }
+
         /// <summary>The tensor-name prefix: the declared name, else the position (as in <c>torch.nn.Sequential</c>).</summary>
         public string Name { get; }
 
@@ -60,6 +64,25 @@ namespace ModelGen.Generator.Model
 
         /// <summary>The constructor argument at <paramref name="index"/>, or the default when absent, an array or mistyped.</summary>
         public T Arg<T>(int index) => index < _constructor.Length && _constructor[index] is { } value and not ArrayValue ? Convert<T>(value) ?? default! : default!;
+
+        /// <summary>
+        /// The constructor argument at <paramref name="index"/> as strings: a <c>params string[]</c> argument's items, a
+        /// single string as one item; null items and other types are left out (the compiler reports mistyped arguments).
+        /// </summary>
+        public string[] Strings(int index)
+        {
+            if (index >= _constructor.Length)
+            {
+                return Array.Empty<string>();
+            }
+
+            return _constructor[index] switch
+            {
+                ArrayValue array => System.Linq.Enumerable.ToArray(System.Linq.Enumerable.OfType<string>(array.Items)),
+                string one => new[] { one },
+                _ => Array.Empty<string>(),
+            };
+        }
 
         /// <summary>The named argument <paramref name="name"/>, or the default when absent, an array or mistyped.</summary>
         public T? Named<T>(string name)

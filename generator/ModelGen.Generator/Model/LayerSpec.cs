@@ -17,6 +17,12 @@ namespace ModelGen.Generator.Model
 
         /// <summary>Nothing at inference (dropout): no step.</summary>
         Identity,
+
+        /// <summary>
+        /// Combines several inputs (the merge layers: add, concatenate, ...): starts a step that reads every input; for an
+        /// element-wise merge, affine and element-wise epilogues fuse into it.
+        /// </summary>
+        Merge,
     }
 
     /// <summary>Where a tensor lives in the generated model.</summary>

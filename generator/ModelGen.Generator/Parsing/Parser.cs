@@ -151,22 +151,86 @@ namespace ModelGen.Generator.Parsing
             }
 
             long totalParams = 0;
+            var inputShape0 = shape;
+            var graph = new GraphNames(layerAttributes.Select((a, i) => AttributeReader.Arguments(a.Data, a.Kind.KindName, i, a.Location, null)).ToArray());
             for (int index = 0; index < layerAttributes.Count; index++)
             {
                 var (kind, data, location) = layerAttributes[index];
                 var arguments = AttributeReader.Arguments(data, kind.KindName, index, location, diagnostics.Add);
                 var layer = kind.Read(arguments);
-                if (layer.CheckInput(shape) is { } problem)
+
+                // The layers it reads: the previous one, or the one named by From; a merge adds the layers it names.
+                var inputs = new List<int>();
+                if (arguments.From is { } from)
                 {
-                    Report(Descriptors.IncompatibleInput, location, arguments.What, shape.ToString(), problem);
-                    return new ParseResult(null, diagnostics.ToEquatableArray());
+                    if (layer is MergeSpec)
+                    {
+                        Report(Descriptors.FromOnMerge, location, arguments.What, from);
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+
+                    if (!graph.TryResolve(from, index, arguments.What, "has From = \"" + from + "\"", location, Report, out int source))
+                    {
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+
+                    inputs.Add(source);
+                }
+                else
+                {
+                    inputs.Add(index - 1);
                 }
 
-                layer = layer with { Input = shape, Output = layer.InferOutput(shape), Inputs = new[] { index - 1 }.ToEquatableArray() };
+                if (layer is MergeSpec merge)
+                {
+                    foreach (var other in merge.Others)
+                    {
+                        if (!graph.TryResolve(other, index, arguments.What, "merges \"" + other + "\"", location, Report, out int source))
+                        {
+                            return new ParseResult(null, diagnostics.ToEquatableArray());
+                        }
+
+                        inputs.Add(source);
+                    }
+
+                    if (merge.Others.Count == 0)
+                    {
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+                }
+
+                shape = inputs[0] < 0 ? inputShape0 : layers[inputs[0]].Output;
+                if (layer is MergeSpec m)
+                {
+                    var shapes = inputs.Select(i => i < 0 ? inputShape0 : layers[i].Output).ToArray();
+                    var inputNames = inputs.Select(i => i < 0 ? "input" : layers[i].Name).ToArray();
+                    inputNames[0] = inputs[0] < 0 ? "the input" : "'" + inputNames[0] + "'";
+                    if (m.CheckShapes(shapes, inputNames) is { } mismatch)
+                    {
+                        Report(Descriptors.MergeShapesDiffer, location, arguments.What, mismatch);
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+
+                    layer = layer with { Input = shape, Output = m.Merged(shapes), Inputs = inputs.ToEquatableArray() };
+                }
+                else
+                {
+                    if (layer.CheckInput(shape) is { } problem)
+                    {
+                        Report(Descriptors.IncompatibleInput, location, arguments.What, shape.ToString(), problem);
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+
+                    layer = layer with { Input = shape, Output = layer.InferOutput(shape), Inputs = inputs.ToEquatableArray() };
+                }
 
                 if (arguments.DeclaredName is { } declaredName && !IsValidName(declaredName))
                 {
                     Report(Descriptors.BadLayerName, location, declaredName, "is not a valid tensor-name prefix");
+                }
+                else if (arguments.DeclaredName == GraphNames.Input)
+                {
+                    Report(Descriptors.BadLayerName, location, GraphNames.Input, "is reserved: From = \"input\" and merge layers use it for the model's input");
                 }
 
                 if (layer.HasParameters && !names.Add(layer.Name))
@@ -183,6 +247,23 @@ namespace ModelGen.Generator.Parsing
 
                 layers.Add(layer);
                 shape = layer.Output;
+            }
+
+            // A graph: every layer's output is read by a later layer or is the model's output (a warning otherwise), and
+            // inference runs row by row (no batch-dependent opt-in).
+            bool isGraph = layers.Any(l => l.Inputs.Count != 1 || l.Inputs[0] != l.Index - 1);
+            if (isGraph)
+            {
+                var read = new HashSet<int>(layers.SelectMany(l => l.Inputs)) { layers.Count - 1 };
+                foreach (var l in layers.Where(l => !read.Contains(l.Index)))
+                {
+                    Report(Descriptors.UnusedLayerOutput, layerAttributes[l.Index].Location, l.KindName + " layer " + l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), l.Name);
+                }
+
+                foreach (var l in layers.Where(l => l.BatchDependentAtInference))
+                {
+                    Report(Descriptors.GraphWithBatchModeInference, layerAttributes[l.Index].Location, l.KindName + " layer " + l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), className);
+                }
             }
 
             // Loss and optimizer.
@@ -235,14 +316,14 @@ namespace ModelGen.Generator.Parsing
                 Report(Descriptors.IncompleteTraining, classLocation, className, "an optimizer", "[Loss]");
             }
 
-            if (diagnostics.Count > 0 || inputShape is null)
+            if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) || inputShape is null)
             {
                 return new ParseResult(null, diagnostics.ToEquatableArray());
             }
 
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
             var spec = new ModelSpec(ns, className, Shape.Of(inputShape), layers.ToEquatableArray(), loss, optimizer);
-            return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+            return new ParseResult(spec, diagnostics.ToEquatableArray());
         }
 
         private static OptimizerSpec ReadOptimizer(AttributeData data, Action<DiagnosticDescriptor, LocationInfo?, string[]> report, CancellationToken ct)

@@ -87,6 +87,9 @@ namespace ModelGen.Generator.Planning
 
         /// <summary>An operation over the whole row (softmax).</summary>
         Row,
+
+        /// <summary>A merge of several inputs (add, concatenate, ...), then for an element-wise merge its fused epilogues.</summary>
+        Merge,
     }
 
     /// <summary>
@@ -95,10 +98,11 @@ namespace ModelGen.Generator.Planning
     /// </summary>
     /// <param name="Kind">How the step computes.</param>
     /// <param name="Layers">Indices of the fused layers, in order.</param>
-    /// <param name="Source">The buffer read: <c>x</c> (the input), <c>a</c> or <c>b</c>.</param>
-    /// <param name="Destination">The buffer written: <c>a</c>, <c>b</c> or <c>y</c> (the output).</param>
+    /// <param name="Source">The (first) buffer read: <c>x</c> (the input) or a scratch buffer (<c>a</c>, <c>b</c>, ...).</param>
+    /// <param name="Destination">The buffer written: a scratch buffer or <c>y</c> (the output).</param>
     /// <param name="Size">Floats written per row.</param>
-    internal sealed record InferenceStep(StepKind Kind, EquatableArray<int> Layers, string Source, string Destination, int Size)
+    /// <param name="Sources">Every buffer the head reads, in its input order (<see cref="Source"/> first; a merge reads several).</param>
+    internal sealed record InferenceStep(StepKind Kind, EquatableArray<int> Layers, string Source, string Destination, int Size, EquatableArray<string> Sources)
     {
         public int Head => Layers[0];
     }

@@ -133,14 +133,21 @@ namespace ModelGen.Generator.Planning
 
                 var members = new List<LayerSpec> { head };
                 int stage = Stage(head.Role);
-                while (i + 1 < active.Count && active[i + 1].Role is InferenceRole.Affine or InferenceRole.Elementwise && Stage(active[i + 1].Role) > stage
+                bool epilogues = head is not MergeSpec { Elementwise: false };
+                while (epilogues && i + 1 < active.Count && active[i + 1].Role is InferenceRole.Affine or InferenceRole.Elementwise && Stage(active[i + 1].Role) > stage
                     && graph.OnlyReaderIs(active[i].Index, active[i + 1]))
                 {
                     stage = Stage(active[++i].Role);
                     members.Add(active[i]);
                 }
 
-                groups.Add((head.Role == InferenceRole.Producer ? StepKind.Producer : StepKind.Elementwise, members));
+                var kind = head.Role switch
+                {
+                    InferenceRole.Producer => StepKind.Producer,
+                    InferenceRole.Merge => StepKind.Merge,
+                    _ => StepKind.Elementwise,
+                };
+                groups.Add((kind, members));
             }
 
             var steps = AssignBuffers(graph, groups);
@@ -174,9 +181,12 @@ namespace ModelGen.Generator.Planning
                 {
                     destination = "y";
                 }
-                else if (head.InPlace && sources.Count == 1 && sources[0] != "x" && remaining[sources[0]] == 1)
+                else if (head.InPlace && head is not MergeSpec { Elementwise: false }
+                    && sources.FirstOrDefault(b => b != "x" && remaining[b] == sources.Count(o => o == b)) is { } dying)
                 {
-                    destination = sources[0];
+                    // Element by element, every input value is read before its place is written: the output can take the
+                    // place of an input that no later step reads.
+                    destination = dying;
                 }
                 else
                 {
@@ -195,7 +205,7 @@ namespace ModelGen.Generator.Planning
                     remaining[destination] = graph.Readers(last.Index);
                 }
 
-                steps.Add(new InferenceStep(kind, members.Select(m => m.Index).ToEquatableArray(), sources[0], destination, last.OutputSize));
+                steps.Add(new InferenceStep(kind, members.Select(m => m.Index).ToEquatableArray(), sources[0], destination, last.OutputSize, sources.ToEquatableArray()));
             }
 
             return steps;
@@ -211,7 +221,7 @@ namespace ModelGen.Generator.Planning
 
         private static int Stage(InferenceRole role) => role switch
         {
-            InferenceRole.Producer => 0,
+            InferenceRole.Producer or InferenceRole.Merge => 0,
             InferenceRole.Affine => 1,
             _ => 2,
         };

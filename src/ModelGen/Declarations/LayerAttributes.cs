@@ -13,9 +13,20 @@ namespace ModelGen
         /// counting every layer attribute from 0, as in a <c>torch.nn.Sequential</c> of the same layers: the tensors of
         /// <c>[Dense(8), ReLU, Dense(2)]</c> are <c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c> and <c>2.bias</c>, so a
         /// <c>Sequential</c>'s <c>state_dict</c> loads directly. Names must be unique among layers with tensors and must not
-        /// contain quotes, backslashes or non-printable characters.
+        /// contain quotes, backslashes or non-printable characters. A layer that <see cref="From"/> or a merge layer
+        /// (<see cref="AddAttribute"/>, <see cref="ConcatenateAttribute"/>, ...) refers to needs a name no other layer has;
+        /// <c>input</c> is reserved for the model's input.
         /// </summary>
         public string? Name { get; set; }
+
+        /// <summary>
+        /// The earlier layer whose output this layer reads, by its <see cref="Name"/>, instead of the previous layer's; <c>"input"</c>
+        /// reads the model's input. With it a declaration, still one list in order, describes a graph: a branch starts
+        /// <c>From</c> an earlier layer and a merge layer joins it back, e.g. a residual block's projection shortcut
+        /// <c>[Conv2D(16, 1, Stride = 2, From = "block0", Name = "proj")]</c> before <c>[Add("bn2")]</c>. Not allowed on a
+        /// merge layer (it reads the current tensor and the layers it names).
+        /// </summary>
+        public string? From { get; set; }
     }
 
     /// <summary>A fully connected layer: <c>y = W x + b</c>, with <c>W</c> stored as <c>[units, inputs]</c> like <c>torch.nn.Linear</c>.</summary>
@@ -270,6 +281,115 @@ namespace ModelGen
 
         /// <summary>Why <see cref="ActiveAtInference"/> is intended (e.g. Monte Carlo dropout for uncertainty).</summary>
         public string? Reason { get; set; }
+    }
+
+    /// <summary>
+    /// Base class of the merge layers: each combines the current tensor (the previous layer's output) with the outputs of
+    /// the earlier layers it names, as Keras' merge layers and PyTorch's tensor arithmetic do. The element-wise merges
+    /// need every input to have the same shape; <see cref="ConcatenateAttribute"/> joins along the channels.
+    /// </summary>
+    public abstract class MergeAttribute : LayerAttribute
+    {
+        /// <summary>Creates a merge of the current tensor with the named layers.</summary>
+        /// <param name="layers">The names of earlier layers (or <c>"input"</c>) whose outputs join the current tensor, in order.</param>
+        protected MergeAttribute(string[] layers) => Layers = layers ?? Array.Empty<string>();
+
+        /// <summary>The names of the earlier layers merged with the current tensor, in order.</summary>
+        public string[] Layers { get; }
+    }
+
+    /// <summary>The element-wise sum of the current tensor and the named layers' outputs (Keras <c>Add</c>; ResNet's <c>f(x) + x</c>).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AddAttribute : MergeAttribute
+    {
+        /// <summary>Adds the named layers' outputs to the current tensor.</summary>
+        /// <param name="layers">One or more earlier layers of the same shape.</param>
+        public AddAttribute(params string[] layers)
+            : base(layers)
+        {
+        }
+    }
+
+    /// <summary>The current tensor minus the named layer's output, element by element (Keras <c>Subtract</c>).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class SubtractAttribute : MergeAttribute
+    {
+        /// <summary>Subtracts the named layer's output from the current tensor.</summary>
+        /// <param name="layer">An earlier layer of the same shape.</param>
+        public SubtractAttribute(string layer)
+            : base(new[] { layer })
+        {
+        }
+    }
+
+    /// <summary>The element-wise product of the current tensor and the named layers' outputs (Keras <c>Multiply</c>; gating).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MultiplyAttribute : MergeAttribute
+    {
+        /// <summary>Multiplies the current tensor by the named layers' outputs.</summary>
+        /// <param name="layers">One or more earlier layers of the same shape.</param>
+        public MultiplyAttribute(params string[] layers)
+            : base(layers)
+        {
+        }
+    }
+
+    /// <summary>The element-wise mean of the current tensor and the named layers' outputs (Keras <c>Average</c>): the sum in order, divided by the count.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AverageAttribute : MergeAttribute
+    {
+        /// <summary>Averages the current tensor with the named layers' outputs.</summary>
+        /// <param name="layers">One or more earlier layers of the same shape.</param>
+        public AverageAttribute(params string[] layers)
+            : base(layers)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The element-wise maximum of the current tensor and the named layers' outputs (Keras <c>Maximum</c>), taken left to right
+    /// as <c>torch.maximum</c>: where two inputs tie, the gradient is split equally between them.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MaximumAttribute : MergeAttribute
+    {
+        /// <summary>The maximum of the current tensor and the named layers' outputs.</summary>
+        /// <param name="layers">One or more earlier layers of the same shape.</param>
+        public MaximumAttribute(params string[] layers)
+            : base(layers)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The element-wise minimum of the current tensor and the named layers' outputs (Keras <c>Minimum</c>), taken left to right
+    /// as <c>torch.minimum</c>: where two inputs tie, the gradient is split equally between them.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MinimumAttribute : MergeAttribute
+    {
+        /// <summary>The minimum of the current tensor and the named layers' outputs.</summary>
+        /// <param name="layers">One or more earlier layers of the same shape.</param>
+        public MinimumAttribute(params string[] layers)
+            : base(layers)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The current tensor followed by the named layers' outputs, joined along the channels of images (<c>[C, H, W]</c>: the
+    /// same height and width, channels added up) and along the features of vectors, as <c>torch.cat(dim=1)</c> and Keras
+    /// <c>Concatenate</c>.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class ConcatenateAttribute : MergeAttribute
+    {
+        /// <summary>Concatenates the current tensor with the named layers' outputs, in that order.</summary>
+        /// <param name="layers">One or more earlier layers whose shapes differ from the current tensor's only in the channels (or features).</param>
+        public ConcatenateAttribute(params string[] layers)
+            : base(layers)
+        {
+        }
     }
 
     /// <summary>The running-statistics convention of a BatchNorm layer (see the table in the ModelGen design).</summary>

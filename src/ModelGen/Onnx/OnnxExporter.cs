@@ -37,9 +37,21 @@ namespace ModelGen.Onnx
             var g = new Builder(description.Name);
             string x = InputName;
             var layers = description.Layers;
+
+            // The value each layer produced, by layer name, so a graph's layers find what they read ("input": the input).
+            var produced = new Dictionary<string, string>(StringComparer.Ordinal) { ["input"] = InputName };
             for (int i = 0; i < layers.Count; i++)
             {
-                x = Layer(g, model, layers[i], x);
+                var layer = layers[i];
+                if (layer.Inputs.Length > 0)
+                {
+                    x = produced[layer.Inputs[0]];
+                }
+
+                x = layer is MergeDescription merge
+                    ? Merge(g, merge, Array.ConvertAll(layer.Inputs, n => produced[n]))
+                    : Layer(g, model, layer, x);
+                produced[layer.Name] = x;
             }
 
             // The last layer's output is renamed "output"; a model without layers (or ending in a no-op) gets an Identity.
@@ -248,6 +260,37 @@ namespace ModelGen.Onnx
 
                 default:
                     throw new NotSupportedException($"Layer '{n}' ({layer.GetType().Name}) has no ONNX export.");
+            }
+        }
+
+        /// <summary>
+        /// A merge layer: Concat along the channels (axis 1 of NCHW, or of [N, F]); Mean, Max and Min over all inputs at once;
+        /// Add, Sub and Mul as a chain from the left, as the generated code computes them.
+        /// </summary>
+        private static string Merge(Builder g, MergeDescription m, string[] inputs)
+        {
+            string n = m.Name;
+            switch (m.Function)
+            {
+                case MergeFunction.Concatenate:
+                    return g.Node("Concat", n, inputs, null, Int("axis", 1));
+                case MergeFunction.Average:
+                    return g.Node("Mean", n, inputs);
+                case MergeFunction.Maximum:
+                    return g.Node("Max", n, inputs);
+                case MergeFunction.Minimum:
+                    return g.Node("Min", n, inputs);
+                default:
+                {
+                    string op = m.Function switch { MergeFunction.Add => "Add", MergeFunction.Subtract => "Sub", _ => "Mul" };
+                    string value = inputs[0];
+                    for (int k = 1; k < inputs.Length; k++)
+                    {
+                        value = g.Node(op, k == inputs.Length - 1 ? n : n + "_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture), new[] { value, inputs[k] });
+                    }
+
+                    return value;
+                }
             }
         }
 

@@ -241,6 +241,45 @@ namespace ModelGen.Onnx
                         // No node needed: skipped as transparent when present.
                         break;
 
+                    case MergeDescription m:
+                        // A chain of binary nodes (torch's a + b + c) or one n-ary node (ONNX Mean, Max, Min, Sum; Concat).
+                        switch (m.Function)
+                        {
+                            case MergeFunction.Concatenate:
+                                CheckInts(cursor, cursor.NextIncluding(layer, "Concat", "Concat"), layer, "axis", new long[] { 0 }, new long[] { 1 });
+                                break;
+                            case MergeFunction.Average:
+                                cursor.Next(layer, "Mean");
+                                break;
+                            case MergeFunction.Maximum:
+                            case MergeFunction.Minimum:
+                            {
+                                string op = m.Function == MergeFunction.Maximum ? "Max" : "Min";
+                                // One n-ary node, or a chain (torch.maximum(torch.maximum(a, b), c)): each further node adds its inputs but one.
+                                int covered = cursor.Next(layer, op).Input.Count;
+                                while (covered < m.Inputs.Length)
+                                {
+                                    covered += cursor.Next(layer, op).Input.Count - 1;
+                                }
+
+                                break;
+                            }
+
+                            default:
+                            {
+                                string op = m.Function switch { MergeFunction.Add => "Add", MergeFunction.Subtract => "Sub", _ => "Mul" };
+                                int covered = cursor.Next(layer, m.Function == MergeFunction.Add ? new[] { "Add", "Sum" } : new[] { op }).Input.Count;
+                                while (covered < m.Inputs.Length)
+                                {
+                                    covered += cursor.Next(layer, m.Function == MergeFunction.Add ? new[] { "Add", "Sum" } : new[] { op }).Input.Count - 1;
+                                }
+
+                                break;
+                            }
+                        }
+
+                        break;
+
                     default:
                         throw new NotSupportedException($"Layer '{n}' ({layer.GetType().Name}) cannot be imported from ONNX.");
                 }
@@ -367,9 +406,15 @@ namespace ModelGen.Onnx
             }
 
             /// <summary>The next node that is not transparent, which must have one of the given operator types.</summary>
-            public NodeProto Next(LayerDescription layer, params string[] ops)
+            public NodeProto Next(LayerDescription layer, params string[] ops) => NextIncluding(layer, null, ops);
+
+            /// <summary>
+            /// The next node that is not transparent (except <paramref name="includeTransparent"/>: Concat is a layer of its
+            /// own for a Concatenate layer), which must have one of the given operator types.
+            /// </summary>
+            public NodeProto NextIncluding(LayerDescription layer, string? includeTransparent, params string[] ops)
             {
-                var node = NextNode();
+                var node = NextNode(includeTransparent);
                 if (node is null)
                 {
                     throw new InvalidDataException(
@@ -439,9 +484,9 @@ namespace ModelGen.Onnx
                     $"ONNX node {_graph.Node.IndexOf(node)} '{node.Name}' ({node.OpType}) does not match layer '{layer.Name}' ({Kind(layer)}) of "
                     + $"{_model}: expected {expected}. The graph's structure must match the model's declaration.");
 
-            private NodeProto? NextNode()
+            private NodeProto? NextNode(string? includeTransparent = null)
             {
-                while (_next < _graph.Node.Count && IsTransparent(_graph.Node[_next]))
+                while (_next < _graph.Node.Count && IsTransparent(_graph.Node[_next]) && _graph.Node[_next].OpType != includeTransparent)
                 {
                     _next++;
                 }

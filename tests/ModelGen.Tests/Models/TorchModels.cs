@@ -67,4 +67,25 @@ namespace ModelGen.Tests.Models
     public partial class TorchClip
     {
     }
+
+    /// <summary>
+    /// tests/reference/make_vectors.py's TorchResNet, declared as the README's residual block: a stem, a block with a
+    /// strided projection shortcut, a block with an identity shortcut, and a 1 x 1 side branch concatenated with the last
+    /// block before global average pooling; SGD lr 0.1, momentum 0.9. Layer names are the PyTorch module names.
+    /// </summary>
+    [Model, Input(3, 8, 8)]
+    [Conv2D(8, 3, Padding = 1, Name = "stem"), BatchNorm(Name = "stembn"), ReLU(Name = "block0")]
+    [Conv2D(16, 3, Stride = 2, Padding = 1, Name = "c1"), BatchNorm(Name = "bn1"), ReLU]
+    [Conv2D(16, 3, Padding = 1, Name = "c2"), BatchNorm(Name = "bn2")]
+    [Conv2D(16, 1, Stride = 2, From = "block0", Name = "proj"), BatchNorm(Name = "projbn")]
+    [Add("bn2"), ReLU(Name = "block1")]
+    [Conv2D(16, 3, Padding = 1, Name = "c3"), BatchNorm(Name = "bn3"), ReLU]
+    [Conv2D(16, 3, Padding = 1, Name = "c4"), BatchNorm(Name = "bn4")]
+    [Add("block1"), ReLU(Name = "block2")]
+    [Conv2D(8, 1, From = "block1", Name = "side"), ReLU(Name = "sider")]
+    [Concatenate("block2"), GlobalAvgPool, Dense(5, Name = "fc"), Softmax]
+    [Loss(LossKind.CategoricalCrossEntropy), Sgd(LearningRate = 0.1, Momentum = 0.9)]
+    public partial class TorchResNet
+    {
+    }
 }

@@ -167,6 +167,18 @@ namespace ModelGen.Generator.Emit.Layers
         /// </summary>
         public abstract bool EmitBackward(SourceWriter w, SourceWriter members, LayerContext c, string x, string y, string d, string other, bool needInput);
 
+        /// <summary>Inference, merge layers: one row of the inputs <paramref name="srcs"/> merged into <paramref name="dst"/>, then the fused epilogues.</summary>
+        public virtual void EmitMerge(SourceWriter w, LayerContext c, IReadOnlyList<string> srcs, string dst, IReadOnlyList<LayerContext> epilogues) => throw Unsupported(c, "a merge");
+
+        /// <summary>Trainer, merge layers: the forward over <c>rows</c> rows of the inputs <paramref name="xs"/> (row strides <paramref name="strides"/>) into <paramref name="y"/>.</summary>
+        public virtual void EmitMergeForward(SourceWriter w, LayerContext c, IReadOnlyList<string> xs, IReadOnlyList<int> strides, string y) => throw Unsupported(c, "a merge");
+
+        /// <summary>
+        /// Trainer, merge layers: the gradient of input <paramref name="k"/> from the output gradient <paramref name="d"/>,
+        /// written to (or, with <paramref name="accumulate"/>, added to) <paramref name="target"/>, rows <paramref name="targetStride"/> apart.
+        /// </summary>
+        public virtual void EmitMergeBackward(SourceWriter w, LayerContext c, IReadOnlyList<string> xs, IReadOnlyList<int> strides, string d, int k, string target, int targetStride, bool accumulate) => throw Unsupported(c, "a merge");
+
         /// <summary>
         /// <c>new global::ModelGen.{type}("name", new[] { input shape }, new[] { output shape }, {fields})</c>: the
         /// description every kind writes, its own fields as named arguments.

@@ -22,9 +22,17 @@ namespace ModelGen
         /// <summary>Floats in one output sample.</summary>
         public int OutputSize => ModelDescription.Product(OutputShape);
 
-        /// <summary>The layer kind: the record's name without "Description" (<c>Dense</c>, <c>BatchNorm</c>, ...), the function for activations, <c>MaxPool2D</c> or <c>AveragePool2D</c> for pools.</summary>
+        /// <summary>
+        /// The names of the layers whose outputs this layer reads, in order (<c>"input"</c> for the model's input), in a
+        /// graph model (<c>From</c>, merge layers); empty in a straight stack, where every layer reads the previous one.
+        /// </summary>
+        public string[] Inputs { get; init; } = Array.Empty<string>();
+
+        /// <summary>The layer kind: the record's name without "Description" (<c>Dense</c>, <c>BatchNorm</c>, ...), the function for activations and merges, <c>MaxPool2D</c> or <c>AveragePool2D</c> for pools.</summary>
         public string LayerKind => this is ActivationDescription a
             ? a.Function.ToString()
+            : this is MergeDescription m
+                ? m.Function.ToString()
             : this is Pool2DDescription p
                 ? p.Kind + "Pool2D"
                 : GetType().Name.EndsWith("Description", StringComparison.Ordinal) ? GetType().Name.Substring(0, GetType().Name.Length - "Description".Length) : GetType().Name;

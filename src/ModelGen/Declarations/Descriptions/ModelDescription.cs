@@ -82,7 +82,9 @@ namespace ModelGen
         /// </summary>
         public string Summary()
         {
-            var rows = new List<string[]> { new[] { "Layer", "Kind", "Output shape", "Parameters", "Other state" } };
+            // A graph model gets Keras' "Connected to" column: the layers each one reads.
+            bool graph = Layers.Any(l => l.Inputs.Length > 0);
+            var rows = new List<string[]> { new[] { "Layer", "Kind", "Output shape", "Parameters", "Other state", "Connected to" } };
             foreach (var layer in Layers)
             {
                 string prefix = layer.Name + ".";
@@ -107,10 +109,12 @@ namespace ModelGen
                     TensorDescriptor.FormatShape(layer.OutputShape),
                     N(parameters),
                     State(floats, counters),
+                    string.Join(", ", layer.Inputs),
                 });
             }
 
-            var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            var widths = Enumerable.Range(0, 6).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            int rule = graph ? widths.Sum() + 10 : widths.Take(5).Sum() + 8;
             var sb = new StringBuilder();
             sb.Append(Name).Append(": input ").Append(TensorDescriptor.FormatShape(InputShape)).Append(", output [").Append(N(OutputSize)).AppendLine("]");
             for (int r = 0; r < rows.Count; r++)
@@ -118,16 +122,16 @@ namespace ModelGen
                 var row = rows[r];
                 sb.Append(row[0].PadRight(widths[0])).Append("  ").Append(row[1].PadRight(widths[1])).Append("  ")
                     .Append(row[2].PadRight(widths[2])).Append("  ").Append(r == 0 ? row[3].PadRight(widths[3]) : row[3].PadLeft(widths[3]))
-                    .Append("  ").Append(row[4]);
+                    .Append("  ").Append(graph ? row[4].PadRight(widths[4]) + "  " + row[5] : row[4]);
                 sb.Append('\n');
                 if (r == 0)
                 {
-                    sb.Append(new string('-', widths.Sum() + 8)).Append('\n');
+                    sb.Append(new string('-', rule)).Append('\n');
                 }
             }
 
             long bytes = (4L * ParameterCount) + (4L * StateCount) + (8L * CounterCount);
-            sb.Append(new string('-', widths.Sum() + 8)).Append('\n');
+            sb.Append(new string('-', rule)).Append('\n');
             sb.Append("Trainable parameters: ").Append(N(ParameterCount)).Append(" (").Append(Bytes(4L * ParameterCount)).Append(")\n");
             sb.Append("Other state: ").Append(State(StateCount, CounterCount)).Append(StateCount + CounterCount == 0 ? string.Empty : " (" + Bytes((4L * StateCount) + (8L * CounterCount)) + ")").Append('\n');
             sb.Append("Saved weights: about ").Append(Bytes(bytes)).Append(" plus the header\n");
