@@ -15,11 +15,11 @@ namespace FashionMnist
     /// <summary>The command line.</summary>
     internal sealed record Options(string Data, string Model, int Epochs, int Batch, int Limit, string Out)
     {
-        public const string Usage = "usage: FashionMnist [--data DIR] [--model mlp|cnn|both] [--epochs N (15)] [--batch N (64)] [--limit N (all rows)] [--out DIR (fashion-mnist-out)]";
+        public const string Usage = "usage: FashionMnist [--data DIR] [--model mlp|cnn|resnet|both|all (all)] [--epochs N (15)] [--batch N (64)] [--limit N (all rows)] [--out DIR (fashion-mnist-out)]";
 
         public static Options Parse(string[] args, string defaultData)
         {
-            var o = new Options(defaultData, "both", 15, 64, 0, "fashion-mnist-out");
+            var o = new Options(defaultData, "all", 15, 64, 0, "fashion-mnist-out");
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -34,7 +34,7 @@ namespace FashionMnist
                 o = args[i] switch
                 {
                     "--data" => o with { Data = Value() },
-                    "--model" => o with { Model = Value() is var m && m is "mlp" or "cnn" or "both" ? m : throw new ArgumentException($"--model must be mlp, cnn or both; got '{m}'.") },
+                    "--model" => o with { Model = Value() is var m && m is "mlp" or "cnn" or "resnet" or "both" or "all" ? m : throw new ArgumentException($"--model must be mlp, cnn, resnet, both (mlp and cnn) or all; got '{m}'.") },
                     "--epochs" => o with { Epochs = Number("--epochs", 1) },
                     "--batch" => o with { Batch = Number("--batch", 2) },
                     "--limit" => o with { Limit = Number("--limit", 2) },

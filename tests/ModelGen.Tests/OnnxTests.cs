@@ -251,7 +251,8 @@ namespace ModelGen.Tests
 
         /// <summary>
         /// Graphs exported by <c>torch.onnx.export</c> (PyTorch 1.13, tests/reference/make_onnx.py): Gemm with transB,
-        /// BatchNormalization, GELU in its erf form with Constant nodes, a zero Pad before AveragePool, Flatten. The
+        /// BatchNormalization, GELU in its erf form with Constant nodes, a zero Pad before AveragePool, Flatten, and a
+        /// residual network's Add and Concat nodes and ReduceMean for the global average pool. The
         /// declaration takes the weights from the initializers and predicts what PyTorch predicted, within
         /// <see cref="Tolerance"/> (the same float32 argument as for ONNX Runtime). TorchSgdKeras declares the same
         /// network with a Keras-convention BatchNorm: the statistics are used as stored, so it predicts the same.
@@ -260,6 +261,7 @@ namespace ModelGen.Tests
         [InlineData("TorchSgd", "TorchSgd")]
         [InlineData("TorchSgd", "TorchSgdKeras")]
         [InlineData("TorchCnnOnnx", "TorchCnnOnnx")]
+        [InlineData("TorchResNet", "TorchResNet")]
         public void GraphsExportedByPyTorchImport(string file, string declaration)
         {
             string folder = Path.Combine(AppContext.BaseDirectory, "onnx");
@@ -278,7 +280,7 @@ namespace ModelGen.Tests
         }
 
         /// <summary>
-        /// The exporter's bytes for four test models are pinned by files under tests/reference/onnx (the files the ONNX
+        /// The exporter's bytes for six test models (two of them graphs) are pinned by files under tests/reference/onnx (the files the ONNX
         /// checker script checks): a change to the graph shows as a changed file in review. On a difference the new
         /// bytes are written next to the pinned file as <c>.received.onnx</c>; copy it over the pinned file once the
         /// change is intended (and run tests/reference/check_onnx.py on it).
@@ -288,6 +290,8 @@ namespace ModelGen.Tests
         [InlineData("Everything")]
         [InlineData("TorchCnn")]
         [InlineData("GlobalPoolCnn")]
+        [InlineData("ResidualCnn")]
+        [InlineData("MergeMlp")]
         public void ExportedBytesArePinned(string name)
         {
             var model = Create(name, 1);

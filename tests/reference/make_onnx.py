@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Exports two networks of ModelGen's tests from PyTorch to ONNX, with reference outputs, for the import tests.
+"""Exports three networks of ModelGen's tests from PyTorch to ONNX, with reference outputs, for the import tests.
 
 Run with Debian's PyTorch (see README.md here):  /usr/bin/python3 tests/reference/make_onnx.py
 
@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from make_vectors import write_safetensors
+from make_vectors import TorchResNet, write_safetensors
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "onnx")
@@ -61,6 +61,9 @@ def main():
     export("TorchCnnOnnx", nn.Sequential(nn.Conv2d(2, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.GELU(), nn.MaxPool2d(2),
                                      nn.Conv2d(6, 5, 3, padding=1), nn.LayerNorm([5, 4, 4]), nn.ReLU(), nn.AvgPool2d(2),
                                      nn.Flatten(), nn.Linear(20, 3), nn.Softmax(dim=1)), (2, 8, 8), generator)
+
+    # TorchResNet (make_vectors.py), a graph: a strided projection shortcut, an identity shortcut, a concatenation.
+    export("TorchResNet", TorchResNet(), (3, 8, 8), generator)
 
 
 if __name__ == "__main__":

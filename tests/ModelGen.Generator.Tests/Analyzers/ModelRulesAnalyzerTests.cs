@@ -118,6 +118,50 @@ namespace ModelGen.Generator.Tests.Analyzers
         }
 
         [Fact]
+        public async Task TheModelRulesHoldForBatchNormInsideAGraphsBranch()
+        {
+            // A graph (From and a merge) with its BatchNorm on a branch: a batch of one still has a BatchNorm to break
+            // (MG1004), and a momentum in the other convention is still reported there (MG1005); the same graph without
+            // BatchNorm stays silent.
+            const string code = """
+                using System;
+                using ModelGen;
+                namespace App
+                {
+                    [Model, Input(4), Dense(3, Name = "a"), Dense(3, From = "input"), {|MG1005:BatchNorm(Momentum = 0.99)|}, Add("a"), Softmax]
+                    public class GraphBnNet
+                    {
+                        public Trainer CreateTrainer(int maxBatchSize = 64, int seed = 0) => new Trainer();
+                        public sealed class Trainer
+                        {
+                            public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets) => 0f;
+                        }
+                    }
+
+                    [Model, Input(4), Dense(3, Name = "a"), Dense(3, From = "input"), Add("a"), Softmax]
+                    public class GraphNet
+                    {
+                        public Trainer CreateTrainer(int maxBatchSize = 64, int seed = 0) => new Trainer();
+                        public sealed class Trainer
+                        {
+                            public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets) => 0f;
+                        }
+                    }
+
+                    public static class Training
+                    {
+                        public static void Run()
+                        {
+                            var a = {|MG1004:new GraphBnNet().CreateTrainer(1)|};
+                            var b = new GraphNet().CreateTrainer(1);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(code);
+        }
+
+        [Fact]
         public async Task RunningStatisticsLeftBehindFires()
         {
             const string code = """
