@@ -41,6 +41,20 @@ namespace ModelGen.Generator.Tests
         }
 
         [Fact]
+        public void HeInitializationFollowsTheDataNotTheListOrder()
+        {
+            // "a" is read by the ReLU (declared after "b"), so it initializes as a rectifier's input; "b" feeds the merge.
+            var plan = PlanOf("""
+                using ModelGen;
+                namespace P;
+                [Model, Input(3), Dense(4, Name = "a"), Dense(4, From = "input", Name = "b"), ReLU(From = "a", Name = "r"), Add("b")]
+                public partial class M { }
+                """);
+            Assert.True(plan.Layers[0].HeInitialization);
+            Assert.False(plan.Layers[1].HeInitialization);
+        }
+
+        [Fact]
         public void AStraightStackUsesThePingPongPair()
         {
             // The graph planner must give a stack exactly the buffers it had before graphs (the snapshots pin the code too).

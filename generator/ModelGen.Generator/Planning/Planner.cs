@@ -83,7 +83,10 @@ namespace ModelGen.Generator.Planning
         /// <summary>The widest tensor of one row anywhere in the network (the input or any layer's output).</summary>
         private static int RowWidth(ModelSpec spec) => System.Math.Max(spec.InputSize, spec.Layers.Max(l => l.OutputSize));
 
-        /// <summary>Whether the first layer after a producer that is neither affine nor the identity prefers He initialization.</summary>
+        /// <summary>
+        /// Whether the first layer after a producer that is neither affine nor the identity prefers He initialization,
+        /// following the data: from each layer to the first later layer that reads it (in a straight stack, the next one).
+        /// </summary>
         private static bool HeInitialization(ModelSpec spec, int index)
         {
             if (spec.Layers[index].Role != InferenceRole.Producer)
@@ -91,18 +94,22 @@ namespace ModelGen.Generator.Planning
                 return false;
             }
 
-            for (int i = index + 1; i < spec.Layers.Count; i++)
+            int current = index;
+            while (true)
             {
-                var next = spec.Layers[i];
-                if (next.Role is InferenceRole.Affine or InferenceRole.Identity)
+                var next = spec.Layers.FirstOrDefault(l => l.Index > current && l.Inputs.Contains(current));
+                if (next is null)
                 {
-                    continue;
+                    return false;
                 }
 
-                return next.PrefersHeInitialization;
-            }
+                if (next.Role is not (InferenceRole.Affine or InferenceRole.Identity))
+                {
+                    return next.PrefersHeInitialization;
+                }
 
-            return false;
+                current = next.Index;
+            }
         }
 
         /// <summary>
