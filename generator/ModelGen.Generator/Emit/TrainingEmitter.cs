@@ -690,24 +690,10 @@ namespace ModelGen.Generator.Emit
             w.Line();
             for (int i = start; firstParam >= 0 && i >= firstParam; i--)
             {
-                var c = contexts[i];
-                bool needInput = i > firstParam;
-                w.Line($"Backward{c.Index}(ref {In(c.Spec)}, ref y{c.Index}, ref {cur}, ref {other}, rows);");
-                var helpers = methods.Fork();
-                methods.Line($"/// <summary>");
-                methods.Line($"/// Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output: parameter gradients into");
-                methods.Line($"/// <c>_gradients</c>{(needInput ? ", the gradient of its input into <paramref name=\"d\"/> or <paramref name=\"e\"/>" : string.Empty)}.");
-                methods.Line($"/// </summary>");
-                methods.Open($"private void Backward{c.Index}(ref float x, ref float y, ref float d, ref float e, int rows)");
-                References(methods, plan, gradients: true);
-                if (LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, helpers, c, "x", "y", "d", "e", needInput))
+                if (EmitLayerBackward(w, methods, plan, contexts[i], In(contexts[i].Spec), cur, other, needInput: i > firstParam))
                 {
                     (cur, other) = (other, cur);
                 }
-
-                methods.Close();
-                methods.Line();
-                methods.Append(helpers);
             }
 
             w.Line();
@@ -715,6 +701,27 @@ namespace ModelGen.Generator.Emit
             w.Close();
             w.Line();
             w.Append(methods);
+        }
+
+        /// <summary>
+        /// The call to one layer's backward (reading <paramref name="x"/>, its output gradient in <paramref name="d"/>) and
+        /// its method; returns whether the input gradient ended in <paramref name="e"/> (true) or in place in <paramref name="d"/>.
+        /// </summary>
+        private static bool EmitLayerBackward(SourceWriter w, SourceWriter methods, ModelPlan plan, LayerContext c, string x, string d, string e, bool needInput)
+        {
+            w.Line($"Backward{c.Index}(ref {x}, ref y{c.Index}, ref {d}, ref {e}, rows);");
+            var helpers = methods.Fork();
+            methods.Line($"/// <summary>");
+            methods.Line($"/// Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output: parameter gradients into");
+            methods.Line($"/// <c>_gradients</c>{(needInput ? ", the gradient of its input into <paramref name=\"d\"/> or <paramref name=\"e\"/>" : string.Empty)}.");
+            methods.Line($"/// </summary>");
+            methods.Open($"private void Backward{c.Index}(ref float x, ref float y, ref float d, ref float e, int rows)");
+            References(methods, plan, gradients: true);
+            bool swapped = LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, helpers, c, "x", "y", "d", "e", needInput);
+            methods.Close();
+            methods.Line();
+            methods.Append(helpers);
+            return swapped;
         }
 
         /// <summary>Whether any layer reads something other than the previous layer's output (From, merges).</summary>
@@ -837,7 +844,6 @@ namespace ModelGen.Generator.Emit
                 }
 
                 var l = layers[i];
-                string y = "y" + I(i);
                 string[] xs = l.Inputs.Select(s => s < 0 ? "x" : "y" + I(s)).ToArray();
                 if (l.Role == InferenceRole.Merge)
                 {
@@ -889,19 +895,7 @@ namespace ModelGen.Generator.Emit
                 bool swapped = false;
                 if (w is not null && methods is not null && contexts is not null)
                 {
-                    var c = contexts[i];
-                    w.Line($"Backward{c.Index}(ref {xs[0]}, ref {y}, ref {GradientBuffer(d)}, ref {GradientBuffer(e)}, rows);");
-                    var helpers = methods.Fork();
-                    methods.Line($"/// <summary>");
-                    methods.Line($"/// Backward of layer {c.Index} ({c.Spec.KindName}) from the gradient <paramref name=\"d\"/> of its output: parameter gradients into");
-                    methods.Line($"/// <c>_gradients</c>{(needInput ? ", the gradient of its input into <paramref name=\"d\"/> or <paramref name=\"e\"/>" : string.Empty)}.");
-                    methods.Line($"/// </summary>");
-                    methods.Open($"private void Backward{c.Index}(ref float x, ref float y, ref float d, ref float e, int rows)");
-                    References(methods, plan, gradients: true);
-                    swapped = LayerCatalog.EmitterFor(c.Spec).EmitBackward(methods, helpers, c, "x", "y", "d", "e", needInput);
-                    methods.Close();
-                    methods.Line();
-                    methods.Append(helpers);
+                    swapped = EmitLayerBackward(w, methods, plan, contexts[i], xs[0], GradientBuffer(d), GradientBuffer(e), needInput);
                 }
                 else
                 {
